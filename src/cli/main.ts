@@ -1,0 +1,59 @@
+// The command line: `cpm <command> [options]`. Run `cpm --help` for the list.
+import { init, relu, tensor, add } from '../index.node.js';
+
+const HELP = `cpm-webgpu: Convolutional Pose Machines on WebGPU
+
+usage: cpm <command> [options]
+
+commands:
+  main           the default job (until the model lands: a smoke run printing the adapter and running one kernel)
+  info           print the adapter, mode, granted limits and features (same as --info)
+
+options:
+  --adapter NAME   lavapipe | swiftshader | a substring of the adapter's description (env CPM_ADAPTER)
+  --info           print adapter info and exit
+  --help           this text
+`;
+
+function option(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+async function smoke(argv: string[]): Promise<void> {
+  const t0 = performance.now();
+  const engine = await init({ adapter: option(argv, '--adapter') });
+  console.log(engine.describe());
+  const x = tensor([-2, -1, 0, 1, 2, 3], [6]);
+  const y = relu(add(x, x));
+  const values = await y.read();
+  console.log(`relu(x + x) for x = [-2..3]: [${Array.from(values).join(', ')}]  (first dispatch done ${(performance.now() - t0).toFixed(0)} ms after start)`);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const command = argv[0] && !argv[0].startsWith('--') ? argv[0] : argv.includes('--info') ? 'info' : 'help';
+  const rest = argv[0] === command ? argv.slice(1) : argv;
+  if (argv.includes('--help') || command === 'help') {
+    console.log(HELP);
+    return;
+  }
+  switch (command) {
+    case 'info': {
+      const engine = await init({ adapter: option(rest, '--adapter') });
+      console.log(engine.describe());
+      return;
+    }
+    case 'main':
+      return smoke(rest);
+    default:
+      throw new Error(`unknown command "${command}"; run with --help`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,63 @@
+// Compiled pipelines, cached per WGSL source (the source already carries its specialisation).
+import { GPUOpError } from './errors.js';
+
+export interface KernelSource {
+  /** WGSL with every specialisation constant already substituted; the cache key. */
+  code: string;
+  entryPoint?: string;
+}
+
+export class PipelineCache {
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly pending = new Map<string, Promise<GPUComputePipeline>>();
+  compiled = 0;
+
+  constructor(private readonly device: GPUDevice) {}
+
+  get size(): number {
+    return this.pipelines.size;
+  }
+
+  /** Synchronous creation for first use inside an op; errors are captured by the caller's error scope. */
+  get(op: string, src: KernelSource): GPUComputePipeline {
+    const hit = this.pipelines.get(src.code);
+    if (hit) return hit;
+    const module = this.device.createShaderModule({ code: src.code, label: op });
+    const pipeline = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: src.entryPoint ?? 'main' }, label: op });
+    this.pipelines.set(src.code, pipeline);
+    this.compiled++;
+    return pipeline;
+  }
+
+  /** Compiles ahead of first use, in parallel, so start-up does not wait on each shader in turn. */
+  async precompile(op: string, src: KernelSource): Promise<void> {
+    if (this.pipelines.has(src.code)) return;
+    let p = this.pending.get(src.code);
+    if (!p) {
+      const module = this.device.createShaderModule({ code: src.code, label: op });
+      p = this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: src.entryPoint ?? 'main' }, label: op });
+      this.pending.set(src.code, p);
+    }
+    try {
+      const pipeline = await p;
+      this.pipelines.set(src.code, pipeline);
+      this.compiled++;
+    } catch (e) {
+      throw new GPUOpError(op, 'pipeline', e instanceof Error ? e.message : String(e));
+    } finally {
+      this.pending.delete(src.code);
+    }
+  }
+}
+
+/** Splits a workgroup count over x/y/z when it exceeds the per-dimension limit; shaders rebuild the linear id. */
+export function foldWorkgroups(count: number, maxPerDim: number): [number, number, number] {
+  if (count <= maxPerDim) return [Math.max(count, 1), 1, 1];
+  const y = Math.ceil(count / maxPerDim);
+  if (y <= maxPerDim) return [maxPerDim, y, 1];
+  const z = Math.ceil(y / maxPerDim);
+  return [maxPerDim, maxPerDim, z];
+}
+
+/** WGSL for the linear workgroup index of a folded dispatch. */
+export const LINEAR_WORKGROUP_ID = `fn linear_workgroup_id(wg: vec3<u32>, nwg: vec3<u32>) -> u32 { return wg.x + nwg.x * (wg.y + nwg.y * wg.z); }`;
