@@ -167,6 +167,7 @@ function checkShape(shape: Shape, what: string): void {
 // ---- creation ----------------------------------------------------------------------------------
 
 export function fromArray(engine: Engine, data: ArrayLike<number>, shape: Shape, name = ''): Tensor {
+  checkShape(shape, name || 'tensor');
   if (data.length !== shapeSize(shape)) {
     throw new EngineError(name || 'tensor', `data has ${data.length} values but shape [${shape.join(', ')}] needs ${shapeSize(shape)}`);
   }
@@ -177,6 +178,7 @@ export function fromArray(engine: Engine, data: ArrayLike<number>, shape: Shape,
 }
 
 export function full(engine: Engine, shape: Shape, value: number, name = ''): Tensor {
+  checkShape(shape, name || 'full');
   return fromArray(engine, new Float32Array(shapeSize(shape)).fill(value), shape, name);
 }
 

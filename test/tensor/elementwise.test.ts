@@ -1,0 +1,48 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { init, tensor, add, sub, mul, scale, relu, addScalar, type Engine } from '../../src/index.node.js';
+
+let engine: Engine;
+test.before(async () => {
+  engine = await init();
+});
+
+const sizes = [1, 5, 257, 4099];
+function data(n: number, seed: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.3 + seed) * 3);
+}
+
+// float32 elementwise results are exactly the float32 rounding of the float64 result, so compare to fround().
+test('add, sub, mul, scale, addScalar, relu match a CPU reference exactly', async () => {
+  for (const n of sizes) {
+    const a = data(n, 1);
+    const b = data(n, 2);
+    const ta = tensor(a, [n]);
+    const tb = tensor(b, [n]);
+    const cases: [string, Float32Array, (i: number) => number][] = [
+      ['add', await add(ta, tb).read(), (i) => a[i]! + b[i]!],
+      ['sub', await sub(ta, tb).read(), (i) => a[i]! - b[i]!],
+      ['mul', await mul(ta, tb).read(), (i) => a[i]! * b[i]!],
+      ['scale', await scale(ta, -0.75).read(), (i) => a[i]! * -0.75],
+      ['addScalar', await addScalar(ta, 0.5).read(), (i) => a[i]! + 0.5],
+      ['relu', await relu(ta).read(), (i) => Math.max(a[i]!, 0)],
+    ];
+    for (const [name, got, want] of cases) {
+      for (let i = 0; i < n; i++) assert.is(got[i], Math.fround(want(i)), `${name} n=${n} i=${i}`);
+    }
+  }
+});
+
+test('more than 65 535 workgroups are folded over y and still cover every element', async () => {
+  const n = 65535 * 256 + 300; // one dimension of 256-lane workgroups is not enough
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i += 1) a[i] = (i % 7) - 3;
+  const y = await relu(tensor(a, [n])).read();
+  let bad = 0;
+  for (let i = 0; i < n; i++) if (y[i] !== Math.max(a[i]!, 0)) bad++;
+  assert.is(bad, 0);
+  assert.is(y[n - 1], Math.max(a[n - 1]!, 0));
+  await engine.sync();
+});
+
+test.run();
