@@ -55,6 +55,8 @@ export class Engine {
   private lostInfo: GPUDeviceLostInfo | null = null;
   private readonly scopes: Set<Disposable>[] = [];
   private readonly stagingForRead = new Map<number, GPUBuffer[]>();
+  /** Work to do once the current batch is submitted (e.g. destroying upload staging buffers). */
+  private afterSubmit: (() => void)[] = [];
   /** Counters the tensor module updates; see memory(). */
   readonly live = { tensors: 0, bytes: 0, buffers: 0 };
   /** False inside noGrad(): ops record nothing for backward. */
@@ -125,7 +127,7 @@ export class Engine {
       const slot = this.uniforms.alloc(a.uniforms);
       entries.push({ binding: 0, resource: { buffer: slot.buffer, offset: slot.offset, size: slot.size } });
     }
-    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries, label: a.op });
+    const bindGroup = this.device.createBindGroup({ layout: this.pipelines.layout(pipeline), entries, label: a.op });
     const pass = this.commandEncoder().beginComputePass({ label: a.op });
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
@@ -157,8 +159,6 @@ export class Engine {
     this.batchOps.push(op);
     this.afterSubmit.push(() => staging.destroy());
   }
-
-  private afterSubmit: (() => void)[] = [];
 
   /** Submits what has been recorded. */
   flush(): void {

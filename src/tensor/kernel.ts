@@ -10,12 +10,20 @@ export interface KernelSource {
 export class PipelineCache {
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly pending = new Map<string, Promise<GPUComputePipeline>>();
+  private readonly layouts = new WeakMap<GPUComputePipeline, GPUBindGroupLayout>();
   compiled = 0;
 
   constructor(private readonly device: GPUDevice) {}
 
   get size(): number {
     return this.pipelines.size;
+  }
+
+  /** The pipeline's bind group layout, fetched once (each getBindGroupLayout call creates a new object). */
+  layout(pipeline: GPUComputePipeline): GPUBindGroupLayout {
+    let l = this.layouts.get(pipeline);
+    if (!l) this.layouts.set(pipeline, (l = pipeline.getBindGroupLayout(0)));
+    return l;
   }
 
   /** Synchronous creation for first use inside an op; errors are captured by the caller's error scope. */
