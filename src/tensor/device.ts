@@ -51,11 +51,8 @@ export interface EngineDevice {
 function adapterFeatureLevel(adapter: GPUAdapter): 'core' | 'compatibility' {
   const a = adapter as GPUAdapter & { featureLevel?: string; isCompatibilityMode?: boolean };
   if (a.featureLevel === 'compatibility' || a.isCompatibilityMode === true) return 'compatibility';
-  // Newer implementations mark core adapters with this feature instead.
-  if (a.featureLevel === undefined && a.isCompatibilityMode === undefined && adapter.features.has('core-features-and-limits') === false && 'featureLevel' in a) {
-    return 'compatibility';
-  }
-  return 'core';
+  // Current implementations mark full (core) adapters with this feature; compatibility-only ones lack it.
+  return adapter.features.has('core-features-and-limits') ? 'core' : 'compatibility';
 }
 
 function summarize(adapter: GPUAdapter): AdapterSummary {
