@@ -1,0 +1,17 @@
+// Public API of evaluation. Pure (browser-safe); Node file reading lives in ./files.js.
+export * from './types.js';
+export * from './joints.js';
+export * from './convention.js';
+export * from './errors.js';
+export * from './pck.js';
+export * from './pckh.js';
+export * from './curve.js';
+export * from './table.js';
+export * from './stages.js';
+export * from './match.js';
+export * from './predictionsFormat.js';
+export * from './groundTruth.js';
+export * from './meanPose.js';
+export * from './affine.js';
+export * from './upsample.js';
+export * from './keypoints.js';
