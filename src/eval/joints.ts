@@ -68,3 +68,8 @@ export function canonicalJointName(name: string): string {
     .replace(/^rank$/, 'right ankle').replace(/^lank$/, 'left ankle');
   return aliases[short] ?? short;
 }
+
+/** Short labels for pictures (5×7 font): HEAD, NECK, RSHO … LANK. */
+export const CPM_JOINT_SHORT_NAMES = [
+  'HEAD', 'NECK', 'RSHO', 'RELB', 'RWRI', 'LSHO', 'LELB', 'LWRI', 'RHIP', 'RKNE', 'RANK', 'LHIP', 'LKNE', 'LANK',
+] as const;

@@ -105,11 +105,33 @@ export function drawLine(
   }
 }
 
-/** A polyline through the points (used by charts). */
+/** A polyline through the points (used by charts); each pixel is blended once, so joints between segments show no seams. */
 export function drawPolyline(r: Raster, points: readonly (readonly [number, number])[], color: Color, width = 1): void {
-  for (let i = 1; i < points.length; i++) {
-    const a = points[i - 1]!, b = points[i]!;
-    drawLine(r, a[0], a[1], b[0], b[1], color, width);
+  if (points.length === 0) return;
+  const h = Math.max(width / 2, 0.5);
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const [x, y] of points) { minX = Math.min(minX, x); minY = Math.min(minY, y); maxX = Math.max(maxX, x); maxY = Math.max(maxY, y); }
+  const x0 = Math.max(0, Math.floor(minX - h - 1)), y0 = Math.max(0, Math.floor(minY - h - 1));
+  const x1 = Math.min(r.width - 1, Math.ceil(maxX + h + 1)), y1 = Math.min(r.height - 1, Math.ceil(maxY + h + 1));
+  if (x1 < x0 || y1 < y0) return;
+  const bw = x1 - x0 + 1;
+  const cover = new Float32Array(bw * (y1 - y0 + 1));
+  for (let i = 0; i < Math.max(1, points.length - 1); i++) {
+    const a = points[i]!, b = points[Math.min(i + 1, points.length - 1)]!;
+    const dx = b[0] - a[0], dy = b[1] - a[1], len2 = dx * dx + dy * dy;
+    const sx0 = Math.max(x0, Math.floor(Math.min(a[0], b[0]) - h - 1)), sx1 = Math.min(x1, Math.ceil(Math.max(a[0], b[0]) + h + 1));
+    const sy0 = Math.max(y0, Math.floor(Math.min(a[1], b[1]) - h - 1)), sy1 = Math.min(y1, Math.ceil(Math.max(a[1], b[1]) + h + 1));
+    for (let y = sy0; y <= sy1; y++) {
+      for (let x = sx0; x <= sx1; x++) {
+        const t = len2 === 0 ? 0 : Math.min(1, Math.max(0, ((x - a[0]) * dx + (y - a[1]) * dy) / len2));
+        const c = h + 0.5 - Math.hypot(x - (a[0] + t * dx), y - (a[1] + t * dy));
+        const k = (y - y0) * bw + (x - x0);
+        if (c > cover[k]!) cover[k] = c;
+      }
+    }
+  }
+  for (let k = 0; k < cover.length; k++) {
+    if (cover[k]! > 0) blendPixel(r, x0 + (k % bw), y0 + Math.floor(k / bw), color, cover[k]!);
   }
 }
 
