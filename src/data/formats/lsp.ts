@@ -43,7 +43,7 @@ export function lspFromMat(vars: Map<string, MatArray>, source: string, skipBad 
     const file = lspFileName(format, n + 1);
     if (format === 'lspet') checkFlags(rows, `${source} (${file})`);
     try {
-      records.push({ file, persons: [person(format, rows, `${source} (${file})`)], main: 0 });
+      records.push({ file, persons: [person(format, rows, `${source} (${file})`)], main: 0, index: n });
     } catch (e) {
       if (!skipBad || !(e instanceof DataError)) throw e;
       dropped.push({ index: n, source: file, reason: e.message });
@@ -98,7 +98,7 @@ export function lspFromSchemaJson(doc: unknown, source: string, skipBad = false)
       }
       const rows = (j as unknown[][]).flat().map((v) => (typeof v === 'number' ? v : Number.NaN));
       if (format === 'lspet') checkFlags(Float64Array.from(rows), `${source} (${file})`);
-      records.push({ file, persons: [person(format, rows, `${source} (${file})`)], main: 0 });
+      records.push({ file, persons: [person(format, rows, `${source} (${file})`)], main: 0, index: i });
     } catch (e) {
       if (!skipBad || !(e instanceof DataError)) throw e;
       dropped.push({ index: i, source: file, reason: e.message });

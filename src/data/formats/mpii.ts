@@ -48,10 +48,10 @@ function parseEntry(e: MpiiEntry, source: string): { image: string; person: Pers
 export function mpiiFromJson(doc: unknown, source: string, skipBad = false): ParsedAnnotations {
   if (!Array.isArray(doc)) throw new DataError(source, 'MPII annotations must be a JSON array of people');
   const dropped: ParsedAnnotations['dropped'] = [];
-  const parsed: { image: string; person: PersonAnnotation }[] = [];
+  const parsed: { image: string; person: PersonAnnotation; index: number }[] = [];
   (doc as MpiiEntry[]).forEach((e, i) => {
     try {
-      parsed.push(parseEntry(e ?? {}, `${source} [${i}]`));
+      parsed.push({ ...parseEntry(e ?? {}, `${source} [${i}]`), index: i });
     } catch (err) {
       if (!skipBad || !(err instanceof DataError)) throw err;
       dropped.push({ index: i, source: typeof e?.image === 'string' ? e.image : `[${i}]`, reason: err.message });
@@ -66,7 +66,7 @@ export function mpiiFromJson(doc: unknown, source: string, skipBad = false): Par
   // One record per person, in file order; all people of the image ride along.
   const records: AnnotationRecord[] = parsed.map((p) => {
     const persons = byImage.get(p.image)!;
-    return { file: p.image, persons, main: persons.indexOf(p.person) };
+    return { file: p.image, persons, main: persons.indexOf(p.person), index: p.index };
   });
   return { format: 'mpii', records, dropped };
 }

@@ -13,6 +13,8 @@ export interface AnnotationRecord {
   persons: PersonAnnotation[];
   /** Which person the crop centres on. */
   main: number;
+  /** 0-based position of the entry in the annotation file (split ranges count in these). */
+  index: number;
 }
 
 /** Dataset families we read. */
