@@ -15,3 +15,4 @@ export * from './meanPose.js';
 export * from './affine.js';
 export * from './upsample.js';
 export * from './keypoints.js';
+export * from './jointArray.js';

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import {
   CPM_JOINT_NAMES, FormatError, LSP_JOINT_NAMES, buildPredictionsJson, matchPredictions, parseGroundTruth, parsePredictions,
-  type PosePrediction,
+  truthFromJointArray, type PosePrediction,
 } from '../../src/eval/index.js';
 import { readPredictionsFile } from '../../src/eval/files.js';
 
@@ -54,6 +54,15 @@ test('ground truth: visibility convention read from the flag text; unmatched pre
   const lspet = parseGroundTruth({ joint_names: [...LSP_JOINT_NAMES], visibility_flag: '1 = visible/annotated', images: [{ file: 'a.jpg', joints: rows }] }, 'gt');
   assert.is(lspet[0]!.visible![rAnkle], true);
   throwsFormat(() => matchPredictions([{ file: 'zzz.jpg', joints: pose }], lsp, 'p.json'), 'p.json', 'zzz.jpg');
+});
+
+test('data-module joint arrays (P×3, flag 1 = annotated) become scoring persons', () => {
+  const arr = new Float32Array(14 * 3);
+  for (let j = 0; j < 14; j++) { arr[j * 3] = j; arr[j * 3 + 1] = 2 * j; arr[j * 3 + 2] = j === 5 ? 0 : 1; }
+  const t = truthFromJointArray('a', arr);
+  assert.equal(t.joints[3], [3, 6]);
+  assert.is(t.visible![5], false);
+  assert.is(t.visible![6], true);
 });
 
 test.run();
