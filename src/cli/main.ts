@@ -8,6 +8,7 @@ usage: cpm <command> [options]
 commands:
   main           the default job (until the model lands: a smoke run printing the adapter and running one kernel)
   info           print the adapter, mode, granted limits and features (same as --info)
+  eval           score predictions: eval score --pred F --gt F | eval mean-pose ... (eval --help)
 
 options:
   --adapter NAME   lavapipe | swiftshader | a substring of the adapter's description (env CPM_ADAPTER)
@@ -32,7 +33,7 @@ async function smoke(argv: string[]): Promise<void> {
 export async function main(argv: string[]): Promise<void> {
   const command = argv[0] && !argv[0].startsWith('--') ? argv[0] : argv.includes('--info') ? 'info' : 'help';
   const rest = argv[0] === command ? argv.slice(1) : argv;
-  if (argv.includes('--help') || command === 'help') {
+  if (command === 'help' || (argv.includes('--help') && ['help', 'info', 'main'].includes(command))) {
     console.log(HELP);
     return;
   }
@@ -44,6 +45,9 @@ export async function main(argv: string[]): Promise<void> {
     }
     case 'main':
       return smoke(rest);
+    case 'eval':
+      return (await import('./eval.js')).evalCommand(rest);
+
     default:
       throw new Error(`unknown command "${command}"; run with --help`);
   }
