@@ -59,6 +59,7 @@ function hasJpegEnd(bytes: Uint8Array): boolean {
 
 function decodePng(bytes: Uint8Array, name: string): RgbImage {
   let png: { width: number; height: number; data: Uint8Array };
+  if (typeof Buffer === 'undefined') throw new DataError(name, 'PNG decoding needs Node (pngjs uses Buffer); decode PNGs in the browser with createImageBitmap');
   try {
     // pngjs wants a Buffer; wrap without copying. Alpha is dropped (no compositing).
     png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

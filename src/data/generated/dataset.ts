@@ -46,7 +46,7 @@ function toPerson(k: Skeleton, size: number, id: string): Person {
 
 /** Render generated sample i (deterministic). */
 export function generateSample(spec: GeneratedSpec, i: number): RawSample {
-  const id = `generated-${spec.split}-${spec.seed}-${i}`;
+  const id = `gen-${spec.split}-${spec.seed}-${i}`;
   const rng = new Rng(mixSeed(spec.seed, STREAM[spec.split], i));
   const scene = renderScene(rng, { imageSize: spec.imageSize });
   return { id, image: scene.image, persons: scene.people.map((k) => toPerson(k, spec.imageSize, id)), main: 0 };
@@ -59,7 +59,7 @@ export function openGeneratedDataset(opts: GeneratedOptions | GeneratedSpec = {}
     length: spec.count,
     spec,
     skipped: [],
-    id: (i) => `generated-${spec.split}-${spec.seed}-${i}`,
+    id: (i) => `gen-${spec.split}-${spec.seed}-${i}`,
     load: async (i) => generateSample(spec, i),
   };
 }
