@@ -150,7 +150,8 @@ export function loaderWith(o: LoaderOptions, producer: BatchProducer): Loader {
     batchesPerEpoch: plan.batchesPerEpoch,
     totalBatches: total,
     async *[Symbol.asyncIterator]() {
-      if (started === 0) started = performance.now();
+      if (started !== 0) throw new Error('a Loader can be iterated only once; create a new one (same seed → same batches)');
+      started = performance.now();
       for (let k = 0; k < total && !closed; k++) {
         request();
         const p = pending.get(k)!;
