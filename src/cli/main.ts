@@ -8,6 +8,7 @@ usage: cpm <command> [options]
 commands:
   main           the default job (until the model lands: a smoke run printing the adapter and running one kernel)
   info           print the adapter, mode, granted limits and features (same as --info)
+  data           dataset pictures and loader speed: data grid --out F | data bench (data --help)
   eval           score predictions: eval score --pred F --gt F | eval mean-pose ... (eval --help)
 
 options:
@@ -45,6 +46,8 @@ export async function main(argv: string[]): Promise<void> {
     }
     case 'main':
       return smoke(rest);
+    case 'data':
+      return (await import('./data.js')).dataCommand(rest);
     case 'eval':
       return (await import('./eval.js')).evalCommand(rest);
 
