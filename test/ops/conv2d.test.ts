@@ -1,0 +1,163 @@
+// conv2d forward, input gradient, weight gradient and bias gradient against a float64 CPU reference
+// and central finite differences. Tolerance: 2e-5 relative to the largest reference value. float32
+// accumulation over K = Cin·k² ≤ 1452 terms of magnitude ≤ 1 gives errors around 1e-6·√K ≈ 4e-5 in the
+// worst case and ~1e-6 typically; a wrong index or boundary gives errors of order 1.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { init, tensor, parameter, conv2d, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dBiasGrad, backward, tidy, type Engine } from '../../src/index.node.js';
+import { conv2dRef, conv2dGradRef, outSize, testData, type ConvRefArgs } from '../reference/conv2d.js';
+
+let engine: Engine;
+test.before(async () => {
+  engine = await init();
+});
+
+function assertClose(got: Float32Array, want: Float64Array, what: string, rel = 2e-5): void {
+  assert.is(got.length, want.length, `${what}: length`);
+  let scale = 1e-6;
+  for (const v of want) scale = Math.max(scale, Math.abs(v));
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i]! - want[i]!) <= rel * scale)) assert.unreachable(`${what}: element ${i} is ${got[i]}, expected ${want[i]} (scale ${scale})`);
+  }
+}
+
+type Case = [n: number, cin: number, cout: number, h: number, w: number, k: number, stride: number, pad: number, bias: boolean, relu: boolean];
+const CASES: Case[] = [
+  [2, 3, 5, 7, 5, 1, 1, 0, true, false],
+  [2, 3, 5, 7, 5, 3, 1, 1, true, false],
+  [2, 3, 5, 7, 5, 3, 2, 0, false, true],
+  [2, 3, 5, 7, 5, 5, 1, 2, true, true],
+  [1, 3, 9, 9, 8, 5, 2, 4, true, false],
+  [2, 3, 5, 7, 5, 7, 1, 3, true, false],
+  [1, 4, 6, 8, 9, 7, 2, 6, false, false],
+  [2, 2, 5, 10, 9, 9, 1, 4, true, true],
+  [1, 3, 5, 7, 5, 11, 1, 5, true, false],
+  [1, 2, 3, 12, 13, 11, 2, 10, true, true],
+];
+
+function args(c: Case): ConvRefArgs & { dy: Float32Array } {
+  const [n, cin, cout, h, w, k, stride, padding, bias, relu] = c;
+  const a: ConvRefArgs = { x: testData(n * cin * h * w, 11), xShape: [n, cin, h, w], w: testData(cout * cin * k * k, 12), wShape: [cout, cin, k, k], b: bias ? testData(cout, 13) : null, stride, padding, relu };
+  const [ho, wo] = outSize(a);
+  return { ...a, dy: testData(n * cout * ho * wo, 14) };
+}
+
+test('forward matches the float64 reference: k 1/3/5/7/9/11, stride 1 and 2, padding 0…k−1, bias and fused ReLU', async () => {
+  for (const c of CASES) {
+    const a = args(c);
+    const y = tidy(() => conv2dForward(tensor(a.x, a.xShape), tensor(a.w, a.wShape), a.b ? tensor(a.b, [a.wShape[0]]) : null, { stride: a.stride, padding: a.padding, relu: a.relu }));
+    assertClose(await y.read(), conv2dRef(a), `forward ${c}`);
+    y.dispose();
+  }
+});
+
+test('input, weight and bias gradients match the float64 reference on every case', async () => {
+  for (const c of CASES) {
+    const a = args(c);
+    const ref = conv2dGradRef({ ...a, relu: false }, a.dy);
+    const [n, cout] = [a.xShape[0], a.wShape[0]];
+    const [ho, wo] = outSize(a);
+    const out = tidy(() => {
+      const dy = tensor(a.dy, [n, cout, ho, wo]);
+      const w = tensor(a.w, a.wShape);
+      return [conv2dInputGrad(dy, w, a.xShape, a), conv2dWeightGrad(tensor(a.x, a.xShape), dy, a.wShape, a), conv2dBiasGrad(dy)];
+    });
+    assertClose(await out[0]!.read(), ref.dx, `dX ${c}`);
+    assertClose(await out[1]!.read(), ref.dw, `dW ${c}`);
+    assertClose(await out[2]!.read(), ref.db, `db ${c}`);
+    out.forEach((t) => t.dispose());
+  }
+});
+
+/** Σ dy ⊙ conv(x) in float64, for finite differences. */
+function objective(a: ConvRefArgs, dy: Float32Array): number {
+  const y = conv2dRef(a);
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += y[i]! * dy[i]!;
+  return s;
+}
+
+test('autograd through conv2d (with fused ReLU) matches central finite differences in float64', async () => {
+  for (const c of [CASES[3]!, CASES[7]!, CASES[9]!]) {
+    const a = args(c);
+    const x = parameter(a.x, a.xShape, 'x');
+    const w = parameter(a.w, a.wShape, 'w');
+    const b = parameter(a.b!, [a.wShape[0]], 'b');
+    const [ho, wo] = outSize(a);
+    const y = tidy(() => conv2d(x, w, b, { stride: a.stride, padding: a.padding, relu: a.relu }));
+    backward(y, tensor(a.dy, [a.xShape[0], a.wShape[0], ho, wo]));
+    const grads = { x: await x.grad!.read(), w: await w.grad!.read(), b: await b.grad!.read() };
+    const eps = 1e-4;
+    for (const [name, arr, g] of [['x', a.x, grads.x], ['w', a.w, grads.w], ['b', a.b!, grads.b]] as const) {
+      for (let t = 0; t < 12; t++) {
+        const i = Math.floor(((t * 7919) % 1000) / 1000 * arr.length);
+        const plus = Float64Array.from(arr); plus[i]! += eps;
+        const minus = Float64Array.from(arr); minus[i]! -= eps;
+        const with_ = (v: Float64Array) => objective({ ...a, [name]: v } as ConvRefArgs, a.dy);
+        const fd = (with_(plus) - with_(minus)) / (2 * eps);
+        // FD in float64 is accurate to ~1e-7 here unless a ReLU kink lies within eps (then skip).
+        if (a.relu && Math.abs(with_(plus) - 2 * objective(a, a.dy) + with_(minus)) > 1e-6) continue;
+        assert.ok(Math.abs(g[i]! - fd) <= 1e-4 * Math.max(1, Math.abs(fd)), `d/d${name}[${i}]: autograd ${g[i]}, finite difference ${fd} (${c})`);
+      }
+    }
+    [x, w, b, y].forEach((t) => t.dispose());
+  }
+});
+
+test('CPM-shaped case: 46×46, 48→128, 11×11, pad 5 (sampled outputs) forward and both gradients', async () => {
+  const a: ConvRefArgs = { x: testData(48 * 46 * 46, 21), xShape: [1, 48, 46, 46], w: testData(128 * 48 * 121, 22).map((v) => v * 0.05), wShape: [128, 48, 11, 11], b: testData(128, 23), stride: 1, padding: 5 };
+  const dyv = testData(128 * 46 * 46, 24);
+  const [y, dx, dw] = tidy(() => {
+    const x = tensor(a.x, a.xShape), w = tensor(a.w, a.wShape), dy = tensor(dyv, [1, 128, 46, 46]);
+    return [conv2dForward(x, w, tensor(a.b!, [128]), { padding: 5 }), conv2dInputGrad(dy, w, a.xShape, { padding: 5 }), conv2dWeightGrad(x, dy, a.wShape, { padding: 5 })];
+  });
+  const [gy, gdx, gdw] = [await y!.read(), await dx!.read(), await dw!.read()];
+  const X = (c: number, yy: number, xx: number) => (yy < 0 || yy >= 46 || xx < 0 || xx >= 46 ? 0 : a.x[(c * 46 + yy) * 46 + xx]!);
+  const W = (o: number, c: number, ky: number, kx: number) => a.w[((o * 48 + c) * 11 + ky) * 11 + kx]!;
+  const DY = (o: number, yy: number, xx: number) => (yy < 0 || yy >= 46 || xx < 0 || xx >= 46 ? 0 : dyv[(o * 46 + yy) * 46 + xx]!);
+  for (let t = 0; t < 60; t++) {
+    const [o, oy, ox] = [(t * 37) % 128, (t * 13) % 46, (t * 29 + 3) % 46];
+    let s = a.b![o]!;
+    for (let c = 0; c < 48; c++) for (let ky = 0; ky < 11; ky++) for (let kx = 0; kx < 11; kx++) s += X(c, oy + ky - 5, ox + kx - 5) * W(o, c, ky, kx);
+    assert.ok(Math.abs(gy[(o * 46 + oy) * 46 + ox]! - s) < 1e-4 * Math.max(1, Math.abs(s)), `y[${o},${oy},${ox}] ${gy[(o * 46 + oy) * 46 + ox]} vs ${s}`);
+    const [c, iy, ix] = [(t * 11) % 48, (t * 17) % 46, (t * 5 + 1) % 46];
+    let sx = 0;
+    for (let oo = 0; oo < 128; oo++) for (let ky = 0; ky < 11; ky++) for (let kx = 0; kx < 11; kx++) sx += DY(oo, iy - ky + 5, ix - kx + 5) * W(oo, c, ky, kx);
+    assert.ok(Math.abs(gdx[(c * 46 + iy) * 46 + ix]! - sx) < 1e-4 * Math.max(1, Math.abs(sx)), `dx[${c},${iy},${ix}] ${gdx[(c * 46 + iy) * 46 + ix]} vs ${sx}`);
+    const [ky, kx] = [(t * 3) % 11, (t * 7) % 11];
+    let sw = 0;
+    for (let yy = 0; yy < 46; yy++) for (let xx = 0; xx < 46; xx++) sw += DY(o, yy, xx) * X(c, yy + ky - 5, xx + kx - 5);
+    const gi = ((o * 48 + c) * 11 + ky) * 11 + kx;
+    assert.ok(Math.abs(gdw[gi]! - sw) < 2e-4 * Math.max(1, Math.abs(sw)), `dw[${o},${c},${ky},${kx}] ${gdw[gi]} vs ${sw}`);
+  }
+  [y, dx, dw].forEach((t) => t!.dispose());
+});
+
+test('a batch larger than one binding is split and gives the same numbers as the unsplit run', async () => {
+  const a = args([5, 3, 6, 16, 16, 3, 1, 1, true, true]);
+  const perImage = 6 * 16 * 16 * 4; // output bytes per image (the largest per-image slice)
+  const opts = { padding: 1, relu: true };
+  const run = (limit?: number) =>
+    tidy(() => {
+      const x = tensor(a.x, a.xShape), w = tensor(a.w, a.wShape), dy = tensor(a.dy, [5, 6, 16, 16]);
+      const o = { ...opts, maxBindingBytes: limit };
+      return [conv2dForward(x, w, tensor(a.b!, [6]), o), conv2dInputGrad(dy, w, a.xShape, o), conv2dWeightGrad(x, dy, a.wShape, o)];
+    });
+  const whole = await Promise.all(run().map((t) => t.read()));
+  const split = await Promise.all(run(2 * perImage).map((t) => t.read()));
+  assert.equal(Array.from(split[0]!), Array.from(whole[0]!), 'forward identical');
+  assert.equal(Array.from(split[1]!), Array.from(whole[1]!), 'dX identical');
+  assertClose(split[2]!, Float64Array.from(whole[2]!), 'dW summed over sub-batches', 1e-6);
+  assert.throws(() => conv2dForward(tensor(a.x, a.xShape), tensor(a.w, a.wShape), null, { padding: 1, maxBindingBytes: 100 }), /one image needs/);
+});
+
+test('bad arguments are refused with the tensors named', () => {
+  const x = tensor(new Float32Array(2 * 3 * 5 * 5), [2, 3, 5, 5], 'img');
+  assert.throws(() => conv2d(x, tensor(new Float32Array(4 * 2 * 3 * 3), [4, 2, 3, 3], 'w'), null), /conv2d: input "img".* has 3 channels but weight "w".* expects 2/);
+  assert.throws(() => conv2d(tensor([1, 2, 3], [3]), tensor(new Float32Array(9), [1, 1, 3, 3]), null), /must be 4-D/);
+  assert.throws(() => conv2d(x, tensor(new Float32Array(4 * 3 * 7 * 7), [4, 3, 7, 7]), null), /smaller than kernel/);
+  assert.throws(() => conv2d(x, tensor(new Float32Array(4 * 3 * 3 * 3), [4, 3, 3, 3]), tensor([1, 2], [2], 'bias')), /bias "bias"/);
+  void engine;
+});
+
+test.run();
