@@ -9,3 +9,4 @@ export { Random } from './tensor/random.js';
 export { foldWorkgroups, type KernelSource } from './tensor/kernel.js';
 export { backward, noGrad, releaseGraph, needsGrad, record } from './autograd/graph.js';
 export * from './ops.js';
+export * from './optim/index.js';

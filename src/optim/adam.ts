@@ -1,0 +1,52 @@
+// Adam (Kingma & Ba) with L2 weight decay added to the gradient, or AdamW's decoupled decay.
+import { LINEAR_WORKGROUP_ID } from '../tensor/kernel.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Optimizer, type OptimizerOptions, type ParamGroup } from './optimizer.js';
+
+const ADAM_KERNEL = /* wgsl */ `
+struct Params { n: u32, lr: f32, beta1: f32, beta2: f32, eps: f32, l2: f32, decoupled: f32, c1: f32, c2: f32 }
+@group(0) @binding(0) var<uniform> u: Params;
+@group(0) @binding(1) var<storage, read_write> W: array<f32>;
+@group(0) @binding(2) var<storage, read> G: array<f32>;
+@group(0) @binding(3) var<storage, read_write> M: array<f32>;
+@group(0) @binding(4) var<storage, read_write> V: array<f32>;
+${LINEAR_WORKGROUP_ID}
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = linear_workgroup_id(wg, nwg) * 256u + lid;
+  if (i >= u.n) { return; }
+  let w = W[i];
+  let g = G[i] + u.l2 * w;
+  let m = u.beta1 * M[i] + (1.0 - u.beta1) * g;
+  let v = u.beta2 * V[i] + (1.0 - u.beta2) * g * g;
+  M[i] = m;
+  V[i] = v;
+  W[i] = w - u.lr * ((m / u.c1) / (sqrt(v / u.c2) + u.eps) + u.decoupled * w);
+}`;
+
+export interface AdamOptions extends OptimizerOptions {
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  /** AdamW: decay the weights directly (w −= lr·λ·w) instead of adding λ·w to the gradient. */
+  decoupledWeightDecay?: boolean;
+}
+
+export class Adam extends Optimizer {
+  constructor(groups: ParamGroup[] | Tensor[], readonly adam: AdamOptions) {
+    super(groups, adam, ['adam.m', 'adam.v']);
+  }
+
+  protected update(p: Tensor, g: Tensor, lr: number, decay: number): void {
+    const b1 = this.adam.beta1 ?? 0.9;
+    const b2 = this.adam.beta2 ?? 0.999;
+    const t = this.stepCount + 1;
+    const u = new ArrayBuffer(48);
+    new Uint32Array(u, 0, 1)[0] = p.size;
+    const decoupled = this.adam.decoupledWeightDecay ?? false;
+    new Float32Array(u, 4, 8).set([lr, b1, b2, this.adam.eps ?? 1e-8, decoupled ? 0 : decay, decoupled ? decay : 0, 1 - b1 ** t, 1 - b2 ** t]);
+    const m = this.state('adam.m', p);
+    const v = this.state('adam.v', p);
+    p.engine.dispatch({ op: 'adam', kernel: { code: ADAM_KERNEL }, bindings: [p.binding('adam'), g.binding('adam'), m.binding('adam'), v.binding('adam')], uniforms: new Uint8Array(u), workgroups: Math.ceil(p.size / 256) });
+  }
+}

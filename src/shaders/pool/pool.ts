@@ -1,0 +1,58 @@
+// Max and average pooling with Caffe's ceil-mode output size (368→184→92→46 for 3×3/2; 368→46 for 9×9/8).
+import { record } from '../../autograd/graph.js';
+import { EngineError } from '../../tensor/errors.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { avgPoolBackwardKernel, avgPoolForwardKernel, maxPoolBackwardKernel, maxPoolForwardKernel, type PoolGeometry } from './pool.wgsl.js';
+
+export interface PoolOptions {
+  kernel: number;
+  stride: number;
+  padding?: number;
+}
+
+/** Caffe: ceil((H + 2p − k)/s) + 1, minus one if the last window would start in the padding. */
+export function caffePoolSize(size: number, k: number, s: number, p: number): number {
+  let out = Math.ceil((size + 2 * p - k) / s) + 1;
+  if (p > 0 && (out - 1) * s >= size + p) out--;
+  return out;
+}
+
+function geometry(op: string, x: Tensor, o: PoolOptions): PoolGeometry {
+  if (x.rank !== 4) throw new EngineError(op, `input ${x.describe()} must be 4-D [N, C, H, W]`);
+  const pad = o.padding ?? 0;
+  if (!(o.kernel >= 1 && o.stride >= 1 && pad >= 0 && pad < o.kernel)) throw new EngineError(op, `invalid kernel ${o.kernel}, stride ${o.stride}, padding ${pad}`);
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  if (h + 2 * pad < o.kernel || w + 2 * pad < o.kernel) throw new EngineError(op, `input ${x.describe()} is smaller than the ${o.kernel}×${o.kernel} window`);
+  return { planes: n * c, h, w, ho: caffePoolSize(h, o.kernel, o.stride, pad), wo: caffePoolSize(w, o.kernel, o.stride, pad), k: o.kernel, stride: o.stride, pad };
+}
+
+function outShape(x: Tensor, g: PoolGeometry): number[] {
+  return [x.shape[0]!, x.shape[1]!, g.ho, g.wo];
+}
+
+export function maxPool2d(x: Tensor, opts: PoolOptions): Tensor {
+  const op = 'maxPool2d';
+  const g = geometry(op, x, opts);
+  const y = Tensor.empty(x.engine, outShape(x, g), op);
+  const argmax = Tensor.empty(x.engine, y.shape, `${op} argmax`);
+  x.engine.dispatch({ op, kernel: { code: maxPoolForwardKernel(g) }, bindings: [x.binding(op), y.binding(op), argmax.binding(op)], workgroups: Math.ceil(y.size / 256) });
+  const out = record(y, op, [x], (dy, [a]) => {
+    const dx = Tensor.empty(x.engine, x.shape, `${op} grad`);
+    x.engine.dispatch({ op: `${op}Grad`, kernel: { code: maxPoolBackwardKernel(g) }, bindings: [dy.binding(op), a!.binding(op), dx.binding(op)], workgroups: Math.ceil(dx.size / 256) });
+    return [dx];
+  }, [argmax]);
+  argmax.dispose();
+  return out;
+}
+
+export function avgPool2d(x: Tensor, opts: PoolOptions): Tensor {
+  const op = 'avgPool2d';
+  const g = geometry(op, x, opts);
+  const y = Tensor.empty(x.engine, outShape(x, g), op);
+  x.engine.dispatch({ op, kernel: { code: avgPoolForwardKernel(g) }, bindings: [x.binding(op), y.binding(op)], workgroups: Math.ceil(y.size / 256) });
+  return record(y, op, [x], (dy) => {
+    const dx = Tensor.empty(x.engine, x.shape, `${op} grad`);
+    x.engine.dispatch({ op: `${op}Grad`, kernel: { code: avgPoolBackwardKernel(g) }, bindings: [dy.binding(op), dx.binding(op)], workgroups: Math.ceil(dx.size / 256) });
+    return [dx];
+  });
+}

@@ -1,0 +1,81 @@
+// Pooling against the float64 reference (Caffe ceil mode and AVE divisor) and finite differences.
+// Tolerance 1e-6 relative: max pooling is exact; average pooling sums ≤ 81 terms in float32.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { init, tensor, parameter, maxPool2d, avgPool2d, caffePoolSize, backward, tidy } from '../../src/index.node.js';
+import { poolRef } from '../reference/ops.js';
+import { testData } from '../reference/conv2d.js';
+
+test.before(async () => {
+  await init();
+});
+
+function close(got: Float32Array, want: Float64Array, what: string, tol = 1e-6): void {
+  assert.is(got.length, want.length, what);
+  for (let i = 0; i < want.length; i++) if (!(Math.abs(got[i]! - want[i]!) <= tol * Math.max(1, Math.abs(want[i]!)))) assert.unreachable(`${what}[${i}]: ${got[i]} vs ${want[i]}`);
+}
+
+test('Caffe ceil-mode sizes: 368→184→92→46 for 3×3/2 and 368→46 for 9×9/8', () => {
+  assert.equal([368, 184, 92].map((s) => caffePoolSize(s, 3, 2, 0)), [184, 92, 46]);
+  assert.is(caffePoolSize(368, 9, 8, 0), 46);
+  assert.is(caffePoolSize(128, 9, 8, 0), 16);
+  assert.is(caffePoolSize(7, 3, 2, 0), 3);
+  assert.is(caffePoolSize(8, 3, 2, 0), 4); // floor mode would give 3
+  assert.is(caffePoolSize(5, 3, 2, 1), 3); // the last window may not start in the padding
+});
+
+const SHAPES: [n: number, c: number, h: number, w: number, k: number, s: number, p: number][] = [
+  [2, 3, 7, 5, 3, 2, 0],
+  [2, 3, 8, 8, 3, 2, 0],
+  [1, 2, 9, 7, 3, 2, 1],
+  [2, 1, 17, 19, 9, 8, 0],
+  [1, 2, 6, 6, 2, 2, 0],
+];
+
+for (const kind of ['max', 'avg'] as const) {
+  test(`${kind} pooling forward and gradient (vs finite differences) on odd shapes with overlapping windows`, async () => {
+    for (const [n, c, h, w, k, s, p] of SHAPES) {
+      const xs = testData(n * c * h * w, 5 + h);
+      const pool = kind === 'max' ? maxPool2d : avgPool2d;
+      const x = parameter(xs, [n, c, h, w], 'x');
+      const y = tidy(() => pool(x, { kernel: k, stride: s, padding: p }));
+      const ref = poolRef(xs, n * c, h, w, k, s, p, kind);
+      close(await y.read(), ref, `${kind} ${[n, c, h, w, k, s, p]}`);
+      const dy = testData(y.size, 77);
+      backward(y, tensor(dy, y.shape));
+      const g = await x.grad!.read();
+      const objective = (v: Float64Array) => poolRef(v, n * c, h, w, k, s, p, kind).reduce((acc, yv, i) => acc + yv * dy[i]!, 0);
+      const eps = 1e-5;
+      for (let i = 0; i < xs.length; i++) {
+        const plus = Float64Array.from(xs); plus[i]! += eps;
+        const minus = Float64Array.from(xs); minus[i]! -= eps;
+        const fd = (objective(plus) - objective(minus)) / (2 * eps);
+        // The float64 FD of a piecewise-linear function is exact to ~1e-9 away from ties (test data has none).
+        assert.ok(Math.abs(g[i]! - fd) < 1e-5, `${kind} d/dx[${i}] ${g[i]} vs ${fd} (${[n, c, h, w, k, s, p]})`);
+      }
+      x.dispose();
+    }
+  });
+}
+
+test('CPM shapes: max pool 128×92×92 → 46, center-map avg pool 368 → 46 with the 8-wide border windows', async () => {
+  const xs = testData(128 * 92 * 92, 9);
+  const y = tidy(() => maxPool2d(tensor(xs, [1, 128, 92, 92]), { kernel: 3, stride: 2 }));
+  assert.equal(y.shape, [1, 128, 46, 46]);
+  close(await y.read(), poolRef(xs, 128, 92, 92, 3, 2, 0, 'max'), 'maxpool 92');
+  const ones = tidy(() => avgPool2d(tensor(new Float32Array(368 * 368).fill(1), [1, 1, 368, 368]), { kernel: 9, stride: 8 }));
+  const o = await ones.read();
+  assert.equal(ones.shape, [1, 1, 46, 46]);
+  // An all-ones map stays 1 everywhere: the divisor is the clipped window (8 at the last row/column, not 9).
+  assert.ok(o.every((v) => Math.abs(v - 1) < 1e-6), `min ${Math.min(...o)} max ${Math.max(...o)}`);
+  const ramp = Float32Array.from({ length: 368 * 368 }, (_, i) => i % 368);
+  const r = await tidy(() => avgPool2d(tensor(ramp, [1, 1, 368, 368]), { kernel: 9, stride: 8 })).read();
+  assert.ok(Math.abs(r[45]! - (360 + 367) / 2) < 1e-3, `last column averages x = 360…367: ${r[45]}`);
+});
+
+test('pooling refuses bad arguments', () => {
+  assert.throws(() => maxPool2d(tensor([1, 2, 3], [3]), { kernel: 3, stride: 2 }), /must be 4-D/);
+  assert.throws(() => maxPool2d(tensor(new Float32Array(4), [1, 1, 2, 2]), { kernel: 3, stride: 2 }), /smaller than the 3×3 window/);
+});
+
+test.run();
