@@ -35,6 +35,8 @@ export interface LoaderOptions {
   centerSigma?: number;
   /** Replace samples that fail to load by the next good one and report them. */
   skipBad?: boolean;
+  /** First global batch to yield (batches are a pure function of their index, so a resumed run continues the same stream). */
+  startBatch?: number;
 }
 
 export interface LoaderStats {
@@ -134,7 +136,7 @@ export function loaderWith(o: LoaderOptions, producer: BatchProducer): Loader {
   let batches = 0, samples = 0, busyMs = 0, started = 0;
   let closed = false;
   const pending = new Map<number, Promise<BatchResult>>();
-  let next = 0; // next batch number to request
+  let next = o.startBatch ?? 0; // next batch number to request
 
   const request = (): void => {
     while (next < total && pending.size < prefetch) {

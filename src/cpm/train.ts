@@ -1,0 +1,226 @@
+// Training with intermediate supervision (cpm-architecture.md §6): the paper's SGD recipe or Adam,
+// gradient accumulation, the paper's training strategies (Fig. 8b), a JSONL log of every step, loss
+// curves, atomic checkpoints and exact resume. Same seed and adapter → the same loss curve.
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { backward, noGrad } from '../autograd/graph.js';
+import { createLoader, openDataset } from '../data/index.js';
+import type { Batch } from '../data/types.js';
+import { writeFileAtomic } from '../io/files.js';
+import { Adam } from '../optim/adam.js';
+import type { Optimizer, ParamGroup } from '../optim/optimizer.js';
+import { multiStepSchedule, stepSchedule } from '../optim/schedule.js';
+import { SGD } from '../optim/sgd.js';
+import { scale } from '../shaders/elementwise/elementwise.js';
+import type { Engine } from '../tensor/engine.js';
+import { fromArray, type Tensor } from '../tensor/tensor.js';
+import { renderLineChart } from '../viz/chart.js';
+import { encodePng } from '../viz/png.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import type { CpmConfig } from './config.js';
+import { CpmModel } from './model.js';
+
+export type Strategy = 'e2e' | 'last-stage' | 'stagewise' | 'stagewise-finetune';
+
+export interface TrainOptions {
+  config: CpmConfig;
+  /** Dataset folder; undefined = the built-in generated people. */
+  dataset?: string;
+  /** 1-based inclusive entries of the folder used for training (e.g. [1, 2500] of LSPet). */
+  range?: [number, number];
+  steps: number;
+  batchSize: number;
+  /** Images per forward/backward; the batch's gradients are accumulated (default: the whole batch). */
+  microBatch?: number;
+  optimizer?: 'adam' | 'sgd';
+  lr?: number;
+  weightDecay?: number;
+  /** Multiply the lr by gamma every stepSize steps (SGD) or once at stepSize (Adam). */
+  stepSize?: number;
+  gamma?: number;
+  strategy?: Strategy;
+  out: string;
+  resume?: boolean;
+  seed?: number;
+  checkpointEvery?: number;
+  workers?: number;
+  /** Joint Gaussian σ in input pixels (default 7·S/368). */
+  sigma?: number;
+  /** No progress bar. */
+  quiet?: boolean;
+}
+
+export interface StepRecord {
+  step: number;
+  images: number;
+  loss: number;
+  stages: number[];
+  lr: number;
+  imagesPerSecond: number;
+  elapsedSeconds: number;
+}
+
+/** The paper's multipliers: stage-1 convs ×5 (biases ×10), others ×1 (biases ×2); no decay on biases. */
+export function paperGroups(model: CpmModel): ParamGroup[] {
+  const groups: ParamGroup[] = [];
+  for (const [name, p] of model.params) {
+    const stage1 = name.startsWith('stage1.');
+    const bias = name.endsWith('.bias');
+    groups.push({ params: [p], lrMult: (stage1 ? 5 : 1) * (bias ? 2 : 1), decayMult: bias ? 0 : 1 });
+  }
+  return groups;
+}
+
+/** Adam as in training-on-cpu.md: no lr multipliers, L2 decay on weights only. */
+export function plainGroups(model: CpmModel): ParamGroup[] {
+  const weights = [...model.params.entries()].filter(([n]) => n.endsWith('.weight')).map(([, p]) => p);
+  const biases = [...model.params.entries()].filter(([n]) => n.endsWith('.bias')).map(([, p]) => p);
+  return [{ params: weights }, { params: biases, decayMult: 0 }];
+}
+
+export function makeOptimizer(model: CpmModel, o: TrainOptions): Optimizer {
+  const kind = o.optimizer ?? (o.config.name === 'paper' || o.config.name === 'flic' ? 'sgd' : 'adam');
+  if (kind === 'sgd') {
+    return new SGD(paperGroups(model), {
+      lr: o.lr ?? 8e-5, momentum: 0.9, weightDecay: o.weightDecay ?? 5e-4,
+      schedule: stepSchedule({ gamma: o.gamma ?? 0.333, stepSize: o.stepSize ?? 136106 }),
+    });
+  }
+  return new Adam(plainGroups(model), {
+    lr: o.lr ?? 1e-3, weightDecay: o.weightDecay ?? 5e-4,
+    schedule: multiStepSchedule([o.stepSize ?? 4750], o.gamma ?? 0.333),
+  });
+}
+
+/** Which stage is trained at `step` and which parameters move, per strategy. */
+export function phase(strategy: Strategy, step: number, steps: number, stages: number): { stage: number | null; trainable: (name: string) => boolean } {
+  const stagewise = (s: number, total: number) => {
+    const stage = Math.min(stages, Math.floor((s * stages) / total) + 1);
+    const owns = (name: string) => name.startsWith(`stage${stage}.`) || (stage === 2 && name.startsWith('trunk.'));
+    return { stage, trainable: owns };
+  };
+  if (strategy === 'stagewise') return stagewise(step, steps);
+  if (strategy === 'stagewise-finetune' && step < steps / 2) return stagewise(step, Math.ceil(steps / 2));
+  return { stage: null, trainable: () => true };
+}
+
+function uploadBatch(engine: Engine, b: Batch, from: number, count: number, P1: number): { image: Tensor; center: Tensor; target: Tensor; targetAll: Tensor } {
+  const S = b.size, G = b.grid;
+  const part = (a: Float32Array, per: number) => a.subarray(from * per, (from + count) * per);
+  return {
+    image: fromArray(engine, part(b.image, 3 * S * S), [count, 3, S, S], 'image'),
+    center: fromArray(engine, part(b.center, S * S), [count, 1, S, S], 'center'),
+    target: fromArray(engine, part(b.target, P1 * G * G), [count, P1, G, G], 'target'),
+    targetAll: fromArray(engine, part(b.targetAll, P1 * G * G), [count, P1, G, G], 'targetAll'),
+  };
+}
+
+/** One optimisation step over a batch (accumulating micro-batches); returns the batch's per-stage losses. */
+export async function trainStep(model: CpmModel, optimizer: Optimizer, batch: Batch, o: { microBatch: number; strategy: Strategy; step: number; steps: number; seed: number }): Promise<number[]> {
+  const engine = model.engine;
+  const T = model.config.stages;
+  const { stage, trainable } = phase(o.strategy, o.step, o.steps, T);
+  model.setTrainable(trainable);
+  optimizer.zeroGrad();
+  const sums = new Array<number>(stage ?? T).fill(0);
+  for (let from = 0, k = 0; from < batch.n; from += o.microBatch, k++) {
+    const count = Math.min(o.microBatch, batch.n - from);
+    const { losses, total } = engine.tidy(() => {
+      const x = uploadBatch(engine, batch, from, count, model.config.joints + 1);
+      const beliefs = model.forward(x.image, x.center, { training: true, dropoutSeed: o.seed * 1_000_003 + o.step * 64 + k, stages: stage ?? T });
+      const l = model.losses(beliefs, x.target, x.targetAll, { lastStageOnly: o.strategy === 'last-stage', stages: stage ? [stage] : undefined });
+      // Each micro-batch's loss is normalised by its own size; weight it so the sum is the batch's loss.
+      return { losses: l.stages, total: scale(l.total, count / batch.n) };
+    });
+    backward(total);
+    total.dispose();
+    const values = await Promise.all(losses.map((l) => l.item()));
+    values.forEach((v, t) => (sums[t]! += (v * count) / batch.n));
+    losses.forEach((l) => l.dispose());
+  }
+  noGrad(engine, () => optimizer.step());
+  return sums;
+}
+
+function progress(r: StepRecord, steps: number, quiet: boolean): void {
+  if (quiet) return;
+  const width = 24;
+  const done = Math.round((width * r.step) / steps);
+  const eta = r.imagesPerSecond > 0 ? ((steps - r.step) * (r.images / Math.max(r.step, 1))) / r.imagesPerSecond : 0;
+  const mmss = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
+  const line = `step ${r.step}/${steps} [${'='.repeat(done)}${' '.repeat(width - done)}] ${r.imagesPerSecond.toFixed(1)} img/s ETA ${mmss(eta)} loss ${r.loss.toFixed(3)} | ${r.stages.map((v, i) => `s${i + 1} ${v.toFixed(3)}`).join(' ')}`;
+  if (process.stderr.isTTY) process.stderr.write(`\r${line}${r.step === steps ? '\n' : ''}`);
+  else if (r.step === 1 || r.step === steps || r.step % Math.max(1, Math.floor(steps / 20)) === 0) process.stderr.write(`${line}\n`);
+}
+
+/** Loss curves per stage from the JSONL log, as a PNG. */
+export function writeLossCurves(logPath: string, pngPath: string): void {
+  const records = readFileSync(logPath, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as StepRecord);
+  if (records.length === 0) return;
+  const stages = records[0]!.stages.length;
+  const series = Array.from({ length: stages }, (_, t) => ({ name: `stage ${t + 1}`, x: records.map((r) => r.step), y: records.map((r) => r.stages[t] ?? NaN) }));
+  series.push({ name: 'total', x: records.map((r) => r.step), y: records.map((r) => r.loss) });
+  writeFileAtomic(pngPath, encodePng(renderLineChart(series, { title: 'training loss per stage', xLabel: 'step', yLabel: 'L2 loss', logY: true })));
+}
+
+export interface TrainResult {
+  model: CpmModel;
+  optimizer: Optimizer;
+  records: StepRecord[];
+  checkpoint: string;
+}
+
+/** Trains from scratch, or resumes from `out/checkpoint.safetensors` with `resume`. */
+export async function train(engine: Engine, o: TrainOptions): Promise<TrainResult> {
+  mkdirSync(o.out, { recursive: true });
+  const checkpoint = join(o.out, 'checkpoint.safetensors');
+  const logPath = join(o.out, 'train.jsonl');
+  const seed = o.seed ?? 0;
+  const strategy = o.strategy ?? 'e2e';
+  const microBatch = Math.min(o.microBatch ?? o.batchSize, o.batchSize);
+  const model = new CpmModel(engine, o.config, seed);
+  const optimizer = makeOptimizer(model, o);
+  let start = 0;
+  if (o.resume && existsSync(checkpoint)) {
+    const ck = loadCheckpoint(checkpoint);
+    if (JSON.stringify(ck.config) !== JSON.stringify(o.config)) throw new Error(`${checkpoint}: saved configuration "${ck.config.name}" differs from the requested one`);
+    model.load(ck.params, checkpoint);
+    optimizer.loadState(ck.optimizerState, ck.step);
+    start = ck.step;
+    // Drop log lines written after the checkpoint, so the log matches the resumed run.
+    if (existsSync(logPath)) {
+      const kept = readFileSync(logPath, 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as StepRecord).step <= start);
+      writeFileAtomic(logPath, kept.map((l) => `${l}\n`).join(''));
+    }
+  } else {
+    writeFileAtomic(logPath, '');
+  }
+  const size = o.config.inputSize;
+  const dataset = openDataset(o.dataset, o.dataset ? { range: o.range, split: o.range ? undefined : 'train' } : { seed, imageSize: Math.round(size * 1.25), split: 'train' });
+  const loader = createLoader({ dataset, batchSize: o.batchSize, size, seed, workers: o.workers ?? 1, epochs: Infinity, startBatch: start, sigma: o.sigma });
+  const records: StepRecord[] = [];
+  const t0 = performance.now();
+  let step = start;
+  try {
+    for await (const batch of loader) {
+      if (step >= o.steps) break;
+      const stages = await trainStep(model, optimizer, batch, { microBatch, strategy, step, steps: o.steps, seed });
+      step++;
+      const elapsed = (performance.now() - t0) / 1000;
+      const r: StepRecord = {
+        step, images: step * o.batchSize, loss: stages.reduce((a, b) => a + b, 0), stages, lr: optimizer.lr,
+        imagesPerSecond: ((step - start) * o.batchSize) / elapsed, elapsedSeconds: elapsed,
+      };
+      records.push(r);
+      appendFileSync(logPath, `${JSON.stringify(r)}\n`);
+      progress(r, o.steps, o.quiet ?? false);
+      if ((o.checkpointEvery && step % o.checkpointEvery === 0) || step === o.steps) {
+        await saveCheckpoint(checkpoint, model, optimizer, { step, trainer: { seed, strategy, batchSize: o.batchSize } });
+        writeLossCurves(logPath, join(o.out, 'loss.png'));
+      }
+    }
+  } finally {
+    await loader.close();
+  }
+  return { model, optimizer, records, checkpoint };
+}
