@@ -3,13 +3,18 @@ import { init, relu, tensor, add } from '../index.node.js';
 
 const HELP = `cpm-webgpu: Convolutional Pose Machines on WebGPU
 
-usage: cpm <command> [options]
+usage: cpm <command> [options]      (each command has --help)
 
 commands:
-  main           the default job (until the model lands: a smoke run printing the adapter and running one kernel)
+  main           the default job: train a small CPM on generated people for a few minutes, evaluate it, draw pictures
+  train          train a configuration on generated data or a dataset folder (LSP / LSPet / MPII)
+  infer          image(s) in, keypoints JSON out; skeleton and per-stage belief pictures
+  eval           score predictions: eval score --pred F --gt F | eval mean-pose ...
+  model          parameters, multiply-adds per block and receptive field per stage of a configuration
+  tensors        run the §12 tensor-file forward/backward, to compare with another framework
+  data           dataset pictures and loader speed: data grid --out F | data bench
+  smoke          print the adapter and run one kernel
   info           print the adapter, mode, granted limits and features (same as --info)
-  data           dataset pictures and loader speed: data grid --out F | data bench (data --help)
-  eval           score predictions: eval score --pred F --gt F | eval mean-pose ... (eval --help)
 
 options:
   --adapter NAME   lavapipe | swiftshader | a substring of the adapter's description (env CPM_ADAPTER)
@@ -34,7 +39,7 @@ async function smoke(argv: string[]): Promise<void> {
 export async function main(argv: string[]): Promise<void> {
   const command = argv[0] && !argv[0].startsWith('--') ? argv[0] : argv.includes('--info') ? 'info' : 'help';
   const rest = argv[0] === command ? argv.slice(1) : argv;
-  if (command === 'help' || (argv.includes('--help') && ['help', 'info', 'main'].includes(command))) {
+  if (command === 'help' || (argv.includes('--help') && ['help', 'info', 'smoke'].includes(command))) {
     console.log(HELP);
     return;
   }
@@ -44,8 +49,18 @@ export async function main(argv: string[]): Promise<void> {
       console.log(engine.describe());
       return;
     }
-    case 'main':
+    case 'smoke':
       return smoke(rest);
+    case 'main':
+      return (await import('./mainjob.js')).mainJob(rest);
+    case 'train':
+      return (await import('./train.js')).trainCommand(rest);
+    case 'tensors':
+      return (await import('./train.js')).tensorsCommand(rest);
+    case 'model':
+      return console.log((await import('./train.js')).describeConfig(rest.find((a) => !a.startsWith('--')) ?? 'paper'));
+    case 'infer':
+      return (await import('./infer.js')).inferCommand(rest);
     case 'data':
       return (await import('./data.js')).dataCommand(rest);
     case 'eval':

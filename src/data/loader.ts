@@ -154,7 +154,7 @@ export function loaderWith(o: LoaderOptions, producer: BatchProducer): Loader {
     async *[Symbol.asyncIterator]() {
       if (started !== 0) throw new Error('a Loader can be iterated only once; create a new one (same seed → same batches)');
       started = performance.now();
-      for (let k = 0; k < total && !closed; k++) {
+      for (let k = o.startBatch ?? 0; k < total && !closed; k++) {
         request();
         const p = pending.get(k)!;
         const r = await p;

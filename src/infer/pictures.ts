@@ -1,0 +1,54 @@
+// Pictures of what the model sees: the skeleton over the original image, and each stage's belief
+// maps for chosen joints over the network's crop (the paper's Fig. 1 and 4).
+import type { RgbImage } from '../data/image.js';
+import type { Sample } from '../data/types.js';
+import type { Pose } from '../eval/types.js';
+import { renderBeliefGrid } from '../viz/beliefGrid.js';
+import { createRaster, type Raster } from '../viz/raster.js';
+import { drawSkeleton } from '../viz/skeleton.js';
+
+export function rasterFromRgb(img: RgbImage): Raster {
+  const r = createRaster(img.width, img.height);
+  for (let i = 0, n = img.width * img.height; i < n; i++) {
+    r.data[4 * i] = img.data[3 * i]!;
+    r.data[4 * i + 1] = img.data[3 * i + 1]!;
+    r.data[4 * i + 2] = img.data[3 * i + 2]!;
+    r.data[4 * i + 3] = 255;
+  }
+  return r;
+}
+
+/** The network input (CHW, v/256 − 0.5, BGR unless `order` says rgb) back to a picture. */
+export function rasterFromCrop(sample: Sample, order: 'bgr' | 'rgb' = 'bgr'): Raster {
+  const S = sample.size;
+  const r = createRaster(S, S);
+  const [rc, bc] = order === 'bgr' ? [2, 0] : [0, 2];
+  for (let i = 0; i < S * S; i++) {
+    r.data[4 * i] = (sample.image[rc * S * S + i]! + 0.5) * 256;
+    r.data[4 * i + 1] = (sample.image[S * S + i]! + 0.5) * 256;
+    r.data[4 * i + 2] = (sample.image[bc * S * S + i]! + 0.5) * 256;
+    r.data[4 * i + 3] = 255;
+  }
+  return r;
+}
+
+/** The image, enlarged so small images stay readable, with the skeleton drawn over it. */
+export function skeletonOverlay(img: RgbImage, pose: Pose, minSide = 256): Raster {
+  const scale = Math.max(1, Math.ceil(minSide / Math.min(img.width, img.height)));
+  const base = rasterFromRgb(img);
+  const big = createRaster(img.width * scale, img.height * scale);
+  for (let y = 0; y < big.height; y++) {
+    for (let x = 0; x < big.width; x++) {
+      const s = 4 * (Math.floor(y / scale) * img.width + Math.floor(x / scale));
+      big.data.set(base.data.subarray(s, s + 4), 4 * (y * big.width + x));
+    }
+  }
+  drawSkeleton(big, pose, { scale, offset: [(scale - 1) / 2, (scale - 1) / 2], lineWidth: Math.max(2, scale) });
+  return big;
+}
+
+/** Each stage's beliefs for `joints`, over the crop. */
+export function stageBeliefs(sample: Sample, beliefs: Float32Array[], joints?: number[]): Raster {
+  const channels = beliefs[0]!.length / (sample.grid * sample.grid);
+  return renderBeliefGrid({ image: rasterFromCrop(sample), stages: beliefs, mapSize: sample.grid, channels, joints });
+}

@@ -1,0 +1,77 @@
+// Training on the tiny configuration: the loss falls, a resumed run continues bit for bit, and the
+// §12 tensor-file run matches a float64 CPU forward.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { init, type Engine } from '../../src/index.node.js';
+import { getConfig } from '../../src/cpm/config.js';
+import { CpmModel } from '../../src/cpm/model.js';
+import { train } from '../../src/cpm/train.js';
+import { loadCheckpoint } from '../../src/cpm/checkpoint.js';
+import { runTensorFile } from '../../src/cli/train.js';
+import { openDataset, createLoader } from '../../src/data/index.js';
+import { cpmForwardRef } from '../reference/cpm.js';
+
+let engine: Engine;
+test.before(async () => {
+  engine = await init();
+});
+
+const tiny = getConfig('tiny');
+const base = { config: tiny, batchSize: 4, workers: 0, quiet: true, lr: 3e-3, seed: 5 };
+
+test('a tiny CPM on generated images drives the summed loss under 40 % of its start', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'cpm-train-'));
+  const r = await train(engine, { ...base, steps: 40, out });
+  const first = r.records[0]!.loss;
+  const lastFive = r.records.slice(-5).reduce((a, x) => a + x.loss, 0) / 5;
+  assert.ok(lastFive < 0.4 * first, `loss ${first.toFixed(3)} → ${lastFive.toFixed(3)}`);
+  assert.is(r.records[0]!.stages.length, 2);
+  r.model.dispose();
+  r.optimizer.dispose();
+});
+
+test('resuming from a checkpoint reproduces the uninterrupted run\'s next losses exactly', async () => {
+  const a = mkdtempSync(join(tmpdir(), 'cpm-a-'));
+  const b = mkdtempSync(join(tmpdir(), 'cpm-b-'));
+  const whole = await train(engine, { ...base, steps: 8, out: a, config: { ...tiny, dropout: 0.3 } });
+  const firstHalf = await train(engine, { ...base, steps: 4, out: b, config: { ...tiny, dropout: 0.3 } });
+  assert.equal(firstHalf.records.map((r) => r.loss), whole.records.slice(0, 4).map((r) => r.loss), 'same seed → same curve');
+  const resumed = await train(engine, { ...base, steps: 8, out: b, resume: true, config: { ...tiny, dropout: 0.3 } });
+  assert.is(resumed.records[0]!.step, 5);
+  assert.equal(resumed.records.map((r) => r.stages), whole.records.slice(4).map((r) => r.stages));
+  assert.is(loadCheckpoint(join(b, 'checkpoint.safetensors')).step, 8);
+  for (const r of [whole, firstHalf, resumed]) { r.model.dispose(); r.optimizer.dispose(); }
+});
+
+test('the §12 tensor-file run (beliefs, losses, gradients) matches a float64 CPU forward', async () => {
+  const model = new CpmModel(engine, tiny, 3);
+  const loader = createLoader({ dataset: openDataset(undefined, { seed: 1, imageSize: 40 }), batchSize: 1, size: 32, seed: 1, workers: 0, augment: false });
+  const batch = (await loader[Symbol.asyncIterator]().next()).value!;
+  await loader.close();
+  const input = new Map([
+    ['image', { shape: [1, 3, 32, 32], data: batch.image }],
+    ['center', { shape: [1, 1, 32, 32], data: batch.center }],
+    ['target', { shape: [1, 15, 4, 4], data: batch.target }],
+    ['target_stage1', { shape: [1, 15, 4, 4], data: batch.targetAll }],
+  ]);
+  const out = await runTensorFile(engine, model, input, true);
+  const ref = cpmForwardRef(tiny, await model.read(), batch.image, batch.center);
+  for (let t = 0; t < 2; t++) {
+    const got = out.get(`belief.stage${t + 1}`)!.data;
+    let scale = 1e-3;
+    ref[t]!.forEach((v) => (scale = Math.max(scale, Math.abs(v))));
+    // float32 vs float64 through ~10 layers: relative 1e-4 of the map's range.
+    ref[t]!.forEach((v, i) => assert.ok(Math.abs(got[i]! - v) < 1e-4 * scale, `stage ${t + 1} belief ${i}: ${got[i]} vs ${v}`));
+    const target = t === 0 ? batch.targetAll : batch.target;
+    const loss = ref[t]!.reduce((s, v, i) => s + (v - target[i]!) ** 2, 0) / 2;
+    assert.ok(Math.abs(out.get(`loss.stage${t + 1}`)!.data[0]! - loss) < 1e-4 * Math.max(1, loss));
+  }
+  assert.ok(out.has('grad.stage2.mconv1.weight') && out.has('grad.stage1.conv1.weight') && out.has('grad.trunk.conv3.bias'));
+  assert.is(out.get('grad.stage2.mconv1.weight')!.shape.join(), '6,20,3,3');
+  model.dispose();
+});
+
+test.run();
