@@ -55,6 +55,8 @@ export class Engine {
   private lostInfo: GPUDeviceLostInfo | null = null;
   private readonly scopes: Set<Disposable>[] = [];
   private readonly stagingForRead = new Map<number, GPUBuffer[]>();
+  /** While set, every compute pass writes begin/end timestamps here (see beginGpuTiming). */
+  private timing: { set: GPUQuerySet; used: number; capacity: number } | null = null;
   /** Work to do once the current batch is submitted (e.g. destroying upload staging buffers). */
   private afterSubmit: (() => void)[] = [];
   /** Counters the tensor module updates; see memory(). */
@@ -128,7 +130,7 @@ export class Engine {
       entries.push({ binding: 0, resource: { buffer: slot.buffer, offset: slot.offset, size: slot.size } });
     }
     const bindGroup = this.device.createBindGroup({ layout: this.pipelines.layout(pipeline), entries, label: a.op });
-    const pass = this.commandEncoder().beginComputePass({ label: a.op });
+    const pass = this.commandEncoder().beginComputePass({ label: a.op, timestampWrites: this.nextTimestampWrites() });
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
@@ -138,6 +140,40 @@ export class Engine {
     this.batchOps.push(a.op);
     this.dispatches++;
     if (this.batchOps.length >= DISPATCHES_PER_SUBMIT) this.flush();
+  }
+
+  private nextTimestampWrites(): GPUComputePassTimestampWrites | undefined {
+    const t = this.timing;
+    if (!t || t.used >= t.capacity) return undefined;
+    const i = t.used++;
+    return { querySet: t.set, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 };
+  }
+
+  /** Starts measuring GPU time of the next `capacity` dispatches (needs the timestamp-query feature). */
+  beginGpuTiming(capacity = 4096): boolean {
+    if (!this.info.features['timestamp-query']) return false;
+    this.flush();
+    this.timing?.set.destroy();
+    this.timing = { set: this.device.createQuerySet({ type: 'timestamp', count: 2 * capacity }), used: 0, capacity };
+    return true;
+  }
+
+  /** GPU nanoseconds spent inside the passes recorded since beginGpuTiming (null without the feature). */
+  async endGpuTiming(): Promise<number | null> {
+    const t = this.timing;
+    if (!t) return null;
+    this.timing = null;
+    if (t.used === 0) return 0;
+    const bytes = 16 * t.used;
+    const resolve = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+    this.commandEncoder().resolveQuerySet(t.set, 0, 2 * t.used, resolve, 0);
+    const data = await this.read('gpu timing', { buffer: resolve, size: bytes, name: 'timestamps' });
+    const ts = new BigInt64Array(data);
+    let ns = 0;
+    for (let i = 0; i < t.used; i++) ns += Number(ts[2 * i + 1]! - ts[2 * i]!);
+    resolve.destroy();
+    t.set.destroy();
+    return ns;
   }
 
   /** Records a buffer-to-buffer copy in the batch (ordered with the dispatches around it). */

@@ -16,7 +16,7 @@ export function cpmForwardRef(c: CpmConfig, params: Params, image: Float32Array,
     return { y, ch: l.cout };
   };
   const trunk = (prefix: string) => {
-    let x = Float64Array.from(image), ch = 3, size = S;
+    let x: Float64Array = Float64Array.from(image), ch = 3, size = S;
     for (let i = 1; i <= 3; i++) {
       const r = conv(x, ch, size, `${prefix}.conv${i}`);
       x = poolRef(r.y, r.ch, size, size, 3, 2, 0, 'max');
@@ -40,7 +40,7 @@ export function cpmForwardRef(c: CpmConfig, params: Params, image: Float32Array,
     const prev = beliefs[t - 2]!;
     const cat = new Float64Array(f.y.length + prev.length + pooled.length);
     cat.set(f.y, 0); cat.set(prev, f.y.length); cat.set(pooled, f.y.length + prev.length);
-    let m = { y: cat, ch: f.ch + c.joints + 2 };
+    let m: { y: Float64Array; ch: number } = { y: cat, ch: f.ch + c.joints + 2 };
     for (let i = 1; i <= 5; i++) m = conv(m.y, m.ch, G, `stage${t}.mconv${i}`);
     beliefs.push(m.y);
   }
