@@ -150,7 +150,7 @@ export class Engine {
   }
 
   /** Starts measuring GPU time of the next `capacity` dispatches (needs the timestamp-query feature). */
-  beginGpuTiming(capacity = 4096): boolean {
+  beginGpuTiming(capacity = 2048): boolean {
     if (!this.info.features['timestamp-query']) return false;
     this.flush();
     this.timing?.set.destroy();

@@ -1,0 +1,17 @@
+import { init } from '../src/index.node.js';
+import { train } from '../src/cpm/train.js';
+import { getConfig } from '../src/cpm/config.js';
+import { evaluateModel, fitMeanPoseOn } from '../src/cpm/evaluate.js';
+import { openDataset } from '../src/data/index.js';
+const engine = await init();
+const cfg = getConfig(process.argv[2] ?? 'cpm-mini');
+const steps = Number(process.argv[3] ?? 150);
+const t0 = performance.now();
+const r = await train(engine, { config: cfg, steps, batchSize: Number(process.argv[4] ?? 8), out: '/tmp/exp-' + cfg.name, workers: 1, quiet: true, lr: Number(process.argv[5] ?? 1e-3), sigma: process.argv[6] ? Number(process.argv[6]) : undefined });
+console.log('train s', ((performance.now() - t0) / 1000).toFixed(0), 'losses', r.records.filter((_, i) => i % 10 === 0).map((x) => x.loss.toFixed(2)).join(' '));
+const S = cfg.inputSize;
+const val = openDataset(undefined, { seed: 0, split: 'val', imageSize: Math.round(S * 1.25), count: 100 });
+const mean = await fitMeanPoseOn(openDataset(undefined, { seed: 0, split: 'train', imageSize: Math.round(S * 1.25) }), 300);
+const ev = await evaluateModel(r.model, val, { count: 100 }, mean);
+console.log('PCK per stage', ev.stages.map((s) => s.total.toFixed(2)).join(' '), 'mean pose', ev.meanPose!.total.toFixed(2), 'eval s', ((performance.now() - t0) / 1000).toFixed(0));
+process.exit(0);

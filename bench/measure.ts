@@ -1,0 +1,39 @@
+// Timing helpers: median and spread of wall time after warm-up, and GPU time from timestamp queries.
+import type { Engine } from '../src/index.node.js';
+
+export interface Timing {
+  /** Median wall milliseconds (record + submit + GPU + sync). */
+  wallMs: number;
+  minMs: number;
+  maxMs: number;
+  /** GPU milliseconds from timestamp queries (median), or null without the feature. */
+  gpuMs: number | null;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Runs `work` once to warm up (compiles pipelines), then `reps` times. */
+export async function measure(engine: Engine, work: () => void, reps: number): Promise<Timing> {
+  engine.tidy(work);
+  await engine.sync();
+  const wall: number[] = [];
+  const gpu: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const timed = engine.beginGpuTiming();
+    const t0 = performance.now();
+    engine.tidy(work);
+    await engine.sync();
+    wall.push(performance.now() - t0);
+    const ns = timed ? await engine.endGpuTiming() : null;
+    if (ns !== null) gpu.push(ns / 1e6);
+  }
+  return { wallMs: median(wall), minMs: Math.min(...wall), maxMs: Math.max(...wall), gpuMs: gpu.length ? median(gpu) : null };
+}
+
+/** Repetitions that keep a case to roughly `budgetMs` given one timing. */
+export function repsFor(ms: number, budgetMs: number, min = 3, max = 20): number {
+  return Math.max(min, Math.min(max, Math.floor(budgetMs / Math.max(ms, 0.01))));
+}

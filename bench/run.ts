@@ -1,0 +1,232 @@
+// `npm run bench [-- --quick] [--tfjs] [--e2e] [--paper] [--out FILE]`: kernel and end-to-end
+// throughput on CPM's shapes, optionally side by side with TensorFlow.js on the same adapter.
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+import {
+  init, randn, conv2dForward, conv2dInputGrad, conv2dWeightGrad, maxPool2d, relu, concat, l2Loss, SGD, backward,
+  type Engine, type Tensor,
+} from '../src/index.node.js';
+import { getConfig } from '../src/cpm/config.js';
+import { CpmModel } from '../src/cpm/model.js';
+import { makeOptimizer } from '../src/cpm/train.js';
+import { noGrad } from '../src/autograd/graph.js';
+import { measure, repsFor, type Timing } from './measure.js';
+import { FULL_CONV_CASES, FULL_MEMORY_CASES, PEER_MEMORY, QUICK_CONV_CASES, QUICK_MEMORY_CASES, type ConvBenchCase, type MemoryBenchCase } from './cases.js';
+import { loadTfjs, nchwToNhwc, oihwToHwio, timeTf } from './tfjs.js';
+
+export interface BenchRow {
+  name: string;
+  kind: string;
+  wallMs: number;
+  spreadMs: [number, number];
+  gpuMs: number | null;
+  /** GFLOP/s for convolutions, GB/s for memory-bound ops, images/s end to end. */
+  rate: number;
+  unit: 'GFLOP/s' | 'GB/s' | 'img/s';
+  tfjsMs?: number;
+  tfjsRate?: number;
+  /** Largest |ours − tfjs| relative to the largest |value|. */
+  tfjsMaxRelDiff?: number;
+  pytorchRate?: number | null;
+}
+
+export interface BenchOptions {
+  quick?: boolean;
+  tfjs?: boolean;
+  e2e?: boolean;
+  paper?: boolean;
+  budgetMs?: number;
+}
+
+const KINDS = ['forward', 'dX', 'dW'] as const;
+
+async function convRows(engine: Engine, c: ConvBenchCase, o: BenchOptions): Promise<BenchRow[]> {
+  const p = (c.k - 1) / 2;
+  const x = randn([c.n, c.cin, c.size, c.size], { seed: 1 });
+  const w = randn([c.cout, c.cin, c.k, c.k], { seed: 2, std: 1 / Math.sqrt(c.cin * c.k * c.k) });
+  const dy = randn([c.n, c.cout, c.size, c.size], { seed: 3 });
+  const flop = 2 * c.n * c.size * c.size * c.cin * c.cout * c.k * c.k;
+  const work: Record<(typeof KINDS)[number], () => Tensor> = {
+    forward: () => conv2dForward(x, w, null, { padding: p }),
+    dX: () => conv2dInputGrad(dy, w, x.shape, { padding: p }),
+    dW: () => conv2dWeightGrad(x, dy, w.shape, { padding: p }),
+  };
+  const rows: BenchRow[] = [];
+  let tfIn: { xv: Float32Array; wv: Float32Array; dyv: Float32Array } | null = null;
+  if (o.tfjs) tfIn = { xv: await x.read(), wv: await w.read(), dyv: await dy.read() };
+  for (const [i, kind] of KINDS.entries()) {
+    const probe = await measure(engine, () => void work[kind](), 1);
+    const t: Timing = await measure(engine, () => void work[kind](), o.quick ? 2 : repsFor(probe.wallMs, o.budgetMs ?? 4000, 2, 10));
+    const row: BenchRow = {
+      name: c.name, kind, wallMs: t.wallMs, spreadMs: [t.minMs, t.maxMs], gpuMs: t.gpuMs,
+      rate: flop / (t.gpuMs ?? t.wallMs) / 1e6, unit: 'GFLOP/s', pytorchRate: c.pytorch?.[i] ?? null,
+    };
+    if (tfIn) Object.assign(row, await tfjsConv(c, kind, tfIn, engine.tidy(work[kind]), flop, o));
+    rows.push(row);
+  }
+  [x, w, dy].forEach((t) => t.dispose());
+  return rows;
+}
+
+/** The same convolution on TF.js; compares outputs (NHWC → NCHW) and times it with readback, as peers-measured.md did. */
+async function tfjsConv(c: ConvBenchCase, kind: string, v: { xv: Float32Array; wv: Float32Array; dyv: Float32Array }, ours: Tensor, flop: number, o: BenchOptions): Promise<Partial<BenchRow>> {
+  const tf = await loadTfjs();
+  const x = tf.tensor4d(nchwToNhwc(v.xv, c.n, c.cin, c.size, c.size), [c.n, c.size, c.size, c.cin]);
+  const w = tf.tensor4d(oihwToHwio(v.wv, c.cout, c.cin, c.k, c.k), [c.k, c.k, c.cin, c.cout]);
+  const dy = tf.tensor4d(nchwToNhwc(v.dyv, c.n, c.cout, c.size, c.size), [c.n, c.size, c.size, c.cout]);
+  const engineTf = tf.engine();
+  const run = () => {
+    if (kind === 'forward') return tf.conv2d(x, w, 1, 'same');
+    if (kind === 'dX') return engineTf.runKernel('Conv2DBackpropInput', { dy, filter: w }, { inputShape: [c.n, c.size, c.size, c.cin], strides: [1, 1], pad: 'same', dataFormat: 'NHWC' }) as ReturnType<typeof tf.conv2d>;
+    return engineTf.runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [c.k, c.k, c.cin, c.cout] }) as ReturnType<typeof tf.conv2d>;
+  };
+  const ms = await timeTf(async () => {
+    const r = run();
+    await r.data();
+    r.dispose();
+  }, o.quick ? 2 : 3);
+  const r = run();
+  const theirs = await r.data();
+  r.dispose();
+  [x, w, dy].forEach((t) => t.dispose());
+  const mine = await ours.read();
+  ours.dispose();
+  // Bring TF.js's layout to ours: NHWC → NCHW for activations, HWIO → OIHW for the weight gradient.
+  let maxDiff = 0, maxAbs = 1e-12;
+  const at = (i: number): number => {
+    if (kind === 'dW') {
+      const kx = i % c.k, ky = Math.floor(i / c.k) % c.k, ci = Math.floor(i / (c.k * c.k)) % c.cin, co = Math.floor(i / (c.k * c.k * c.cin));
+      return theirs[((ky * c.k + kx) * c.cin + ci) * c.cout + co]!;
+    }
+    const ch = kind === 'forward' ? c.cout : c.cin;
+    const hw = c.size * c.size;
+    const b = Math.floor(i / (ch * hw)), cc = Math.floor(i / hw) % ch, p = i % hw;
+    return theirs[(b * hw + p) * ch + cc]!;
+  };
+  for (let i = 0; i < mine.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(mine[i]! - at(i)));
+    maxAbs = Math.max(maxAbs, Math.abs(mine[i]!));
+  }
+  return { tfjsMs: ms, tfjsRate: flop / ms / 1e6, tfjsMaxRelDiff: maxDiff / maxAbs };
+}
+
+async function memoryRow(engine: Engine, c: MemoryBenchCase, o: BenchOptions): Promise<BenchRow> {
+  const x = randn(c.shape, { seed: 4 });
+  let bytes = 0;
+  let work: () => void;
+  switch (c.op) {
+    case 'maxPool':
+      bytes = 4 * x.size + 8 * Math.ceil(x.size / 4); // read x; write y and the argmax (≈ a quarter of x each)
+      work = () => void maxPool2d(x, { kernel: 3, stride: 2 });
+      break;
+    case 'relu':
+      bytes = 8 * x.size;
+      work = () => void relu(x);
+      break;
+    case 'concat': {
+      const [n, , h, w] = c.shape as [number, number, number, number];
+      const b = randn([n, 15, h, w], { seed: 5 }), m = randn([n, 1, h, w], { seed: 6 });
+      bytes = 8 * (x.size + b.size + m.size);
+      work = () => void concat([x, b, m]);
+      break;
+    }
+    case 'l2Loss': {
+      const t = randn(c.shape, { seed: 7 });
+      bytes = 8 * x.size;
+      work = () => void l2Loss(x, t);
+      break;
+    }
+    case 'sgd': {
+      x.name = 'w';
+      x.kind = 'parameter';
+      x.requiresGrad = true;
+      x.grad = randn(c.shape, { seed: 8 });
+      engine.untrack(x.grad);
+      const opt = new SGD([x], { lr: 1e-3, momentum: 0.9, weightDecay: 5e-4 });
+      bytes = 4 * x.size * 5; // read w, g, v; write w, v
+      work = () => noGrad(engine, () => opt.step());
+      break;
+    }
+  }
+  const t = await measure(engine, work, o.quick ? 2 : 10);
+  const ms = t.gpuMs ?? t.wallMs;
+  return { name: c.name, kind: c.op, wallMs: t.wallMs, spreadMs: [t.minMs, t.maxMs], gpuMs: t.gpuMs, rate: bytes / ms / 1e6, unit: 'GB/s' };
+}
+
+async function endToEndRows(engine: Engine, names: string[], batch: number, o: BenchOptions): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const name of names) {
+    const config = getConfig(name);
+    const S = config.inputSize, G = S / 8, P1 = config.joints + 1;
+    const model = new CpmModel(engine, config, 0);
+    const opt = makeOptimizer(model, { config, steps: 1, batchSize: batch, out: '' });
+    const image = randn([batch, 3, S, S], { seed: 1, std: 0.3 }), center = randn([batch, 1, S, S], { seed: 2 });
+    const target = randn([batch, P1, G, G], { seed: 3 }), targetAll = randn([batch, P1, G, G], { seed: 4 });
+    engine.pool.resetPeak();
+    const trainStep = () => {
+      const loss = engine.tidy(() => model.losses(model.forward(image, center, { training: true }), target, targetAll).total);
+      backward(loss);
+      loss.dispose();
+      noGrad(engine, () => opt.step());
+      opt.zeroGrad();
+    };
+    const reps = o.quick ? 1 : name === 'paper' ? 1 : 3;
+    const train = await measure(engine, trainStep, reps);
+    const peak = engine.memory().peakAllocatedBytes;
+    const infer = await measure(engine, () => noGrad(engine, () => void model.forward(image, center, { training: false })), reps);
+    rows.push({ name: `${name} training step, batch ${batch} (peak GPU memory ${(peak / 2 ** 20).toFixed(0)} MiB)`, kind: 'train', wallMs: train.wallMs, spreadMs: [train.minMs, train.maxMs], gpuMs: train.gpuMs, rate: (1000 * batch) / train.wallMs, unit: 'img/s' });
+    rows.push({ name: `${name} inference, batch ${batch}`, kind: 'infer', wallMs: infer.wallMs, spreadMs: [infer.minMs, infer.maxMs], gpuMs: infer.gpuMs, rate: (1000 * batch) / infer.wallMs, unit: 'img/s' });
+    [image, center, target, targetAll].forEach((t) => t.dispose());
+    opt.dispose();
+    model.dispose();
+  }
+  return rows;
+}
+
+export function formatTable(rows: BenchRow[]): string {
+  const head = ['case', 'kind', 'wall ms (min–max)', 'GPU ms', 'rate', 'TF.js ms', 'TF.js rate', 'ours/TF.js', 'max rel diff', 'PyTorch CPU'];
+  const body = rows.map((r) => [
+    r.name, r.kind, `${r.wallMs.toFixed(1)} (${r.spreadMs[0].toFixed(1)}–${r.spreadMs[1].toFixed(1)})`, r.gpuMs === null ? '–' : r.gpuMs.toFixed(1),
+    `${r.rate.toFixed(2)} ${r.unit}`, r.tfjsMs === undefined ? '' : r.tfjsMs.toFixed(1), r.tfjsRate === undefined ? '' : `${r.tfjsRate.toFixed(2)}`,
+    r.tfjsRate ? `${(r.rate / r.tfjsRate).toFixed(1)}×` : '', r.tfjsMaxRelDiff === undefined ? '' : r.tfjsMaxRelDiff.toExponential(1),
+    r.pytorchRate ? `${r.pytorchRate} (${((100 * r.rate) / r.pytorchRate).toFixed(1)} %)` : (PEER_MEMORY[r.name] ? `${PEER_MEMORY[r.name]!.pytorch} / TF.js ${PEER_MEMORY[r.name]!.tfjs}` : ''),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
+}
+
+export async function runBench(o: BenchOptions): Promise<{ machine: Record<string, unknown>; rows: BenchRow[] }> {
+  const engine = await init();
+  const rows: BenchRow[] = [];
+  for (const c of o.quick ? QUICK_CONV_CASES : FULL_CONV_CASES) {
+    rows.push(...(await convRows(engine, c, o)));
+    process.stderr.write(`.`);
+  }
+  for (const c of o.quick ? QUICK_MEMORY_CASES : FULL_MEMORY_CASES) rows.push(await memoryRow(engine, c, o));
+  if (o.e2e || o.quick) rows.push(...(await endToEndRows(engine, o.quick ? ['tiny'] : ['cpm-mini', 'cpm-small'], o.quick ? 2 : 8, o)));
+  if (o.paper) rows.push(...(await endToEndRows(engine, ['paper'], 1, o)));
+  process.stderr.write('\n');
+  let commit = 'unknown';
+  try {
+    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch { /* not a checkout */ }
+  const machine = { date: new Date().toISOString(), commit, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, adapter: engine.info.adapter, mode: engine.info.featureLevel, features: engine.info.features };
+  return { machine, rows };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const argv = process.argv.slice(2);
+  const o: BenchOptions = { quick: argv.includes('--quick'), tfjs: argv.includes('--tfjs'), e2e: argv.includes('--e2e'), paper: argv.includes('--paper') };
+  const outIdx = argv.indexOf('--out');
+  const out = outIdx >= 0 ? argv[outIdx + 1]! : `bench/results/${o.quick ? 'quick' : 'full'}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`;
+  const result = await runBench(o);
+  console.log(`adapter: ${result.machine.adapter ? JSON.stringify(result.machine.adapter) : '?'}; ${result.machine.cpus} CPUs (${result.machine.cpuModel}); commit ${result.machine.commit}`);
+  console.log(formatTable(result.rows));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(result, null, 2));
+  console.log(`\nJSON: ${out}`);
+  process.exit(0);
+}

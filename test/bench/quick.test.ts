@@ -1,0 +1,21 @@
+// The benchmark's quick mode keeps working (no timing assertions): every case produces a row, and
+// TF.js on the same adapter computes the same convolutions.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runBench, formatTable } from '../../bench/run.js';
+
+test('quick bench with TF.js side by side: rows for every case, matching numbers', async () => {
+  const { machine, rows } = await runBench({ quick: true, tfjs: true });
+  assert.ok(machine.adapter);
+  const convs = rows.filter((r) => r.unit === 'GFLOP/s');
+  assert.is(convs.length, 9, 'three conv cases × forward, dX, dW');
+  for (const r of convs) {
+    assert.ok(r.rate > 0 && Number.isFinite(r.rate), `${r.name} ${r.kind} rate`);
+    assert.ok(r.tfjsMaxRelDiff !== undefined && r.tfjsMaxRelDiff < 1e-4, `${r.name} ${r.kind}: ours vs TF.js differ by ${r.tfjsMaxRelDiff}`);
+  }
+  assert.ok(rows.some((r) => r.unit === 'GB/s'));
+  assert.ok(rows.some((r) => r.unit === 'img/s' && r.kind === 'train'));
+  assert.match(formatTable(rows), /ours\/TF\.js/);
+});
+
+test.run();
