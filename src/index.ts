@@ -10,3 +10,15 @@ export { foldWorkgroups, type KernelSource } from './tensor/kernel.js';
 export { backward, noGrad, releaseGraph, needsGrad, record } from './autograd/graph.js';
 export * from './ops.js';
 export * from './optim/index.js';
+// CPM, inference, and the pure parts of data, evaluation and pictures (no Node built-ins: browser-safe).
+export { CpmModel, type ForwardOptions, type StageLosses } from './cpm/model.js';
+export { CONFIGS, getConfig, validateConfig, parameterCount, multiplyAdds, receptiveFields, layers, type CpmConfig, type LayerSpec } from './cpm/config.js';
+export { encodeCheckpoint, parseCheckpoint, type LoadedCheckpoint, type CheckpointInfo } from './cpm/checkpoint.js';
+export { encodeSafetensors, decodeSafetensors, SafetensorsError, type SafeTensor, type SafeFile } from './io/safetensors.js';
+export { predictPose, REFERENCE_SCALES, type BeliefModel, type PredictOptions, type PosePredictionResult } from './infer/predict.js';
+export * as data from './data/browser.js';
+export * as evaluation from './eval/index.js';
+export { createRaster, drawLine, fillCircle, type Raster } from './viz/raster.js';
+export { renderLineChart } from './viz/chart.js';
+export { drawSkeleton } from './viz/skeleton.js';
+export { renderBeliefGrid } from './viz/beliefGrid.js';

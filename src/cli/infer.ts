@@ -2,7 +2,7 @@
 // stage's belief maps.
 import { basename, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { loadCheckpoint } from '../cpm/checkpoint.js';
+import { loadCheckpoint } from '../cpm/checkpoint-file.js';
 import { CpmModel } from '../cpm/model.js';
 import { personFromImageFrame } from '../data/annotation.js';
 import { readImageFile } from '../data/node/files.js';

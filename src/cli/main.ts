@@ -13,6 +13,7 @@ commands:
   model          parameters, multiply-adds per block and receptive field per stage of a configuration
   tensors        run the §12 tensor-file forward/backward, to compare with another framework
   data           dataset pictures and loader speed: data grid --out F | data bench
+  serve          serve the demo page on localhost (npm run demo builds it first)
   smoke          print the adapter and run one kernel
   info           print the adapter, mode, granted limits and features (same as --info)
 
@@ -59,6 +60,8 @@ export async function main(argv: string[]): Promise<void> {
       return (await import('./train.js')).tensorsCommand(rest);
     case 'model':
       return console.log((await import('./train.js')).describeConfig(rest.find((a) => !a.startsWith('--')) ?? 'paper'));
+    case 'serve':
+      return (await import('./serve.js')).serveCommand(rest);
     case 'infer':
       return (await import('./infer.js')).inferCommand(rest);
     case 'data':

@@ -2,7 +2,7 @@
 // tensor-file run used to compare with other frameworks.
 import { backward, noGrad } from '../autograd/graph.js';
 import { CONFIGS, getConfig, multiplyAdds, parameterCount, receptiveFields, layers } from '../cpm/config.js';
-import { loadCheckpoint } from '../cpm/checkpoint.js';
+import { loadCheckpoint } from '../cpm/checkpoint-file.js';
 import { CpmModel } from '../cpm/model.js';
 import { train, type Strategy } from '../cpm/train.js';
 import { readSafetensorsFile, writeSafetensorsFile } from '../io/files.js';

@@ -1,8 +1,7 @@
 // Checkpoints: safetensors with §12 parameter names, optimizer state as "optim.<state name>", and
-// metadata holding the configuration, step, optimizer and RNG state, so a checkpoint alone rebuilds
-// the network and a resumed run continues exactly. Written atomically.
-import { readSafetensorsFile, writeSafetensorsFile } from '../io/files.js';
-import type { SafeTensor } from '../io/safetensors.js';
+// metadata holding the configuration, step and trainer state, so a checkpoint alone rebuilds the
+// network and a resumed run continues exactly. Pure bytes here; checkpoint-file.ts writes files.
+import { decodeSafetensors, encodeSafetensors, type SafeTensor } from '../io/safetensors.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { validateConfig, type CpmConfig } from './config.js';
 import type { CpmModel } from './model.js';
@@ -11,20 +10,8 @@ export const OPTIM_PREFIX = 'optim.';
 
 export interface CheckpointInfo {
   step: number;
-  /** Anything the trainer needs to resume (RNG state, loader position, options). */
+  /** Anything the trainer needs to resume (seed, strategy, batch size). */
   trainer?: Record<string, unknown>;
-}
-
-export async function saveCheckpoint(path: string, model: CpmModel, optimizer: Optimizer | null, info: CheckpointInfo): Promise<void> {
-  const tensors = new Map<string, SafeTensor>(await model.read());
-  if (optimizer) for (const [name, t] of optimizer.stateDict()) tensors.set(OPTIM_PREFIX + name, { shape: [...t.shape], data: await t.read() });
-  writeSafetensorsFile(path, tensors, {
-    format: 'cpm-webgpu checkpoint v1',
-    config: JSON.stringify(model.config),
-    step: String(info.step),
-    optimizer: optimizer?.constructor.name ?? 'none',
-    trainer: JSON.stringify(info.trainer ?? {}),
-  });
 }
 
 export interface LoadedCheckpoint {
@@ -35,15 +22,28 @@ export interface LoadedCheckpoint {
   trainer: Record<string, unknown>;
 }
 
-export function loadCheckpoint(path: string): LoadedCheckpoint {
-  const file = readSafetensorsFile(path);
+export async function encodeCheckpoint(model: CpmModel, optimizer: Optimizer | null, info: CheckpointInfo): Promise<Uint8Array> {
+  const tensors = new Map<string, SafeTensor>(await model.read());
+  if (optimizer) for (const [name, t] of optimizer.stateDict()) tensors.set(OPTIM_PREFIX + name, { shape: [...t.shape], data: await t.read() });
+  return encodeSafetensors(tensors, {
+    format: 'cpm-webgpu checkpoint v1',
+    config: JSON.stringify(model.config),
+    step: String(info.step),
+    optimizer: optimizer?.constructor.name ?? 'none',
+    trainer: JSON.stringify(info.trainer ?? {}),
+  });
+}
+
+/** Parses a checkpoint; `source` (file name or URL) names it in errors. */
+export function parseCheckpoint(bytes: Uint8Array, source: string): LoadedCheckpoint {
+  const file = decodeSafetensors(bytes, source);
   const raw = file.metadata.config;
-  if (!raw) throw new Error(`${path}: no "config" in the safetensors metadata; not a CPM checkpoint`);
+  if (!raw) throw new Error(`${source}: no "config" in the safetensors metadata; not a CPM checkpoint`);
   let config: CpmConfig;
   try {
     config = validateConfig(JSON.parse(raw) as CpmConfig);
   } catch (e) {
-    throw new Error(`${path}: bad configuration in metadata: ${(e as Error).message}`);
+    throw new Error(`${source}: bad configuration in metadata: ${(e as Error).message}`);
   }
   const params = new Map<string, SafeTensor>();
   const optimizerState = new Map<string, Float32Array>();

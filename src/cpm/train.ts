@@ -16,7 +16,7 @@ import type { Engine } from '../tensor/engine.js';
 import { fromArray, type Tensor } from '../tensor/tensor.js';
 import { renderLineChart } from '../viz/chart.js';
 import { encodePng } from '../viz/png.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
 import type { CpmConfig } from './config.js';
 import { CpmModel } from './model.js';
 

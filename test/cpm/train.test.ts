@@ -9,7 +9,7 @@ import { init, type Engine } from '../../src/index.node.js';
 import { getConfig } from '../../src/cpm/config.js';
 import { CpmModel } from '../../src/cpm/model.js';
 import { train } from '../../src/cpm/train.js';
-import { loadCheckpoint } from '../../src/cpm/checkpoint.js';
+import { loadCheckpoint } from '../../src/cpm/checkpoint-file.js';
 import { runTensorFile } from '../../src/cli/train.js';
 import { openDataset, createLoader } from '../../src/data/index.js';
 import { cpmForwardRef } from '../reference/cpm.js';

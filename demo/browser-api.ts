@@ -1,0 +1,7 @@
+// What the demo takes from the package's browser entry, plus a canvas helper.
+export * from '../src/index.browser.js';
+import type { Raster } from '../src/viz/raster.js';
+
+export function fromRasterToImageData(r: Raster): ImageData {
+  return new ImageData(new Uint8ClampedArray(r.data), r.width, r.height);
+}

@@ -1,0 +1,203 @@
+// The demo page: the engine and CPM running in the browser on navigator.gpu. Also exposes
+// window.cpmDemo so the browser tests can drive the same code paths.
+import {
+  init, CpmModel, getConfig, parseCheckpoint, predictPose, data, evaluation, noGrad, backward, Adam, renderLineChart, renderBeliefGrid,
+  drawSkeleton, createRaster, fromRasterToImageData, tensor as tensorFrom, type Engine, type Raster, type CpmConfig,
+} from './browser-api.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const errorBox = $('error');
+const statusBox = $('status');
+
+function showError(e: unknown): void {
+  errorBox.textContent = e instanceof Error ? e.message : String(e);
+  console.error(e);
+}
+
+function status(text: string): void {
+  statusBox.textContent = text;
+}
+
+function paint(canvasId: string, r: Raster): void {
+  const c = $<HTMLCanvasElement>(canvasId);
+  c.width = r.width;
+  c.height = r.height;
+  c.getContext('2d')!.putImageData(fromRasterToImageData(r), 0, 0);
+}
+
+let engine: Engine;
+let model: CpmModel;
+let config: CpmConfig = getConfig('cpm-mini');
+let raw: data.RawSample | null = null;
+let training = false;
+
+function newModel(c: CpmConfig, seed = 0): void {
+  model?.dispose();
+  config = c;
+  model = new CpmModel(engine, c, seed);
+}
+
+function generatedSample(seed: number, c: CpmConfig = config): data.RawSample {
+  return data.generateSample(data.generatedSpec({ seed, split: 'val', imageSize: Math.round(c.inputSize * 1.25) }), 0);
+}
+
+async function runInference(): Promise<number> {
+  if (!raw) raw = generatedSample(1);
+  const t0 = performance.now();
+  const r = await predictPose(model, raw);
+  const ms = performance.now() - t0;
+  const img = raw.image;
+  const scale = Math.max(1, Math.floor(256 / Math.max(img.width, img.height)));
+  const big = createRaster(img.width * scale, img.height * scale);
+  for (let y = 0; y < big.height; y++) for (let x = 0; x < big.width; x++) {
+    const s = 3 * (Math.floor(y / scale) * img.width + Math.floor(x / scale));
+    big.data.set([img.data[s]!, img.data[s + 1]!, img.data[s + 2]!, 255], 4 * (y * big.width + x));
+  }
+  drawSkeleton(big, r.pose, { scale, lineWidth: 3 });
+  paint('overlay', big);
+  const crop = createRaster(r.sample.size, r.sample.size);
+  const S = r.sample.size;
+  for (let i = 0; i < S * S; i++) crop.data.set([(r.sample.image[2 * S * S + i]! + 0.5) * 256, (r.sample.image[S * S + i]! + 0.5) * 256, (r.sample.image[i]! + 0.5) * 256, 255], 4 * i);
+  paint('beliefs', renderBeliefGrid({ image: crop, stages: r.beliefs, mapSize: r.sample.grid, channels: config.joints + 1 }, { tileSize: 96 }));
+  status(`${engine.describe()}\ninference (${config.name}): ${ms.toFixed(0)} ms`);
+  return ms;
+}
+
+/** Trains on generated batches until stopped; draws the loss per stage. */
+async function trainLive(steps = Infinity, batchSize = 4): Promise<number[]> {
+  const opt = new Adam(model.params.size ? [...model.params.values()] : [], { lr: 2e-3 });
+  const loader = data.createInProcessLoader({ dataset: data.openGeneratedDataset({ seed: 0, imageSize: Math.round(config.inputSize * 1.25) }), batchSize, size: config.inputSize, seed: 0, epochs: Infinity, sigma: 8 * config.inputSize / 128 });
+  const losses: number[] = [];
+  const t0 = performance.now();
+  let step = 0;
+  training = true;
+  for await (const b of loader) {
+    if (!training || step >= steps) break;
+    const loss = await trainStepOn(opt, b);
+    losses.push(loss);
+    step++;
+    const ips = (step * batchSize * 1000) / (performance.now() - t0);
+    paint('loss', renderLineChart([{ name: 'loss', x: losses.map((_, i) => i + 1), y: losses }], { width: 360, height: 240, title: `${ips.toFixed(1)} img/s`, logY: true }));
+    status(`training ${config.name}: step ${step}, loss ${loss.toFixed(3)}, ${ips.toFixed(1)} images/s`);
+  }
+  training = false;
+  await loader.close();
+  opt.dispose();
+  return losses;
+}
+
+async function trainStepOn(opt: Adam, b: data.Batch): Promise<number> {
+  const S = b.size, G = b.grid, P1 = config.joints + 1, n = b.n;
+  const { total } = engine.tidy(() => {
+    const t = (a: Float32Array, shape: number[]) => tensorFrom(a, shape);
+    return model.losses(model.forward(t(b.image, [n, 3, S, S]), t(b.center, [n, 1, S, S]), { training: true }), t(b.target, [n, P1, G, G]), t(b.targetAll, [n, P1, G, G]));
+  });
+  const value = await total.item();
+  backward(total);
+  total.dispose();
+  noGrad(engine, () => opt.step());
+  opt.zeroGrad();
+  return value;
+}
+
+async function loadCheckpointBytes(bytes: Uint8Array, source: string): Promise<void> {
+  const ck = parseCheckpoint(bytes, source);
+  newModel(ck.config);
+  model.load(ck.params, source);
+  status(`loaded ${source}: ${ck.config.name}, step ${ck.step}`);
+  await runInference();
+}
+
+function wire(): void {
+  const guard = (f: () => Promise<unknown>) => () => {
+    errorBox.textContent = '';
+    f().catch(showError);
+  };
+  $('config').addEventListener('change', guard(async () => {
+    newModel(getConfig($<HTMLSelectElement>('config').value));
+    raw = null;
+    await runInference();
+  }));
+  $('sample').addEventListener('click', guard(async () => {
+    raw = generatedSample(Math.floor(Math.random() * 1000));
+    await runInference();
+  }));
+  $('run').addEventListener('click', guard(runInference));
+  $('train').addEventListener('click', guard(async () => {
+    if (training) { training = false; return; }
+    await trainLive();
+    await runInference();
+  }));
+  $('image').addEventListener('change', guard(async () => {
+    const file = $<HTMLInputElement>('image').files?.[0];
+    if (!file) return;
+    const bmp = await createImageBitmap(file);
+    const c = new OffscreenCanvas(bmp.width, bmp.height);
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(bmp, 0, 0);
+    const px = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+    const image = data.createRgbImage(bmp.width, bmp.height);
+    for (let i = 0; i < bmp.width * bmp.height; i++) image.data.set([px[4 * i]!, px[4 * i + 1]!, px[4 * i + 2]!], 3 * i);
+    raw = { id: file.name, image, persons: [data.personFromImageFrame(new Float32Array(42), bmp.width, bmp.height)], main: 0 };
+    await runInference();
+  }));
+  $('checkpoint').addEventListener('change', guard(async () => {
+    const file = $<HTMLInputElement>('checkpoint').files?.[0];
+    if (file) await loadCheckpointBytes(new Uint8Array(await file.arrayBuffer()), file.name);
+  }));
+  $('loadUrl').addEventListener('click', guard(async () => {
+    const url = $<HTMLInputElement>('checkpointUrl').value;
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    await loadCheckpointBytes(new Uint8Array(await res.arrayBuffer()), url);
+  }));
+}
+
+/** Test hooks: the same code paths the page uses. */
+const api = {
+  ready: (async () => {
+    try {
+      engine = await init();
+      void engine.device.lost.then((info) => showError(`the WebGPU device was lost (${info.reason}): ${info.message}`));
+      newModel(config);
+      wire();
+      status(engine.describe());
+      return engine.describe();
+    } catch (e) {
+      showError(e);
+      throw e;
+    }
+  })(),
+  /** Beliefs of every stage for a seeded model on a generated sample (for parity with Node). */
+  async forward(configName: string, modelSeed: number, sampleSeed: number): Promise<{ beliefs: number[][]; ms: number }> {
+    const c = getConfig(configName);
+    const m = new CpmModel(engine, c, modelSeed);
+    const sample = data.preprocessForEval(generatedSample(sampleSeed, c), { size: c.inputSize });
+    const S = c.inputSize;
+    const run = () => noGrad(engine, () => engine.tidy(() => m.forward(tensorFrom(sample.image, [1, 3, S, S]), tensorFrom(sample.center, [1, 1, S, S]), { training: false })));
+    for (const t of run()) t.dispose(); // warm-up: compiles the pipelines
+    const t0 = performance.now();
+    const out = run();
+    const beliefs = await Promise.all(out.map(async (t) => Array.from(await t.read())));
+    const ms = performance.now() - t0;
+    out.forEach((t) => t.dispose());
+    m.dispose();
+    return { beliefs, ms };
+  },
+  /** Loss on one fixed batch before and after `steps` Adam steps on it. */
+  async trainFixedBatch(configName: string, steps: number): Promise<number[]> {
+    newModel(getConfig(configName), 1);
+    const loader = data.createInProcessLoader({ dataset: data.openGeneratedDataset({ seed: 2, imageSize: Math.round(config.inputSize * 1.25) }), batchSize: 2, size: config.inputSize, seed: 2 });
+    const batch = (await loader[Symbol.asyncIterator]().next()).value as data.Batch;
+    await loader.close();
+    const opt = new Adam([...model.params.values()], { lr: 3e-3 });
+    const losses: number[] = [];
+    for (let i = 0; i < steps; i++) losses.push(await trainStepOn(opt, batch));
+    opt.dispose();
+    return losses;
+  },
+  runInference,
+  trainLive,
+  evaluation,
+};
+(window as unknown as { cpmDemo: typeof api }).cpmDemo = api;
