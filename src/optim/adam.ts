@@ -1,5 +1,5 @@
 // Adam (Kingma & Ba) with L2 weight decay added to the gradient, or AdamW's decoupled decay.
-import { LINEAR_WORKGROUP_ID } from '../tensor/kernel.js';
+import { perElementMain } from '../tensor/kernel.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, type OptimizerOptions, type ParamGroup } from './optimizer.js';
 
@@ -10,19 +10,13 @@ struct Params { n: u32, lr: f32, beta1: f32, beta2: f32, eps: f32, l2: f32, deco
 @group(0) @binding(2) var<storage, read> G: array<f32>;
 @group(0) @binding(3) var<storage, read_write> M: array<f32>;
 @group(0) @binding(4) var<storage, read_write> V: array<f32>;
-${LINEAR_WORKGROUP_ID}
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = linear_workgroup_id(wg, nwg) * 256u + lid;
-  if (i >= u.n) { return; }
-  let w = W[i];
+${perElementMain('u.n', `  let w = W[i];
   let g = G[i] + u.l2 * w;
   let m = u.beta1 * M[i] + (1.0 - u.beta1) * g;
   let v = u.beta2 * V[i] + (1.0 - u.beta2) * g * g;
   M[i] = m;
   V[i] = v;
-  W[i] = w - u.lr * ((m / u.c1) / (sqrt(v / u.c2) + u.eps) + u.decoupled * w);
-}`;
+  W[i] = w - u.lr * ((m / u.c1) / (sqrt(v / u.c2) + u.eps) + u.decoupled * w);`)}`;
 
 export interface AdamOptions extends OptimizerOptions {
   beta1?: number;

@@ -1,5 +1,5 @@
 // SGD with momentum as Caffe does it: v ← μ·v + lr·(g + λ·w); w ← w − v.
-import { LINEAR_WORKGROUP_ID } from '../tensor/kernel.js';
+import { perElementMain } from '../tensor/kernel.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, type OptimizerOptions, type ParamGroup } from './optimizer.js';
 
@@ -9,15 +9,9 @@ struct Params { n: u32, lr: f32, momentum: f32, decay: f32 }
 @group(0) @binding(1) var<storage, read_write> W: array<f32>;
 @group(0) @binding(2) var<storage, read> G: array<f32>;
 @group(0) @binding(3) var<storage, read_write> V: array<f32>;
-${LINEAR_WORKGROUP_ID}
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = linear_workgroup_id(wg, nwg) * 256u + lid;
-  if (i >= u.n) { return; }
-  let v = u.momentum * V[i] + u.lr * (G[i] + u.decay * W[i]);
+${perElementMain('u.n', `  let v = u.momentum * V[i] + u.lr * (G[i] + u.decay * W[i]);
   V[i] = v;
-  W[i] = W[i] - v;
-}`;
+  W[i] = W[i] - v;`)}`;
 
 export class SGD extends Optimizer {
   constructor(groups: ParamGroup[] | Tensor[], opts: OptimizerOptions & { momentum?: number }) {

@@ -69,3 +69,21 @@ export function foldWorkgroups(count: number, maxPerDim: number): [number, numbe
 
 /** WGSL for the linear workgroup index of a folded dispatch. */
 export const LINEAR_WORKGROUP_ID = `fn linear_workgroup_id(wg: vec3<u32>, nwg: vec3<u32>) -> u32 { return wg.x + nwg.x * (wg.y + nwg.y * wg.z); }`;
+
+/** Lanes per workgroup of the one-index-per-lane kernels below. */
+export const ELEMENT_WORKGROUP = 256;
+
+/**
+ * A WGSL entry point that runs `body` once for each index `i` < `total` (a WGSL u32 expression),
+ * ELEMENT_WORKGROUP lanes per workgroup; dispatch ceil(total / ELEMENT_WORKGROUP) workgroups (folded as needed).
+ */
+export function perElementMain(total: string | number, body: string): string {
+  const bound = typeof total === 'number' ? `${total}u` : total;
+  return `${LINEAR_WORKGROUP_ID}
+@compute @workgroup_size(${ELEMENT_WORKGROUP})
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = linear_workgroup_id(wg, nwg) * ${ELEMENT_WORKGROUP}u + lid;
+  if (i >= ${bound}) { return; }
+${body}
+}`;
+}

@@ -1,7 +1,7 @@
 // Channel concat of NCHW tensors (CPM: [features, previous beliefs, center map]); backward = slices.
 import { record } from '../../autograd/graph.js';
 import { EngineError } from '../../tensor/errors.js';
-import { LINEAR_WORKGROUP_ID } from '../../tensor/kernel.js';
+import { perElementMain } from '../../tensor/kernel.js';
 import { Tensor } from '../../tensor/tensor.js';
 
 /** Copies a block of `channels` planes per image between tensors with different channel counts. */
@@ -10,16 +10,10 @@ function channelCopyKernel(n: number, channels: number, plane: number, srcChanne
   return /* wgsl */ `
 @group(0) @binding(1) var<storage, read> Src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Dst: array<f32>;
-${LINEAR_WORKGROUP_ID}
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = linear_workgroup_id(wg, nwg) * 256u + lid;
-  if (i >= ${total}u) { return; }
-  let p = i % ${plane}u;
+${perElementMain(total, `  let p = i % ${plane}u;
   let c = (i / ${plane}u) % ${channels}u;
   let b = i / ${channels * plane}u;
-  Dst[(b * ${dstChannels}u + ${dstOffset}u + c) * ${plane}u + p] = Src[(b * ${srcChannels}u + ${srcOffset}u + c) * ${plane}u + p];
-}`;
+  Dst[(b * ${dstChannels}u + ${dstOffset}u + c) * ${plane}u + p] = Src[(b * ${srcChannels}u + ${srcOffset}u + c) * ${plane}u + p];`)}`;
 }
 
 function copyChannels(op: string, src: Tensor, srcOffset: number, dst: Tensor, dstOffset: number, channels: number): void {
@@ -49,12 +43,7 @@ export function slice(x: Tensor, axis: number, start: number, length: number): T
 
 function zeroKernel(n: number): string {
   return `@group(0) @binding(1) var<storage, read_write> Y: array<f32>;
-${LINEAR_WORKGROUP_ID}
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = linear_workgroup_id(wg, nwg) * 256u + lid;
-  if (i < ${n}u) { Y[i] = 0.0; }
-}`;
+${perElementMain(n, '  Y[i] = 0.0;')}`;
 }
 
 /** Concatenates along the channel axis (axis 1); all other dimensions must match. */

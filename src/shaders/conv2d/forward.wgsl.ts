@@ -3,7 +3,7 @@
 // weight loads are uniform across the workgroup (cheap on lavapipe, where lanes are SIMD lanes of
 // one CPU thread) and each lane gathers only one input row segment per (ci, ky). No shared memory,
 // no barriers. The kx loop and the row segment are unrolled so everything stays in registers.
-import { LINEAR_WORKGROUP_ID } from '../../tensor/kernel.js';
+import { LINEAR_WORKGROUP_ID, perElementMain } from '../../tensor/kernel.js';
 
 export const OC_BLOCK = 4;
 export const PX_BLOCK = 4;
@@ -109,12 +109,7 @@ export function weightLayoutKernel(cout: number, cin: number, kh: number, kw: nu
   return /* wgsl */ `
 @group(0) @binding(1) var<storage, read> W: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Wt: array<f32>;
-${LINEAR_WORKGROUP_ID}
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = linear_workgroup_id(wg, nwg) * 256u + lid;
-  if (i >= ${total}u) { return; }
-  let j = i % ${OC_BLOCK}u;
+${perElementMain(total, `  let j = i % ${OC_BLOCK}u;
   var r = i / ${OC_BLOCK}u;
   let kx = r % ${kw}u; r = r / ${kw}u;
   let ky = r % ${kh}u; r = r / ${kh}u;
@@ -122,8 +117,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let ocb = r / ${inC}u;
   let oc = ocb * ${OC_BLOCK}u + j;
   if (oc >= ${outC}u) { Wt[i] = 0.0; return; }
-  Wt[i] = W[${src}];
-}`;
+  Wt[i] = W[${src}];`)}`;
 }
 
 /** Spreads dY onto a zero grid with stride-1 spacing (for the input gradient of a strided conv). */
@@ -134,16 +128,10 @@ export function dilateKernel(n: number, c: number, ho: number, wo: number, strid
   return /* wgsl */ `
 @group(0) @binding(1) var<storage, read> D: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Out: array<f32>;
-${LINEAR_WORKGROUP_ID}
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = linear_workgroup_id(wg, nwg) * 256u + lid;
-  if (i >= ${total}u) { return; }
-  let x = i % ${wd}u;
+${perElementMain(total, `  let x = i % ${wd}u;
   let y = (i / ${wd}u) % ${hd}u;
   let plane = i / ${wd * hd}u;
   var v = 0.0;
   if (x % ${stride}u == 0u && y % ${stride}u == 0u) { v = D[(plane * ${ho}u + y / ${stride}u) * ${wo}u + x / ${stride}u]; }
-  Out[i] = v;
-}`;
+  Out[i] = v;`)}`;
 }

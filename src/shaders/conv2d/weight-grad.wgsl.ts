@@ -3,7 +3,7 @@
 // output rows; dY loads are uniform across the workgroup (lanes differ only in ci, ky). With several
 // splits over the rows, partial sums go to a [splits][dW] buffer that a second kernel adds up in a
 // fixed order, so results are bit-for-bit reproducible.
-import { LINEAR_WORKGROUP_ID } from '../../tensor/kernel.js';
+import { LINEAR_WORKGROUP_ID, perElementMain } from '../../tensor/kernel.js';
 import type { ConvGeometry } from './forward.wgsl.js';
 
 export const WGRAD_CO_BLOCK = 4;
@@ -81,15 +81,9 @@ export function sumSplitsKernel(size: number, splits: number): string {
   return /* wgsl */ `
 @group(0) @binding(1) var<storage, read> P: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Out: array<f32>;
-${LINEAR_WORKGROUP_ID}
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = linear_workgroup_id(wg, nwg) * 256u + lid;
-  if (i >= ${size}u) { return; }
-  var acc = 0.0;
+${perElementMain(size, `  var acc = 0.0;
   for (var s = 0u; s < ${splits}u; s++) { acc += P[s * ${size}u + i]; }
-  Out[i] = acc;
-}`;
+  Out[i] = acc;`)}`;
 }
 
 /** Bias gradient: one lane per output channel sums its dY plane over the batch. */

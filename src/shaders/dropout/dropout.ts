@@ -2,7 +2,7 @@
 // The same seed gives the same mask in forward and backward, on every adapter, with nothing stored.
 import { record } from '../../autograd/graph.js';
 import { EngineError } from '../../tensor/errors.js';
-import { LINEAR_WORKGROUP_ID } from '../../tensor/kernel.js';
+import { perElementMain } from '../../tensor/kernel.js';
 import { Tensor } from '../../tensor/tensor.js';
 
 export interface DropoutOptions {
@@ -18,20 +18,14 @@ struct Params { seed: u32 }
 @group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Y: array<f32>;
-${LINEAR_WORKGROUP_ID}
 // PCG-style integer hash (Jarzynski & Olano 2020).
 fn hash(v: u32) -> u32 {
   let state = v * 747796405u + 2891336453u;
   let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
   return (word >> 22u) ^ word;
 }
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = linear_workgroup_id(wg, nwg) * 256u + lid;
-  if (i >= ${n}u) { return; }
-  let keep = hash(hash(u.seed) ^ i) >= ${threshold}u;
-  Y[i] = select(0.0, X[i] * ${(1 / (1 - p)).toExponential(9)}, keep);
-}`;
+${perElementMain(n, `  let keep = hash(hash(u.seed) ^ i) >= ${threshold}u;
+  Y[i] = select(0.0, X[i] * ${(1 / (1 - p)).toExponential(9)}, keep);`)}`;
 }
 
 function applyMask(op: string, x: Tensor, p: number, seed: number): Tensor {

@@ -1,6 +1,6 @@
 // Max and average pooling over NCHW planes, with Caffe's window rules. One lane per output (forward)
 // or per input pixel (backward, a gather over the windows that contain it: no atomics, deterministic).
-import { LINEAR_WORKGROUP_ID } from '../../tensor/kernel.js';
+import { perElementMain } from '../../tensor/kernel.js';
 
 export interface PoolGeometry {
   planes: number; // N·C
@@ -13,20 +13,12 @@ export interface PoolGeometry {
   pad: number;
 }
 
-const HEADER = (bindings: string) => `${bindings}
-${LINEAR_WORKGROUP_ID}`;
-const MAIN = (total: number) => `@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = linear_workgroup_id(wg, nwg) * 256u + lid;
-  if (i >= ${total}u) { return; }`;
-
-/** Y = max over each window; A = the winning input's index within its plane (as f32 bits). First max wins ties. */
+/** Y = max over each window; A = the winning input's index within its plane (u32, in a tensor's buffer). First max wins ties. */
 export function maxPoolForwardKernel(g: PoolGeometry): string {
-  return /* wgsl */ `${HEADER(`@group(0) @binding(1) var<storage, read> X: array<f32>;
+  return /* wgsl */ `@group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Y: array<f32>;
-@group(0) @binding(3) var<storage, read_write> A: array<u32>;`)}
-${MAIN(g.planes * g.ho * g.wo)}
-  let ox = i % ${g.wo}u;
+@group(0) @binding(3) var<storage, read_write> A: array<u32>;
+${perElementMain(g.planes * g.ho * g.wo, `  let ox = i % ${g.wo}u;
   let oy = (i / ${g.wo}u) % ${g.ho}u;
   let plane = i / ${g.ho * g.wo}u;
   let y0 = max(i32(oy * ${g.stride}u) - ${g.pad}, 0);
@@ -43,8 +35,7 @@ ${MAIN(g.planes * g.ho * g.wo)}
     }
   }
   Y[i] = best;
-  A[i] = arg;
-}`;
+  A[i] = arg;`)}`;
 }
 
 /** First and last output index (inclusive range, may be empty) whose window covers input coordinate v. */
@@ -54,12 +45,11 @@ fn last_window(v: i32, n: i32) -> i32 { return min(n - 1, (v + ${g.pad}) / ${g.s
 
 /** dX[p] = Σ dY over the windows whose argmax is p. */
 export function maxPoolBackwardKernel(g: PoolGeometry): string {
-  return /* wgsl */ `${HEADER(`@group(0) @binding(1) var<storage, read> DY: array<f32>;
+  return /* wgsl */ `@group(0) @binding(1) var<storage, read> DY: array<f32>;
 @group(0) @binding(2) var<storage, read> A: array<u32>;
-@group(0) @binding(3) var<storage, read_write> DX: array<f32>;`)}
+@group(0) @binding(3) var<storage, read_write> DX: array<f32>;
 ${WINDOW_RANGE(g)}
-${MAIN(g.planes * g.h * g.w)}
-  let x = i32(i % ${g.w}u);
+${perElementMain(g.planes * g.h * g.w, `  let x = i32(i % ${g.w}u);
   let y = i32((i / ${g.w}u) % ${g.h}u);
   let plane = i / ${g.h * g.w}u;
   let idx = u32(y) * ${g.w}u + u32(x);
@@ -70,8 +60,7 @@ ${MAIN(g.planes * g.h * g.w)}
       if (A[o] == idx) { acc += DY[o]; }
     }
   }
-  DX[i] = acc;
-}`;
+  DX[i] = acc;`)}`;
 }
 
 /** Caffe AVE pooling: divide by the window clipped to H+pad, then clip the window to H. */
@@ -85,11 +74,10 @@ fn pool_size(oy: i32, ox: i32) -> f32 {
 }`;
 
 export function avgPoolForwardKernel(g: PoolGeometry): string {
-  return /* wgsl */ `${HEADER(`@group(0) @binding(1) var<storage, read> X: array<f32>;
-@group(0) @binding(2) var<storage, read_write> Y: array<f32>;`)}
+  return /* wgsl */ `@group(0) @binding(1) var<storage, read> X: array<f32>;
+@group(0) @binding(2) var<storage, read_write> Y: array<f32>;
 ${AVG_WINDOW(g)}
-${MAIN(g.planes * g.ho * g.wo)}
-  let ox = i32(i % ${g.wo}u);
+${perElementMain(g.planes * g.ho * g.wo, `  let ox = i32(i % ${g.wo}u);
   let oy = i32((i / ${g.wo}u) % ${g.ho}u);
   let plane = i / ${g.ho * g.wo}u;
   let y0 = max(oy * ${g.stride} - ${g.pad}, 0);
@@ -100,17 +88,15 @@ ${MAIN(g.planes * g.ho * g.wo)}
   for (var y = y0; y < y1; y++) {
     for (var x = x0; x < x1; x++) { acc += X[plane * ${g.h * g.w}u + u32(y) * ${g.w}u + u32(x)]; }
   }
-  Y[i] = acc / pool_size(oy, ox);
-}`;
+  Y[i] = acc / pool_size(oy, ox);`)}`;
 }
 
 export function avgPoolBackwardKernel(g: PoolGeometry): string {
-  return /* wgsl */ `${HEADER(`@group(0) @binding(1) var<storage, read> DY: array<f32>;
-@group(0) @binding(2) var<storage, read_write> DX: array<f32>;`)}
+  return /* wgsl */ `@group(0) @binding(1) var<storage, read> DY: array<f32>;
+@group(0) @binding(2) var<storage, read_write> DX: array<f32>;
 ${AVG_WINDOW(g)}
 ${WINDOW_RANGE(g)}
-${MAIN(g.planes * g.h * g.w)}
-  let x = i32(i % ${g.w}u);
+${perElementMain(g.planes * g.h * g.w, `  let x = i32(i % ${g.w}u);
   let y = i32((i / ${g.w}u) % ${g.h}u);
   let plane = i / ${g.h * g.w}u;
   var acc = 0.0;
@@ -119,6 +105,5 @@ ${MAIN(g.planes * g.h * g.w)}
       acc += DY[plane * ${g.ho * g.wo}u + u32(oy) * ${g.wo}u + u32(ox)] / pool_size(oy, ox);
     }
   }
-  DX[i] = acc;
-}`;
+  DX[i] = acc;`)}`;
 }

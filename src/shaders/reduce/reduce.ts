@@ -3,7 +3,7 @@
 // bit-for-bit reproducible.
 import { record } from '../../autograd/graph.js';
 import { EngineError } from '../../tensor/errors.js';
-import { LINEAR_WORKGROUP_ID } from '../../tensor/kernel.js';
+import { LINEAR_WORKGROUP_ID, perElementMain } from '../../tensor/kernel.js';
 import { Tensor } from '../../tensor/tensor.js';
 
 const CHUNK = 4096; // elements per first-pass lane group
@@ -64,13 +64,7 @@ function broadcastGradKernel(n: number, binary: boolean, factor: number): string
 @group(0) @binding(1) var<storage, read> DY: array<f32>;
 ${binary ? '@group(0) @binding(2) var<storage, read> A: array<f32>;\n@group(0) @binding(3) var<storage, read> B: array<f32>;' : ''}
 @group(0) @binding(${binary ? 4 : 2}) var<storage, read_write> DX: array<f32>;
-${LINEAR_WORKGROUP_ID}
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = linear_workgroup_id(wg, nwg) * 256u + lid;
-  if (i >= ${n}u) { return; }
-  DX[i] = DY[0] * ${factor.toExponential(9)} ${binary ? '* (A[i] - B[i])' : ''};
-}`;
+${perElementMain(n, `  DX[i] = DY[0] * ${factor.toExponential(9)} ${binary ? '* (A[i] - B[i])' : ''};`)}`;
 }
 
 function broadcastGrad(op: string, dy: Tensor, like: Tensor, factor: number, a?: Tensor, b?: Tensor): Tensor {
