@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--tfjs] [--e2e] [--paper] [--out FILE]`: kernel and end-to-end
+// `npm run bench [-- --quick] [--tfjs] [--e2e] [--paper] [--cases REGEX] [--out FILE]`: kernel and end-to-end
 // throughput on CPM's shapes, optionally side by side with TensorFlow.js on the same adapter.
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -38,6 +38,8 @@ export interface BenchOptions {
   e2e?: boolean;
   paper?: boolean;
   budgetMs?: number;
+  /** Only cases whose name matches. */
+  cases?: RegExp;
 }
 
 const KINDS = ['forward', 'dX', 'dW'] as const;
@@ -201,11 +203,12 @@ export function formatTable(rows: BenchRow[]): string {
 export async function runBench(o: BenchOptions): Promise<{ machine: Record<string, unknown>; rows: BenchRow[] }> {
   const engine = await init();
   const rows: BenchRow[] = [];
-  for (const c of o.quick ? QUICK_CONV_CASES : FULL_CONV_CASES) {
+  const wanted = <T extends { name: string }>(cs: T[]) => cs.filter((c) => !o.cases || o.cases.test(c.name));
+  for (const c of wanted(o.quick ? QUICK_CONV_CASES : FULL_CONV_CASES)) {
     rows.push(...(await convRows(engine, c, o)));
     process.stderr.write(`.`);
   }
-  for (const c of o.quick ? QUICK_MEMORY_CASES : FULL_MEMORY_CASES) rows.push(await memoryRow(engine, c, o));
+  for (const c of wanted(o.quick ? QUICK_MEMORY_CASES : FULL_MEMORY_CASES)) rows.push(await memoryRow(engine, c, o));
   if (o.e2e || o.quick) rows.push(...(await endToEndRows(engine, o.quick ? ['tiny'] : ['cpm-mini', 'cpm-small'], o.quick ? 2 : 8, o)));
   if (o.paper) rows.push(...(await endToEndRows(engine, ['paper'], 1, o)));
   process.stderr.write('\n');
@@ -219,7 +222,11 @@ export async function runBench(o: BenchOptions): Promise<{ machine: Record<strin
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const argv = process.argv.slice(2);
-  const o: BenchOptions = { quick: argv.includes('--quick'), tfjs: argv.includes('--tfjs'), e2e: argv.includes('--e2e'), paper: argv.includes('--paper') };
+  const casesIdx = argv.indexOf('--cases');
+  const o: BenchOptions = {
+    quick: argv.includes('--quick'), tfjs: argv.includes('--tfjs'), e2e: argv.includes('--e2e'), paper: argv.includes('--paper'),
+    cases: casesIdx >= 0 ? new RegExp(argv[casesIdx + 1]!) : undefined,
+  };
   const outIdx = argv.indexOf('--out');
   const out = outIdx >= 0 ? argv[outIdx + 1]! : `bench/results/${o.quick ? 'quick' : 'full'}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`;
   const result = await runBench(o);
