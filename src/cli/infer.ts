@@ -67,3 +67,50 @@ export async function inferCommand(argv: string[]): Promise<void> {
   writeFileAtomic(json, JSON.stringify(buildPredictionsJson(predictions, ck.config.name), null, 1));
   console.log(`wrote ${json}${f.has('overlay') ? ' and skeleton pictures' : ''}${f.string('beliefs') ? ' and belief pictures' : ''} in ${out}`);
 }
+
+const EVALUATE_HELP = `cpm evaluate --checkpoint FILE [--dataset DIR] [options]
+
+Runs the model on a dataset (default: generated validation people) and prints PCK per stage beside
+the mean-pose floor (fitted on the training split of the same dataset).
+
+  --dataset DIR       LSP / LSPet / MPII folder
+  --range A:B         1-based inclusive entries to evaluate (e.g. 2501:3000 for LSPet validation)
+  --train-range A:B   entries the mean pose is fitted on (default: the dataset's training split)
+  --count N           evaluate at most N images
+  --alpha X           PCK threshold (default 0.2)
+  --joints all|visible  (default visible)
+  --scales LIST, --subpixel METHOD, --upsample none|bilinear|bicubic
+`;
+
+function rangeFlag(v: string | undefined): [number, number] | undefined {
+  const m = v ? /^(\d+):(\d+)$/.exec(v) : null;
+  if (v && !m) throw new Error(`a range must look like 2501:3000, got "${v}"`);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+export async function evaluateCommand(argv: string[]): Promise<void> {
+  const f = parseFlags(argv);
+  if (f.has('help')) return void console.log(EVALUATE_HELP);
+  const { evaluateModel, fitMeanPoseOn } = await import('../cpm/evaluate.js');
+  const { openDataset } = await import('../data/index.js');
+  const { formatPartTable } = await import('../eval/table.js');
+  const ckPath = f.required('checkpoint');
+  const ck = loadCheckpoint(ckPath);
+  const engine = await init({ adapter: f.string('adapter') });
+  const model = new CpmModel(engine, ck.config);
+  model.load(ck.params, ckPath);
+  const dir = f.string('dataset');
+  const imageSize = Math.round(ck.config.inputSize * 1.25);
+  const range = rangeFlag(f.string('range'));
+  const trainRange = rangeFlag(f.string('train-range'));
+  const evalSet = dir ? openDataset(dir, range ? { range } : { split: 'val' }) : openDataset(undefined, { split: 'val', imageSize, count: f.number('count', 200) });
+  const trainSet = dir ? openDataset(dir, trainRange ? { range: trainRange } : { split: 'train' }) : openDataset(undefined, { split: 'train', imageSize });
+  const scalesFlag = f.string('scales');
+  const ev = await evaluateModel(model, evalSet, {
+    count: f.number('count', evalSet.length), alpha: f.number('alpha', 0.2), joints: (f.string('joints') ?? 'visible') as 'visible' | 'all',
+    scales: scalesFlag === 'reference' ? REFERENCE_SCALES : scalesFlag ? scalesFlag.split(',').map(Number) : [1],
+    subpixel: (f.string('subpixel') ?? 'none') as SubpixelMethod, upsample: (f.string('upsample') ?? 'bilinear') as 'none' | 'bilinear' | 'bicubic',
+  }, await fitMeanPoseOn(trainSet, 1000));
+  console.log(`${ev.truths.length} persons of ${evalSet.name}; PCK@${f.number('alpha', 0.2)}`);
+  console.log(formatPartTable([...ev.stages.map((table, t) => ({ label: `stage ${t + 1}`, table })), { label: 'mean pose', table: ev.meanPose! }]));
+}

@@ -9,6 +9,7 @@ commands:
   main           the default job: train a small CPM on generated people for a few minutes, evaluate it, draw pictures
   train          train a configuration on generated data or a dataset folder (LSP / LSPet / MPII)
   infer          image(s) in, keypoints JSON out; skeleton and per-stage belief pictures
+  evaluate       run a checkpoint on a dataset: PCK per stage beside the mean-pose floor
   eval           score predictions: eval score --pred F --gt F | eval mean-pose ...
   model          parameters, multiply-adds per block and receptive field per stage of a configuration
   tensors        run the §12 tensor-file forward/backward, to compare with another framework
@@ -64,6 +65,8 @@ export async function main(argv: string[]): Promise<void> {
       return (await import('./serve.js')).serveCommand(rest);
     case 'infer':
       return (await import('./infer.js')).inferCommand(rest);
+    case 'evaluate':
+      return (await import('./infer.js')).evaluateCommand(rest);
     case 'data':
       return (await import('./data.js')).dataCommand(rest);
     case 'eval':

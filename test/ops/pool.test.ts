@@ -73,6 +73,27 @@ test('CPM shapes: max pool 128×92×92 → 46, center-map avg pool 368 → 46 wi
   assert.ok(Math.abs(r[45]! - (360 + 367) / 2) < 1e-3, `last column averages x = 360…367: ${r[45]}`);
 });
 
+test('a batch larger than one binding is pooled in sub-batches with identical results (forward and backward)', async () => {
+  const shape = [5, 2, 16, 16];
+  const xs = testData(5 * 2 * 16 * 16, 41);
+  const dy = testData(5 * 2 * 8 * 8, 42);
+  for (const pool of [maxPool2d, avgPool2d]) {
+    const run = async (limit?: number) => {
+      const x = parameter(xs, shape, 'x');
+      const y = tidy(() => pool(x, { kernel: 3, stride: 2, maxBindingBytes: limit }));
+      const out = await y.read();
+      backward(y, tensor(dy, y.shape));
+      const g = await x.grad!.read();
+      x.dispose();
+      return [Array.from(out), Array.from(g)];
+    };
+    const whole = await run();
+    const split = await run(2 * 2 * 16 * 16 * 4); // two images per binding
+    assert.equal(split, whole);
+  }
+  assert.throws(() => maxPool2d(tensor(xs, shape), { kernel: 3, stride: 2, maxBindingBytes: 1000 }), /one image needs/);
+});
+
 test('pooling refuses bad arguments', () => {
   assert.throws(() => maxPool2d(tensor([1, 2, 3], [3]), { kernel: 3, stride: 2 }), /must be 4-D/);
   assert.throws(() => maxPool2d(tensor(new Float32Array(4), [1, 1, 2, 2]), { kernel: 3, stride: 2 }), /smaller than the 3×3 window/);

@@ -3,6 +3,7 @@
 // Batches whose tensors exceed one storage binding are processed in sub-batches bound at offsets.
 import { record } from '../../autograd/graph.js';
 import { EngineError } from '../../tensor/errors.js';
+import { batchChunks } from '../../tensor/split.js';
 import { Tensor, type Shape } from '../../tensor/tensor.js';
 import { mapInPlace, reluGrad } from '../elementwise/elementwise.js';
 import { dilateKernel, forwardKernel, FORWARD_WORKGROUP, OC_BLOCK, PX_BLOCK, weightLayoutKernel, type ConvGeometry } from './forward.wgsl.js';
@@ -48,18 +49,6 @@ function checkArgs(x: Tensor, w: Tensor, b: Tensor | null): void {
   if (w.rank !== 4) throw new EngineError('conv2d', `weight ${w.describe()} must be 4-D [Cout, Cin, kh, kw] (OIHW)`);
   if (x.shape[1] !== w.shape[1]) throw new EngineError('conv2d', `input ${x.describe()} has ${x.shape[1]} channels but weight ${w.describe()} expects ${w.shape[1]}`);
   if (b && (b.rank !== 1 || b.shape[0] !== w.shape[0])) throw new EngineError('conv2d', `bias ${b.describe()} must be [${w.shape[0]}]`);
-}
-
-/** Sub-batches [start, count] so that per-image slices of every listed size fit one binding at 256-byte aligned offsets. */
-function batchChunks(op: string, n: number, perImageBytes: number[], limit: number): [number, number][] {
-  const worst = Math.max(...perImageBytes);
-  if (worst * n <= limit) return [[0, n]];
-  if (worst > limit) throw new EngineError(op, `one image needs ${(worst / 2 ** 20).toFixed(1)} MiB in a single binding, over the ${(limit / 2 ** 20).toFixed(1)} MiB limit`);
-  if (perImageBytes.some((b) => b % 256 !== 0)) throw new EngineError(op, `cannot split the batch: per-image sizes [${perImageBytes}] are not multiples of 256 bytes`);
-  const per = Math.floor(limit / worst);
-  const chunks: [number, number][] = [];
-  for (let s = 0; s < n; s += per) chunks.push([s, Math.min(per, n - s)]);
-  return chunks;
 }
 
 function layoutWeights(op: string, w: Tensor, transposeFlip: boolean): Tensor {

@@ -1,6 +1,7 @@
 // Max and average pooling with Caffe's ceil-mode output size (368→184→92→46 for 3×3/2; 368→46 for 9×9/8).
 import { record } from '../../autograd/graph.js';
 import { EngineError } from '../../tensor/errors.js';
+import { batchChunks } from '../../tensor/split.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { avgPoolBackwardKernel, avgPoolForwardKernel, maxPoolBackwardKernel, maxPoolForwardKernel, type PoolGeometry } from './pool.wgsl.js';
 
@@ -8,6 +9,8 @@ export interface PoolOptions {
   kernel: number;
   stride: number;
   padding?: number;
+  /** Split work so no binding exceeds this many bytes (default: the device's limit); for tests. */
+  maxBindingBytes?: number;
 }
 
 /** Caffe: ceil((H + 2p − k)/s) + 1, minus one if the last window would start in the padding. */
@@ -30,15 +33,31 @@ function outShape(x: Tensor, g: PoolGeometry): number[] {
   return [x.shape[0]!, x.shape[1]!, g.ho, g.wo];
 }
 
+/** Runs a pooling kernel over sub-batches small enough for one binding each (`plane`: elements per channel plane of each binding). */
+function dispatchPerImages(op: string, x: Tensor, g: PoolGeometry, opts: PoolOptions, kernel: (g: PoolGeometry) => string, tensors: { t: Tensor; plane: number }[], lanesPerPlane: number): void {
+  const [n, c] = x.shape as [number, number];
+  const limit = Math.min(opts.maxBindingBytes ?? Infinity, x.engine.limits.maxStorageBufferBindingSize);
+  for (const [n0, count] of batchChunks(op, n, tensors.map((b) => 4 * c * b.plane), limit)) {
+    const sub = { ...g, planes: count * c };
+    x.engine.dispatch({
+      op,
+      kernel: { code: kernel(sub) },
+      bindings: tensors.map((b) => b.t.binding(op, n0 * c * b.plane, count * c * b.plane)),
+      workgroups: Math.ceil((sub.planes * lanesPerPlane) / 256),
+    });
+  }
+}
+
 export function maxPool2d(x: Tensor, opts: PoolOptions): Tensor {
   const op = 'maxPool2d';
   const g = geometry(op, x, opts);
   const y = Tensor.empty(x.engine, outShape(x, g), op);
   const argmax = Tensor.empty(x.engine, y.shape, `${op} argmax`);
-  x.engine.dispatch({ op, kernel: { code: maxPoolForwardKernel(g) }, bindings: [x.binding(op), y.binding(op), argmax.binding(op)], workgroups: Math.ceil(y.size / 256) });
+  const [inPlane, outPlane] = [g.h * g.w, g.ho * g.wo];
+  dispatchPerImages(op, x, g, opts, maxPoolForwardKernel, [{ t: x, plane: inPlane }, { t: y, plane: outPlane }, { t: argmax, plane: outPlane }], outPlane);
   const out = record(y, op, [x], (dy, [a]) => {
     const dx = Tensor.empty(x.engine, x.shape, `${op} grad`);
-    x.engine.dispatch({ op: `${op}Grad`, kernel: { code: maxPoolBackwardKernel(g) }, bindings: [dy.binding(op), a!.binding(op), dx.binding(op)], workgroups: Math.ceil(dx.size / 256) });
+    dispatchPerImages(`${op}Grad`, x, g, opts, maxPoolBackwardKernel, [{ t: dy, plane: outPlane }, { t: a!, plane: outPlane }, { t: dx, plane: inPlane }], inPlane);
     return [dx];
   }, [argmax]);
   argmax.dispose();
@@ -49,10 +68,11 @@ export function avgPool2d(x: Tensor, opts: PoolOptions): Tensor {
   const op = 'avgPool2d';
   const g = geometry(op, x, opts);
   const y = Tensor.empty(x.engine, outShape(x, g), op);
-  x.engine.dispatch({ op, kernel: { code: avgPoolForwardKernel(g) }, bindings: [x.binding(op), y.binding(op)], workgroups: Math.ceil(y.size / 256) });
+  const [inPlane, outPlane] = [g.h * g.w, g.ho * g.wo];
+  dispatchPerImages(op, x, g, opts, avgPoolForwardKernel, [{ t: x, plane: inPlane }, { t: y, plane: outPlane }], outPlane);
   return record(y, op, [x], (dy) => {
     const dx = Tensor.empty(x.engine, x.shape, `${op} grad`);
-    x.engine.dispatch({ op: `${op}Grad`, kernel: { code: avgPoolBackwardKernel(g) }, bindings: [dy.binding(op), dx.binding(op)], workgroups: Math.ceil(dx.size / 256) });
+    dispatchPerImages(`${op}Grad`, x, g, opts, avgPoolBackwardKernel, [{ t: dy, plane: outPlane }, { t: dx, plane: inPlane }], inPlane);
     return [dx];
   });
 }
