@@ -4,6 +4,8 @@ import {
   init, CpmModel, getConfig, parseCheckpoint, predictPose, data, evaluation, noGrad, backward, Adam, renderLineChart, renderBeliefGrid,
   drawSkeleton, createRaster, fromRasterToImageData, tensor as tensorFrom, type Engine, type Raster, type CpmConfig,
 } from './browser-api.js';
+import * as lib from './browser-api.js';
+import { timedForward } from './forward-check.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const errorBox = $('error');
@@ -168,22 +170,8 @@ const api = {
       throw e;
     }
   })(),
-  /** Beliefs of every stage for a seeded model on a generated sample (for parity with Node). */
-  async forward(configName: string, modelSeed: number, sampleSeed: number): Promise<{ beliefs: number[][]; ms: number }> {
-    const c = getConfig(configName);
-    const m = new CpmModel(engine, c, modelSeed);
-    const sample = data.preprocessForEval(generatedSample(sampleSeed, c), { size: c.inputSize });
-    const S = c.inputSize;
-    const run = () => noGrad(engine, () => engine.tidy(() => m.forward(tensorFrom(sample.image, [1, 3, S, S]), tensorFrom(sample.center, [1, 1, S, S]), { training: false })));
-    for (const t of run()) t.dispose(); // warm-up: compiles the pipelines
-    const t0 = performance.now();
-    const out = run();
-    const beliefs = await Promise.all(out.map(async (t) => Array.from(await t.read())));
-    const ms = performance.now() - t0;
-    out.forEach((t) => t.dispose());
-    m.dispose();
-    return { beliefs, ms };
-  },
+  /** Beliefs of every stage for a seeded model on a generated sample, and the time (parity with Node). */
+  forward: (configName: string, modelSeed: number, sampleSeed: number, repeats?: number) => timedForward(lib, engine, configName, modelSeed, sampleSeed, repeats),
   /** Loss on one fixed batch before and after `steps` Adam steps on it. */
   async trainFixedBatch(configName: string, steps: number): Promise<number[]> {
     newModel(getConfig(configName), 1);
