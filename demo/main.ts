@@ -33,8 +33,12 @@ let config: CpmConfig = getConfig('cpm-mini');
 let raw: data.RawSample | null = null;
 let training = false;
 
+/** Where the current weights came from, shown with each inference. */
+let weightsFrom = 'random weights';
+
 function newModel(c: CpmConfig, seed = 0): void {
   model?.dispose();
+  weightsFrom = `random weights, seed ${seed}`;
   config = c;
   model = new CpmModel(engine, c, seed);
 }
@@ -61,7 +65,7 @@ async function runInference(): Promise<number> {
   const S = r.sample.size;
   for (let i = 0; i < S * S; i++) crop.data.set([(r.sample.image[2 * S * S + i]! + 0.5) * 256, (r.sample.image[S * S + i]! + 0.5) * 256, (r.sample.image[i]! + 0.5) * 256, 255], 4 * i);
   paint('beliefs', renderBeliefGrid({ image: crop, stages: r.beliefs, mapSize: r.sample.grid, channels: config.joints + 1 }, { tileSize: 96 }));
-  status(`${engine.describe()}\ninference (${config.name}): ${ms.toFixed(0)} ms`);
+  status(`${engine.describe()}\ninference (${config.name}, ${weightsFrom}): ${ms.toFixed(0)} ms`);
   return ms;
 }
 
@@ -106,7 +110,7 @@ async function loadCheckpointBytes(bytes: Uint8Array, source: string): Promise<v
   const ck = parseCheckpoint(bytes, source);
   newModel(ck.config);
   model.load(ck.params, source);
-  status(`loaded ${source}: ${ck.config.name}, step ${ck.step}`);
+  weightsFrom = `${source}, step ${ck.step}`;
   await runInference();
 }
 

@@ -71,11 +71,11 @@ test('training steps in the browser lower the loss on a fixed batch', async () =
 
 test('the demo trains live, runs inference, and its screenshot is not blank', async () => {
   await page.selectOption('#config', 'tiny');
-  await page.waitForFunction(() => document.getElementById('status')!.textContent!.includes('inference (tiny)'));
+  await page.waitForFunction(() => document.getElementById('status')!.textContent!.includes('inference (tiny,'));
   const losses = await callDemo<number[]>('trainLive', 3, 2);
   assert.is(losses.length, 3);
   await page.click('#run');
-  await page.waitForFunction(() => document.getElementById('status')!.textContent!.includes('inference (tiny)'));
+  await page.waitForFunction(() => document.getElementById('status')!.textContent!.includes('inference (tiny,'));
   assert.is(await page.textContent('#error'), '');
   mkdirSync('out/browser', { recursive: true });
   const png = await page.screenshot({ path: 'out/browser/demo.png', fullPage: true });
@@ -83,6 +83,21 @@ test('the demo trains live, runs inference, and its screenshot is not blank', as
   const colours = new Set<number>();
   for (let i = 0; i < r.data.length; i += 4 * 7) colours.add((r.data[i]! << 16) | (r.data[i + 1]! << 8) | r.data[i + 2]!);
   assert.ok(colours.size > 50, `${colours.size} distinct colours: the page looks blank`);
+});
+
+test('a checkpoint written by Node loads in the page by URL and by file picker', async () => {
+  const model = new lib.CpmModel(engine, lib.getConfig('tiny'), 5);
+  mkdirSync('out/browser', { recursive: true });
+  writeFileSync('out/browser/tiny.safetensors', await lib.encodeCheckpoint(model, null, { step: 7 }));
+  model.dispose();
+  const shown = (text: string) => page.waitForFunction((t) => document.getElementById('status')!.textContent!.includes(t), text, { timeout: 10_000 });
+  await page.fill('#checkpointUrl', '/out/browser/tiny.safetensors');
+  await page.click('#loadUrl');
+  await shown('inference (tiny, /out/browser/tiny.safetensors, step 7)');
+  assert.is(await page.textContent('#error'), '');
+  await page.setInputFiles('#checkpoint', 'out/browser/tiny.safetensors');
+  await shown('inference (tiny, tiny.safetensors, step 7)');
+  assert.is(await page.textContent('#error'), '');
 });
 
 test('a bad checkpoint is reported on the page in words', async () => {
