@@ -36,6 +36,8 @@ export interface AdapterSummary {
   architecture: string;
   device: string;
   description: string;
+  /** Smallest subgroup size the adapter may use (0 where unknown); kernels that share values across 8 lanes need ≥ 8. */
+  subgroupMinSize: number;
 }
 
 export interface EngineDevice {
@@ -57,7 +59,8 @@ function adapterFeatureLevel(adapter: GPUAdapter): 'core' | 'compatibility' {
 
 function summarize(adapter: GPUAdapter): AdapterSummary {
   const i = adapter.info;
-  return { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description };
+  const sub = (i as GPUAdapterInfo & { subgroupMinSize?: number }).subgroupMinSize ?? 0;
+  return { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, subgroupMinSize: sub };
 }
 
 function matches(adapter: GPUAdapter, wanted: string): boolean {

@@ -1,19 +1,25 @@
 // conv2d: NCHW activations, OIHW weights. Forward, input gradient, weight gradient and bias
 // gradient are separate kernels; the gradient rule below ties them together for autograd.
-// Batches whose tensors exceed one storage binding are processed in sub-batches bound at offsets.
+// Batches whose tensors exceed one storage binding are processed in sub-batches (chunks.ts).
 import { record } from '../../autograd/graph.js';
 import { EngineError } from '../../tensor/errors.js';
-import { batchChunks } from '../../tensor/split.js';
 import { Tensor, type Shape } from '../../tensor/tensor.js';
 import { mapInPlace, reluGrad } from '../elementwise/elementwise.js';
-import { dilateKernel, forwardKernel, FORWARD_WORKGROUP, OC_BLOCK, PX_BLOCK, weightLayoutKernel, type ConvGeometry } from './forward.wgsl.js';
-import { biasGradKernel, sumSplitsKernel, weightGradKernel, WGRAD_CO_BLOCK, WGRAD_WORKGROUP } from './weight-grad.wgsl.js';
+import { imageWindow, skewUniform, subBatches } from './chunks.js';
+import { CONV_WORKGROUP, forwardKernel, forwardPadded, forwardWorkgroups, weightLayoutKernel, weightLayoutSize, type ConvGeometry } from './forward.wgsl.js';
+import { padKernel, type PadGeometry } from './pad.wgsl.js';
+import { CONV2D_VARIANTS, DEFAULT_CONV2D_VARIANT, segmentPixels, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
+import { biasGradKernel, sumSplitsKernel, weightGradKernel, weightGradLanes, weightGradPadded, weightGradWorkgroups } from './weight-grad.wgsl.js';
+
+export { CONV2D_VARIANTS, conv2dVariants, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
 
 export interface Conv2dOptions {
   stride?: number;
   padding?: number;
   /** Fuse a ReLU into the output (its gradient then masks dy where the output is 0). */
   relu?: boolean;
+  /** Register-tile variant of the kernels (tiles.ts); for tests and autotuning. */
+  variant?: Conv2dVariantName | Conv2dVariant;
   /** Split work so no binding exceeds this many bytes (default: the device's limit); for tests. */
   maxBindingBytes?: number;
 }
@@ -22,6 +28,7 @@ interface Resolved {
   stride: number;
   padding: number;
   relu: boolean;
+  variant: Conv2dVariant;
   maxBindingBytes: number;
 }
 
@@ -30,17 +37,18 @@ function resolve(t: Tensor, o: Conv2dOptions): Resolved {
   const padding = o.padding ?? 0;
   if (!Number.isInteger(stride) || stride < 1) throw new EngineError('conv2d', `stride must be a positive integer, got ${stride}`);
   if (!Number.isInteger(padding) || padding < 0) throw new EngineError('conv2d', `padding must be a non-negative integer, got ${padding}`);
-  return { stride, padding, relu: o.relu ?? false, maxBindingBytes: Math.min(o.maxBindingBytes ?? Infinity, t.engine.limits.maxStorageBufferBindingSize) };
+  const variant = typeof o.variant === 'object' ? o.variant : CONV2D_VARIANTS[o.variant ?? DEFAULT_CONV2D_VARIANT];
+  if (!variant) throw new EngineError('conv2d', `unknown variant ${String(o.variant)}`);
+  return { stride, padding, relu: o.relu ?? false, variant, maxBindingBytes: Math.min(o.maxBindingBytes ?? Infinity, t.engine.limits.maxStorageBufferBindingSize) };
 }
 
 /** Output size of a convolution, checked. */
 export function conv2dOutputShape(x: Shape, w: Shape, stride: number, padding: number): [number, number, number, number] {
-  const [n, cin, h, wd] = x as [number, number, number, number];
+  const [n, , h, wd] = x as [number, number, number, number];
   const [cout, , kh, kw] = w as [number, number, number, number];
   const ho = Math.floor((h + 2 * padding - kh) / stride) + 1;
   const wo = Math.floor((wd + 2 * padding - kw) / stride) + 1;
   if (ho < 1 || wo < 1) throw new EngineError('conv2d', `input ${h}×${wd} is smaller than kernel ${kh}×${kw} with padding ${padding}`);
-  void cin;
   return [n, cout, ho, wo];
 }
 
@@ -51,42 +59,69 @@ function checkArgs(x: Tensor, w: Tensor, b: Tensor | null): void {
   if (b && (b.rank !== 1 || b.shape[0] !== w.shape[0])) throw new EngineError('conv2d', `bias ${b.describe()} must be [${w.shape[0]}]`);
 }
 
-function layoutWeights(op: string, w: Tensor, transposeFlip: boolean): Tensor {
+function layoutWeights(op: string, w: Tensor, oc: number, transposeFlip: boolean): Tensor {
   const [cout, cin, kh, kw] = w.shape as [number, number, number, number];
-  const outC = transposeFlip ? cin : cout;
-  const inC = transposeFlip ? cout : cin;
-  const wt = Tensor.empty(w.engine, [Math.ceil(outC / OC_BLOCK) * OC_BLOCK * inC * kh * kw], `${op} weights`);
-  w.engine.dispatch({ op, kernel: { code: weightLayoutKernel(cout, cin, kh, kw, transposeFlip) }, bindings: [w.binding(op), wt.binding(op)], workgroups: Math.ceil(wt.size / 256) });
+  const size = transposeFlip ? weightLayoutSize(cin, cout, kh, kw, oc) : weightLayoutSize(cout, cin, kh, kw, oc);
+  const wt = Tensor.empty(w.engine, [size], `${op} weights`);
+  w.engine.dispatch({ op, kernel: { code: weightLayoutKernel(cout, cin, kh, kw, oc, transposeFlip) }, bindings: [w.binding(op), wt.binding(op)], workgroups: Math.ceil(size / 256) });
   return wt;
 }
 
-/** Runs the forward kernel over sub-batches: X [N,cin,h,w] → Y [N,cout,ho,wo] with laid-out weights. */
-function runForward(op: string, x: Tensor, wt: Tensor, bias: Tensor | null, y: Tensor, g: ConvGeometry, relu: boolean, limit: number): void {
-  const xImage = g.cin * g.h * g.w;
+/** A zero-padded (optionally dilated) copy of images [n0, n0 + count) of `src`. */
+function padImages(op: string, src: Tensor, n0: number, count: number, channels: number, g: Omit<PadGeometry, 'planes'>): Tensor {
+  const perImage = channels * g.srcH * g.srcW;
+  const out = Tensor.empty(src.engine, [count * channels * g.outH * g.outW], `${op} padded`);
+  const win = imageWindow(op, src, n0, count, perImage);
+  src.engine.dispatch({
+    op,
+    kernel: { code: padKernel({ ...g, planes: count * channels }) },
+    bindings: [win.binding, out.binding(op)],
+    uniforms: skewUniform(win.skew),
+    workgroups: Math.ceil(out.size / 256),
+  });
+  return out;
+}
+
+/** How the forward kernel reads its input: the source tensor's spatial size, padding and dilation. */
+interface ForwardSource {
+  h: number;
+  w: number;
+  padY: number;
+  padX: number;
+  dil: number;
+}
+
+/** Runs the forward kernel over sub-batches: src [N, cin, src.h, src.w] → Y [N, cout, ho, wo] with laid-out weights. */
+function runForward(op: string, src: Tensor, s: ForwardSource, wt: Tensor, bias: Tensor | null, y: Tensor, g: ConvGeometry, r: Resolved): void {
+  const tile = { ...r.variant.forward, px: segmentPixels(g.wo, r.variant.forward.px) };
+  const { hp, wp } = forwardPadded(g, tile.px);
+  const srcImage = g.cin * s.h * s.w;
   const yImage = g.cout * g.ho * g.wo;
   const dummyBias = bias ?? wt; // bound but unread when there is no bias
-  for (const [n0, count] of batchChunks(op, g.n, [xImage * 4, yImage * 4], limit)) {
-    const geom = { ...g, n: count };
-    const workgroups = count * Math.ceil(g.cout / OC_BLOCK) * Math.ceil((g.ho * Math.ceil(g.wo / PX_BLOCK)) / FORWARD_WORKGROUP);
-    x.engine.dispatch({
+  for (const [n0, count] of subBatches(op, g.n, [srcImage, g.cin * hp * wp, yImage], r.maxBindingBytes)) {
+    const xp = padImages(op, src, n0, count, g.cin, { srcH: s.h, srcW: s.w, outH: hp, outW: wp, offY: s.padY, offX: s.padX, dil: s.dil });
+    const out = imageWindow(op, y, n0, count, yImage);
+    y.engine.dispatch({
       op,
-      kernel: { code: forwardKernel(geom, bias !== null, relu) },
-      bindings: [x.binding(op, n0 * xImage, count * xImage), wt.binding(op), dummyBias.binding(op), y.binding(op, n0 * yImage, count * yImage)],
-      workgroups,
+      kernel: { code: forwardKernel({ ...g, n: count }, tile, bias !== null, r.relu) },
+      bindings: [xp.binding(op), wt.binding(op), dummyBias.binding(op), out.binding],
+      uniforms: skewUniform(out.skew),
+      workgroups: forwardWorkgroups({ ...g, n: count }, tile),
     });
+    xp.dispose();
   }
 }
 
 /** y = conv(x, w) + b (optionally ReLU), without autograd. */
 export function conv2dForward(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   checkArgs(x, w, b);
-  const o = resolve(x, opts);
-  const [n, cout, ho, wo] = conv2dOutputShape(x.shape, w.shape, o.stride, o.padding);
+  const r = resolve(x, opts);
+  const [n, cout, ho, wo] = conv2dOutputShape(x.shape, w.shape, r.stride, r.padding);
   const [, cin, h, wd] = x.shape as [number, number, number, number];
   const [, , kh, kw] = w.shape as [number, number, number, number];
   const y = Tensor.empty(x.engine, [n, cout, ho, wo], 'conv2d');
-  const wt = layoutWeights('conv2d', w, false);
-  runForward('conv2d', x, wt, b, y, { n, cin, cout, h, w: wd, ho, wo, kh, kw, stride: o.stride, padY: o.padding, padX: o.padding }, o.relu, o.maxBindingBytes);
+  const wt = layoutWeights('conv2d', w, r.variant.forward.oc, false);
+  runForward('conv2d', x, { h, w: wd, padY: r.padding, padX: r.padding, dil: 1 }, wt, b, y, { n, cin, cout, ho, wo, kh, kw, stride: r.stride }, r);
   wt.dispose();
   return y;
 }
@@ -94,79 +129,81 @@ export function conv2dForward(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv
 /** dX of a convolution: the stride-1 convolution of (dilated) dY with the transposed, rotated kernel. */
 export function conv2dInputGrad(dy: Tensor, w: Tensor, inputShape: Shape, opts: Conv2dOptions = {}): Tensor {
   const op = 'conv2dInputGrad';
-  const o = resolve(dy, opts);
+  const r = resolve(dy, opts);
   const [n, cin, h, wd] = inputShape as [number, number, number, number];
   const [cout, , kh, kw] = w.shape as [number, number, number, number];
   const [, , ho, wo] = dy.shape as [number, number, number, number];
-  let src = dy;
-  let sh = ho;
-  let sw = wo;
-  if (o.stride > 1) {
-    sh = (ho - 1) * o.stride + 1;
-    sw = (wo - 1) * o.stride + 1;
-    src = Tensor.empty(dy.engine, [n, cout, sh, sw], `${op} dilated`);
-    dy.engine.dispatch({ op, kernel: { code: dilateKernel(n, cout, ho, wo, o.stride) }, bindings: [dy.binding(op), src.binding(op)], workgroups: Math.ceil(src.size / 256) });
-  }
   const dx = Tensor.empty(dy.engine, [n, cin, h, wd], op);
-  const wt = layoutWeights(op, w, true);
-  const g: ConvGeometry = { n, cin: cout, cout: cin, h: sh, w: sw, ho: h, wo: wd, kh, kw, stride: 1, padY: kh - 1 - o.padding, padX: kw - 1 - o.padding };
-  runForward(op, src, wt, null, dx, g, false, o.maxBindingBytes);
+  const wt = layoutWeights(op, w, r.variant.forward.oc, true);
+  // Input row iy sees dilated dY rows iy + p − (kh − 1) … iy + p: pad by kh − 1 − p (negative crops).
+  const src: ForwardSource = { h: ho, w: wo, padY: kh - 1 - r.padding, padX: kw - 1 - r.padding, dil: r.stride };
+  runForward(op, dy, src, wt, null, dx, { n, cin: cout, cout: cin, ho: h, wo: wd, kh, kw, stride: 1 }, { ...r, relu: false });
   wt.dispose();
-  if (src !== dy) src.dispose();
   return dx;
 }
 
-/** Row splits for the weight gradient: enough lanes to keep the device busy, partial buffers kept small. */
-function weightGradSplits(g: ConvGeometry): number {
-  const lanes = g.cin * g.kh * Math.ceil(g.cout / WGRAD_CO_BLOCK);
-  const wanted = Math.ceil(8192 / lanes);
+/** Row splits for the weight gradient: enough lanes to keep a device busy, partial buffers kept small. */
+function weightGradSplits(g: ConvGeometry, lanes: number): number {
   const byMemory = Math.floor((32 * 2 ** 20) / (g.cout * g.cin * g.kh * g.kw * 4));
-  return Math.max(1, Math.min(wanted, byMemory, g.n * g.ho));
+  return Math.max(1, Math.min(Math.ceil(4096 / lanes), byMemory, g.n * g.ho));
 }
 
 /** dW of a convolution (accumulated over the batch), without autograd. */
 export function conv2dWeightGrad(x: Tensor, dy: Tensor, weightShape: Shape, opts: Conv2dOptions = {}): Tensor {
   const op = 'conv2dWeightGrad';
-  const o = resolve(x, opts);
+  const r = resolve(x, opts);
   const [n, cin, h, wd] = x.shape as [number, number, number, number];
   const [cout, , kh, kw] = weightShape as [number, number, number, number];
   const [, , ho, wo] = dy.shape as [number, number, number, number];
+  const t = r.variant.weightGrad;
+  const g: ConvGeometry = { n, cin, cout, ho, wo, kh, kw, stride: r.stride };
+  const { hp, wp, woq } = weightGradPadded(g, t);
   const size = cout * cin * kh * kw;
   const dw = Tensor.empty(x.engine, weightShape, op);
-  const xImage = cin * h * wd;
-  const yImage = cout * ho * wo;
-  const chunks = batchChunks(op, n, [xImage * 4, yImage * 4], o.maxBindingBytes);
+  const chunks = subBatches(op, n, [cin * h * wd, cout * ho * wo, cin * hp * wp, cout * ho * woq], r.maxBindingBytes);
   chunks.forEach(([n0, count], k) => {
-    const g: ConvGeometry = { n: count, cin, cout, h, w: wd, ho, wo, kh, kw, stride: o.stride, padY: o.padding, padX: o.padding };
-    const splits = weightGradSplits(g);
-    const partial = splits === 1 && k === 0 ? dw : Tensor.empty(x.engine, [splits * size], `${op} partial`);
-    const workgroups = Math.ceil((cin * kh) / WGRAD_WORKGROUP) * Math.ceil(cout / WGRAD_CO_BLOCK) * splits;
+    const gc = { ...g, n: count };
+    const xp = padImages(op, x, n0, count, cin, { srcH: h, srcW: wd, outH: hp, outW: wp, offY: r.padding, offX: r.padding, dil: 1 });
+    const dyp = padImages(op, dy, n0, count, cout, { srcH: ho, srcW: wo, outH: ho, outW: woq, offY: 0, offX: 0, dil: 1 });
+    const lanes = weightGradLanes(gc, t);
+    const splits = weightGradSplits(gc, lanes);
+    const target = k === 0 ? dw : Tensor.empty(x.engine, weightShape, `${op} chunk`);
+    const partial = splits === 1 ? target : Tensor.empty(x.engine, [splits * size], `${op} partial`);
     x.engine.dispatch({
       op,
-      kernel: { code: weightGradKernel(g, splits) },
-      bindings: [x.binding(op, n0 * xImage, count * xImage), dy.binding(op, n0 * yImage, count * yImage), partial.binding(op)],
-      workgroups,
+      kernel: { code: weightGradKernel(gc, t, splits) },
+      bindings: [xp.binding(op), dyp.binding(op), partial.binding(op)],
+      workgroups: weightGradWorkgroups(gc, t, splits),
     });
-    if (partial === dw) return;
-    if (k === 0) {
-      x.engine.dispatch({ op, kernel: { code: sumSplitsKernel(size, splits) }, bindings: [partial.binding(op), dw.binding(op)], workgroups: Math.ceil(size / 256) });
-    } else {
-      const sum = Tensor.empty(x.engine, weightShape, `${op} chunk`);
-      x.engine.dispatch({ op, kernel: { code: sumSplitsKernel(size, splits) }, bindings: [partial.binding(op), sum.binding(op)], workgroups: Math.ceil(size / 256) });
-      mapInPlace(op, 'a + b', dw, sum);
-      sum.dispose();
+    xp.dispose();
+    dyp.dispose();
+    if (partial !== target) {
+      x.engine.dispatch({ op, kernel: { code: sumSplitsKernel(size, splits) }, bindings: [partial.binding(op), target.binding(op)], workgroups: Math.ceil(size / 256) });
+      partial.dispose();
     }
-    partial.dispose();
+    if (target !== dw) {
+      mapInPlace(op, 'a + b', dw, target);
+      target.dispose();
+    }
   });
   return dw;
 }
 
 /** db = Σ over batch and space of dY. */
-export function conv2dBiasGrad(dy: Tensor): Tensor {
+export function conv2dBiasGrad(dy: Tensor, opts: Pick<Conv2dOptions, 'maxBindingBytes'> = {}): Tensor {
   const op = 'conv2dBiasGrad';
   const [n, cout, ho, wo] = dy.shape as [number, number, number, number];
+  const limit = Math.min(opts.maxBindingBytes ?? Infinity, dy.engine.limits.maxStorageBufferBindingSize);
   const db = Tensor.empty(dy.engine, [cout], op);
-  dy.engine.dispatch({ op, kernel: { code: biasGradKernel(n, cout, ho * wo) }, bindings: [dy.binding(op), db.binding(op)], workgroups: Math.ceil(cout / 64) });
+  subBatches(op, n, [cout * ho * wo], limit).forEach(([n0, count], k) => {
+    const part = k === 0 ? db : Tensor.empty(dy.engine, [cout], `${op} chunk`);
+    const win = imageWindow(op, dy, n0, count, cout * ho * wo);
+    dy.engine.dispatch({ op, kernel: { code: biasGradKernel(count, cout, ho * wo) }, bindings: [win.binding, part.binding(op)], uniforms: skewUniform(win.skew), workgroups: Math.ceil(cout / 64) });
+    if (k > 0) {
+      mapInPlace(op, 'a + b', db, part);
+      part.dispose();
+    }
+  });
   return db;
 }
 
@@ -183,7 +220,7 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptio
       const dy = opts.relu ? reluGrad(sy!, dyIn) : dyIn;
       const dx = xNeedsGrad ? conv2dInputGrad(dy, sw!, sx!.shape, opts) : null;
       const dw = conv2dWeightGrad(sx!, dy, sw!.shape, opts);
-      const db = b ? conv2dBiasGrad(dy) : null;
+      const db = b ? conv2dBiasGrad(dy, opts) : null;
       if (dy !== dyIn) dy.dispose();
       return b ? [dx, dw, db] : [dx, dw];
     },

@@ -1,137 +1,160 @@
-// Direct convolution, register-blocked: each lane computes OC_BLOCK output channels × PX_BLOCK
-// consecutive output pixels of one row. Lanes of a workgroup share the output-channel block, so
-// weight loads are uniform across the workgroup (cheap on lavapipe, where lanes are SIMD lanes of
-// one CPU thread) and each lane gathers only one input row segment per (ci, ky). No shared memory,
-// no barriers. The kx loop and the row segment are unrolled so everything stays in registers.
+// Direct convolution, register-blocked: each lane computes `oc` output channels × `px` consecutive
+// output pixels of one row, reading a zero-padded, 4-aligned copy of the input (pad.wgsl.ts) so the
+// row segment under the kernel loads as whole vec4s with no bounds checks, and weights as vec4 over
+// 4 output channels. Each accumulator is written once per (ci, ky) step (one masked blend on
+// lavapipe); no shared memory, no barriers. The kx loop and the segment are unrolled.
 import { LINEAR_WORKGROUP_ID, perElementMain } from '../../tensor/kernel.js';
+import { roundUp, type ForwardTile } from './tiles.js';
 
-export const OC_BLOCK = 4;
-export const PX_BLOCK = 4;
-export const FORWARD_WORKGROUP = 64;
+/** Lanes that share one load of weights through subgroupBroadcast (needs subgroups of at least 8). */
+const SHARE = 8;
+
+export const CONV_WORKGROUP = 64;
 
 export interface ConvGeometry {
   n: number;
   cin: number;
   cout: number;
-  /** Input spatial size (what X holds). */
-  h: number;
-  w: number;
-  /** Output spatial size (what Y gets). */
+  /** Output spatial size. */
   ho: number;
   wo: number;
   kh: number;
   kw: number;
   stride: number;
-  /** Offset subtracted from oy·stride + ky to get the input row (may be negative). */
-  padY: number;
-  padX: number;
 }
 
-export function forwardKernel(g: ConvGeometry, hasBias: boolean, relu: boolean): string {
-  const seg = (PX_BLOCK - 1) * g.stride + g.kw;
-  const ocBlocks = Math.ceil(g.cout / OC_BLOCK);
-  const groupsPerRow = Math.ceil(g.wo / PX_BLOCK);
-  const segLoads: string[] = [];
-  for (let t = 0; t < seg; t++) {
-    segLoads.push(`let s${t} = select(0.0, X[rowBase + u32(clamp(ix0 + ${t}, 0, ${g.w - 1}))], ix0 + ${t} >= 0 && ix0 + ${t} < ${g.w});`);
+/** Shape of the padded input the forward kernel reads: rows from the first tap of output row 0. */
+export interface PaddedInput {
+  hp: number;
+  /** Row length in floats (multiple of 4). */
+  wp: number;
+}
+
+export function forwardPadded(g: ConvGeometry, px: number): PaddedInput {
+  const segments = Math.ceil(g.wo / px);
+  return { hp: (g.ho - 1) * g.stride + g.kh, wp: roundUp((segments * px - 1) * g.stride + g.kw, 4) };
+}
+
+const comp = (t: number) => `v${t >> 2}.${'xyzw'[t & 3]}`;
+
+export function forwardKernel(g: ConvGeometry, t: ForwardTile, hasBias: boolean, relu: boolean): string {
+  const { oc: OC, px: PX } = t;
+  const shared = t.subgroups === true;
+  const S = g.stride;
+  const { hp, wp } = forwardPadded(g, PX);
+  const wp4 = wp / 4;
+  const segments = Math.ceil(g.wo / PX);
+  const groups = OC / 4;
+  const wVec4 = groups * g.kw; // weight vec4s per (ci, ky)
+  const pixelLanes = g.n * g.ho * segments;
+  const segVec4 = Math.ceil(((PX - 1) * S + g.kw) / 4);
+  const lines: string[] = [];
+  for (let v = 0; v < segVec4; v++) lines.push(`let v${v} = X[xb + ${v}u];`);
+  const weight = (q: number, kx: number) => `w${kx * groups + q}`;
+  if (shared) {
+    // Lane (sid mod 8) of each subgroup loads every 8th weight vec4; the others get it by broadcast.
+    const slots = Math.ceil(wVec4 / SHARE);
+    for (let s = 0; s < slots; s++) lines.push(`let ws${s} = Wt[min(wb + ${s * SHARE}u + (sid & ${SHARE - 1}u), ${'WLAST'}u)];`);
+    for (let v = 0; v < wVec4; v++) lines.push(`let w${v} = subgroupBroadcast(ws${Math.floor(v / SHARE)}, ${v % SHARE}u);`);
+  } else {
+    for (let v = 0; v < wVec4; v++) lines.push(`let w${v} = Wt[wb + ${v}u];`);
   }
-  const fmas: string[] = [];
-  for (let kx = 0; kx < g.kw; kx++) {
-    const xs = [0, 1, 2, 3].map((p) => `s${p * g.stride + kx}`).join(', ');
-    fmas.push(`{ let xin = vec4<f32>(${xs}); let w0 = Wt[wb + ${kx}u];
-        a0 += w0.x * xin; a1 += w0.y * xin; a2 += w0.z * xin; a3 += w0.w * xin; }`);
+  for (let j = 0; j < OC; j++) {
+    for (let b = 0; b < PX / 4; b++) {
+      const terms = Array.from({ length: g.kw }, (_, kx) => {
+        const xs = [0, 1, 2, 3].map((i) => comp((4 * b + i) * S + kx)).join(', ');
+        return `${weight(j >> 2, kx)}.${'xyzw'[j & 3]} * vec4<f32>(${xs})`;
+      });
+      lines.push(`a${j}_${b} += ${terms.join(' + ')};`);
+    }
   }
+  const accs = [];
+  for (let j = 0; j < OC; j++) for (let b = 0; b < PX / 4; b++) accs.push(`var a${j}_${b} = vec4<f32>(0.0);`);
   const stores: string[] = [];
-  for (let j = 0; j < OC_BLOCK; j++) {
-    stores.push(`if (oc0 + ${j}u < ${g.cout}u) { store(a${j}, oc0 + ${j}u, n, oy, ox0); }`);
+  for (let j = 0; j < OC; j++) {
+    const px: string[] = [];
+    for (let p = 0; p < PX; p++) px.push(`if (ox0 + ${p}u < ${g.wo}u) { Y[yb + ${p}u] = out(a${j}_${p >> 2}.${'xyzw'[p & 3]}, bias); }`);
+    stores.push(`if (oc0 + ${j}u < ${g.cout}u) {
+    let bias = ${hasBias ? `B[oc0 + ${j}u]` : 'f32(arrayLength(&B)) * 0.0'}; // keeps B in the auto layout either way
+    let yb = params.skew + ((n * ${g.cout}u + oc0 + ${j}u) * ${g.ho}u + oy) * ${g.wo}u + ox0;
+    ${px.join('\n    ')}
+  }`);
   }
-  return /* wgsl */ `
-@group(0) @binding(1) var<storage, read> X: array<f32>;
+  const chunks = Math.ceil(pixelLanes / CONV_WORKGROUP);
+  const wLast = (Math.ceil(g.cout / OC) * g.cin * g.kh * wVec4) - 1;
+  return /* wgsl */ `${shared ? 'enable subgroups;' : ''}
+struct Params { skew: u32 }
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> X: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> Wt: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> B: array<f32>;
 @group(0) @binding(4) var<storage, read_write> Y: array<f32>;
 ${LINEAR_WORKGROUP_ID}
 
-fn store(acc: vec4<f32>, oc: u32, n: u32, oy: u32, ox0: u32) {
-  let bias = ${hasBias ? 'B[oc]' : 'f32(arrayLength(&B)) * 0.0'}; // keeps B in the auto layout either way
-  var v = acc + vec4<f32>(bias);
-  ${relu ? 'v = max(v, vec4<f32>(0.0));' : ''}
-  let base = ((n * ${g.cout}u + oc) * ${g.ho}u + oy) * ${g.wo}u + ox0;
-  Y[base] = v.x;
-  if (ox0 + 1u < ${g.wo}u) { Y[base + 1u] = v.y; }
-  if (ox0 + 2u < ${g.wo}u) { Y[base + 2u] = v.z; }
-  if (ox0 + 3u < ${g.wo}u) { Y[base + 3u] = v.w; }
+fn out(acc: f32, bias: f32) -> f32 {
+  return ${relu ? 'max(acc + bias, 0.0)' : 'acc + bias'};
 }
 
-@compute @workgroup_size(${FORWARD_WORKGROUP})
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let groupsPerImage = ${g.ho * groupsPerRow}u;
-  let chunks = ${Math.ceil((g.ho * groupsPerRow) / FORWARD_WORKGROUP)}u;
+@compute @workgroup_size(${CONV_WORKGROUP})
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32${shared ? ', @builtin(subgroup_invocation_id) sid: u32' : ''}) {
+  // A workgroup shares one block of output channels (so one set of weights) over ${CONV_WORKGROUP} pixel segments.
   let wid = linear_workgroup_id(wg, nwg);
-  let chunk = wid % chunks;
-  let rest = wid / chunks;
-  let ocb = rest % ${ocBlocks}u;
-  let n = rest / ${ocBlocks}u;
-  let gi = chunk * ${FORWARD_WORKGROUP}u + lid;
-  if (n >= ${g.n}u || gi >= groupsPerImage) { return; }
-  let oy = gi / ${groupsPerRow}u;
-  let ox0 = (gi % ${groupsPerRow}u) * ${PX_BLOCK}u;
-  let ix0 = i32(ox0 * ${g.stride}u) - ${g.padX};
-  let oc0 = ocb * ${OC_BLOCK}u;
-  var a0 = vec4<f32>(0.0); var a1 = vec4<f32>(0.0); var a2 = vec4<f32>(0.0); var a3 = vec4<f32>(0.0);
+  let ocb = wid / ${chunks}u;
+  if (ocb >= ${Math.ceil(g.cout / OC)}u) { return; }
+  let pl = (wid % ${chunks}u) * ${CONV_WORKGROUP}u + lid;
+  let valid = pl < ${pixelLanes}u; // lanes past the end compute a copy of the last segment and store nothing
+  let p = min(pl, ${pixelLanes - 1}u);
+  let seg = p % ${segments}u;
+  let oy = (p / ${segments}u) % ${g.ho}u;
+  let n = p / ${segments * g.ho}u;
+  let ox0 = seg * ${PX}u;
+  let oc0 = ocb * ${OC}u;
+  let xLane = (n * ${g.cin * hp}u + oy * ${S}u) * ${wp4}u + seg * ${(PX * S) / 4}u;
+  let wLane = ocb * ${g.cin * g.kh * wVec4}u;
+  ${accs.join(' ')}
   for (var ci = 0u; ci < ${g.cin}u; ci++) {
     for (var ky = 0u; ky < ${g.kh}u; ky++) {
-      let iy = i32(oy * ${g.stride}u + ky) - ${g.padY};
-      if (iy < 0 || iy >= ${g.h}) { continue; }
-      let rowBase = ((n * ${g.cin}u + ci) * ${g.h}u + u32(iy)) * ${g.w}u;
-      ${segLoads.join('\n      ')}
-      let wb = (((ocb * ${g.cin}u + ci) * ${g.kh}u + ky) * ${g.kw}u);
-      ${fmas.join('\n      ')}
+      let xb = xLane + (ci * ${hp}u + ky) * ${wp4}u;
+      let wb = wLane + (ci * ${g.kh}u + ky) * ${wVec4}u;
+      ${lines.join('\n      ').replaceAll('WLAST', String(wLast))}
     }
   }
+  if (!valid) { return; }
   ${stores.join('\n  ')}
 }`;
 }
 
+/** Workgroups of the forward kernel. */
+export function forwardWorkgroups(g: ConvGeometry, t: ForwardTile): number {
+  return Math.ceil(g.cout / t.oc) * Math.ceil((g.n * g.ho * Math.ceil(g.wo / t.px)) / CONV_WORKGROUP);
+}
+
+/** Elements of the laid-out weights: output channels padded to a multiple of `oc`. */
+export function weightLayoutSize(outC: number, inC: number, kh: number, kw: number, oc: number): number {
+  return roundUp(outC, oc) * inC * kh * kw;
+}
+
 /**
- * Rearranges OIHW weights into [ceil(O/8)][I][KH][KW][8] blocks for the forward kernel.
- * With `transposeFlip`, the block is built from W[o][i] with O and I swapped and the kernel rotated
- * 180°: the weights of the input-gradient convolution.
+ * Rearranges OIHW weights into [O/oc][I][KH][KW][oc] (O padded to a multiple of `oc` with zeros), so
+ * a lane loads the weights of 4 output channels as one vec4 and those of one (ci, ky) contiguously. With `transposeFlip`, O and I are
+ * swapped and the kernel rotated 180°: the weights of the input-gradient convolution.
  */
-export function weightLayoutKernel(cout: number, cin: number, kh: number, kw: number, transposeFlip: boolean): string {
-  // Output of the layout: blocks over `outC` (the conv's output channels) and `inC`.
+export function weightLayoutKernel(cout: number, cin: number, kh: number, kw: number, oc: number, transposeFlip: boolean): string {
   const outC = transposeFlip ? cin : cout;
   const inC = transposeFlip ? cout : cin;
-  const total = Math.ceil(outC / OC_BLOCK) * OC_BLOCK * inC * kh * kw;
+  const total = weightLayoutSize(outC, inC, kh, kw, oc);
   const src = transposeFlip
-    ? `((ic * ${cin}u + oc) * ${kh}u + (${kh - 1}u - ky)) * ${kw}u + (${kw - 1}u - kx)`
-    : `((oc * ${cin}u + ic) * ${kh}u + ky) * ${kw}u + kx`;
+    ? `((ic * ${cin}u + o) * ${kh}u + (${kh - 1}u - ky)) * ${kw}u + (${kw - 1}u - kx)`
+    : `((o * ${cin}u + ic) * ${kh}u + ky) * ${kw}u + kx`;
   return /* wgsl */ `
 @group(0) @binding(1) var<storage, read> W: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Wt: array<f32>;
-${perElementMain(total, `  let j = i % ${OC_BLOCK}u;
-  var r = i / ${OC_BLOCK}u;
+${perElementMain(total, `  let j = i % ${oc}u;
+  var r = i / ${oc}u;
   let kx = r % ${kw}u; r = r / ${kw}u;
   let ky = r % ${kh}u; r = r / ${kh}u;
   let ic = r % ${inC}u;
-  let ocb = r / ${inC}u;
-  let oc = ocb * ${OC_BLOCK}u + j;
-  if (oc >= ${outC}u) { Wt[i] = 0.0; return; }
+  let o = (r / ${inC}u) * ${oc}u + j;
+  if (o >= ${outC}u) { Wt[i] = 0.0; return; }
   Wt[i] = W[${src}];`)}`;
-}
-
-/** Spreads dY onto a zero grid with stride-1 spacing (for the input gradient of a strided conv). */
-export function dilateKernel(n: number, c: number, ho: number, wo: number, stride: number): string {
-  const hd = (ho - 1) * stride + 1;
-  const wd = (wo - 1) * stride + 1;
-  const total = n * c * hd * wd;
-  return /* wgsl */ `
-@group(0) @binding(1) var<storage, read> D: array<f32>;
-@group(0) @binding(2) var<storage, read_write> Out: array<f32>;
-${perElementMain(total, `  let x = i % ${wd}u;
-  let y = (i / ${wd}u) % ${hd}u;
-  let plane = i / ${wd * hd}u;
-  var v = 0.0;
-  if (x % ${stride}u == 0u && y % ${stride}u == 0u) { v = D[(plane * ${ho}u + y / ${stride}u) * ${wo}u + x / ${stride}u]; }
-  Out[i] = v;`)}`;
 }

@@ -1,78 +1,135 @@
 // Weight gradient dW[co,ci,ky,kx] = Σ_{n,oy,ox} dY[n,co,oy,ox] · X[n,ci,oy·s+ky−p,ox·s+kx−p].
-// A lane owns one (ci, ky) and accumulates 4 output channels × all kx in registers over a range of
-// output rows; dY loads are uniform across the workgroup (lanes differ only in ci, ky). With several
-// splits over the rows, partial sums go to a [splits][dW] buffer that a second kernel adds up in a
-// fixed order, so results are bit-for-bit reproducible.
+// A lane owns `co` output channels × `rows` (ci, ky) rows × all kx, and walks every output row in
+// steps of `q` pixels: per step it loads q/4 vec4 of dY per channel and one aligned vec4 segment of
+// the padded input per row, then updates each accumulator once with a q-term dot product. dY rows
+// are zero-padded to a multiple of q (pad.wgsl.ts), so tails need no checks. Rows of the batch can
+// be split over several lanes (split-K) into a [splits][dW] buffer that a second kernel adds up in
+// a fixed order, so results are reproducible.
 import { LINEAR_WORKGROUP_ID, perElementMain } from '../../tensor/kernel.js';
-import type { ConvGeometry } from './forward.wgsl.js';
+import { CONV_WORKGROUP, type ConvGeometry } from './forward.wgsl.js';
+import { roundUp, weightGradRows, type WeightGradTile } from './tiles.js';
 
-export const WGRAD_CO_BLOCK = 4;
-export const WGRAD_WORKGROUP = 64;
+/** Padded shapes the weight-gradient kernel reads: input rows of `wp` floats, dY rows of `woq`. */
+export function weightGradPadded(g: ConvGeometry, t: WeightGradTile): { hp: number; wp: number; woq: number } {
+  const woq = roundUp(g.wo, t.q);
+  return { hp: (g.ho - 1) * g.stride + g.kh, wp: roundUp((woq - 1) * g.stride + g.kw, 4), woq };
+}
 
-export function weightGradKernel(g: ConvGeometry, splits: number): string {
+/** Workgroups of the kernel: one block of output channels and one split per workgroup row. */
+export function weightGradWorkgroups(g: ConvGeometry, t: WeightGradTile, splits: number): number {
+  const rows = g.cin * g.kh;
+  const rowBlocks = Math.ceil(rows / weightGradRows(t, g.kw, rows));
+  return Math.ceil(g.cout / t.co) * splits * Math.ceil(rowBlocks / CONV_WORKGROUP);
+}
+
+/** Lanes the kernel runs for one split. */
+export function weightGradLanes(g: ConvGeometry, t: WeightGradTile): number {
+  const rows = g.cin * g.kh;
+  return Math.ceil(g.cout / t.co) * Math.ceil(rows / weightGradRows(t, g.kw, rows));
+}
+
+const comp = (t: number) => `.${'xyzw'[t & 3]}`;
+
+/** Lanes that share one load of dY through subgroupBroadcast (needs subgroups of at least 8). */
+const SHARE = 8;
+
+export function weightGradKernel(g: ConvGeometry, t: WeightGradTile, splits: number): string {
   const S = g.stride;
-  const seg = 3 * S + g.kw;
-  const lanes = g.cin * g.kh;
-  const laneChunks = Math.ceil(lanes / WGRAD_WORKGROUP);
-  const coBlocks = Math.ceil(g.cout / WGRAD_CO_BLOCK);
+  const shared = t.subgroups === true;
+  const { hp, wp, woq } = weightGradPadded(g, t);
+  const wp4 = wp / 4;
+  const woq4 = woq / 4;
+  const rowsTotal = g.cin * g.kh;
+  const R = weightGradRows(t, g.kw, rowsTotal);
+  const CO = t.co;
+  const q4 = t.q / 4;
+  const rowBlocks = Math.ceil(rowsTotal / R);
+  const coBlocks = Math.ceil(g.cout / CO);
+  const rbChunks = Math.ceil(rowBlocks / CONV_WORKGROUP);
+  const segVec4 = Math.ceil(((t.q - 1) * S + g.kw) / 4);
+  const plane4 = g.ho * woq4;
+  const setup: string[] = [];
+  for (let i = 0; i < R; i++) {
+    setup.push(`let f${i} = min(rb * ${R}u + ${i}u, ${rowsTotal - 1}u);`);
+    setup.push(`let xo${i} = ((f${i} / ${g.kh}u) * ${hp}u + f${i} % ${g.kh}u) * ${wp4}u;`);
+  }
+  const dVec4 = CO * q4;
+  const slots = Math.ceil(dVec4 / SHARE);
+  if (shared) {
+    // Slot s of lane (sid mod 8) holds dY vec4 e = 8s + sid mod 8 (channel e / q4, vec4 e mod q4 of the step).
+    for (let s = 0; s < slots; s++) {
+      setup.push(`let e${s} = ${s * SHARE}u + (sid & ${SHARE - 1}u);`);
+      setup.push(`let so${s} = min(cob * ${CO}u + e${s} / ${q4}u, ${g.cout - 1}u) * ${plane4}u + e${s} % ${q4}u;`);
+    }
+  } else {
+    for (let j = 0; j < CO; j++) setup.push(`let do${j} = min(cob * ${CO}u + ${j}u, ${g.cout - 1}u) * ${plane4}u;`);
+  }
+  const accs: string[] = [];
+  for (let j = 0; j < CO; j++) for (let i = 0; i < R; i++) for (let kx = 0; kx < g.kw; kx++) accs.push(`var a${j}_${i}_${kx} = 0.0;`);
+  const body: string[] = [];
+  if (shared) {
+    for (let s = 0; s < slots; s++) body.push(`let ds${s} = D[dq + so${s}];`);
+    for (let e = 0; e < dVec4; e++) body.push(`let d${Math.floor(e / q4)}_${e % q4} = subgroupBroadcast(ds${Math.floor(e / SHARE)}, ${e % SHARE}u);`);
+  } else {
+    for (let j = 0; j < CO; j++) for (let v = 0; v < q4; v++) body.push(`let d${j}_${v} = D[dq + do${j} + ${v}u];`);
+  }
+  for (let i = 0; i < R; i++) for (let v = 0; v < segVec4; v++) body.push(`let x${i}_${v} = X[xq + xo${i} + ${v}u];`);
+  for (let j = 0; j < CO; j++) {
+    for (let i = 0; i < R; i++) {
+      for (let kx = 0; kx < g.kw; kx++) {
+        const terms = Array.from({ length: q4 }, (_, v) => {
+          const xs = [0, 1, 2, 3].map((p) => {
+            const tap = (4 * v + p) * S + kx;
+            return `x${i}_${tap >> 2}${comp(tap)}`;
+          });
+          return `dot(d${j}_${v}, vec4<f32>(${xs.join(', ')}))`;
+        });
+        body.push(`a${j}_${i}_${kx} += ${terms.join(' + ')};`);
+      }
+    }
+  }
+  const stores: string[] = [];
+  const taps = g.kh * g.kw;
+  for (let j = 0; j < CO; j++) {
+    for (let i = 0; i < R; i++) {
+      const row = Array.from({ length: g.kw }, (_, kx) => `P[b + ${kx}u] = a${j}_${i}_${kx};`).join(' ');
+      stores.push(`if (cob * ${CO}u + ${j}u < ${g.cout}u && rb * ${R}u + ${i}u < ${rowsTotal}u) { let b = outBase + (cob * ${CO}u + ${j}u) * ${g.cin * taps}u + (f${i} / ${g.kh}u) * ${taps}u + (f${i} % ${g.kh}u) * ${g.kw}u; ${row} }`);
+    }
+  }
   const rows = g.n * g.ho;
-  const hw = g.ho * g.wo;
-  const accs = Array.from({ length: g.kw }, (_, kx) => `var a${kx} = vec4<f32>(0.0);`).join(' ');
-  const segLoads = Array.from(
-    { length: seg },
-    (_, t) => `let s${t} = select(0.0, X[rowBase + u32(clamp(ix0 + ${t}, 0, ${g.w - 1}))], ix0 + ${t} >= 0 && ix0 + ${t} < ${g.w});`,
-  ).join('\n        ');
-  const dLoads = [0, 1, 2, 3]
-    .map((p) => {
-      const comps = [0, 1, 2, 3].map((c) => `dy(dBase + ${c * hw}u, ox0 + ${p}u, co0 + ${c}u)`).join(', ');
-      return `let d${p} = vec4<f32>(${comps});`;
-    })
-    .join('\n        ');
-  const fmas = Array.from({ length: g.kw }, (_, kx) => `a${kx} += d0 * s${kx} + d1 * s${S + kx} + d2 * s${2 * S + kx} + d3 * s${3 * S + kx};`).join('\n        ');
-  const stores = Array.from({ length: g.kw }, (_, kx) =>
-    [0, 1, 2, 3].map((c) => `if (co0 + ${c}u < ${g.cout}u) { P[outBase + ((co0 + ${c}u) * ${g.cin}u + ci) * ${g.kh * g.kw}u + ky * ${g.kw}u + ${kx}u] = a${kx}[${c}]; }`).join(' '),
-  ).join('\n  ');
-  return /* wgsl */ `
-@group(0) @binding(1) var<storage, read> X: array<f32>;
-@group(0) @binding(2) var<storage, read> D: array<f32>;
+  return /* wgsl */ `${shared ? 'enable subgroups;' : ''}
+@group(0) @binding(1) var<storage, read> X: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> D: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read_write> P: array<f32>;
 ${LINEAR_WORKGROUP_ID}
 
-fn dy(base: u32, ox: u32, co: u32) -> f32 {
-  return select(0.0, D[min(base + ox, ${g.n * g.cout * hw - 1}u)], ox < ${g.wo}u && co < ${g.cout}u);
-}
-
-@compute @workgroup_size(${WGRAD_WORKGROUP})
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+@compute @workgroup_size(${CONV_WORKGROUP})
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32${shared ? ', @builtin(subgroup_invocation_id) sid: u32' : ''}) {
+  // A workgroup shares one block of output channels and one split (so the same dY) over ${CONV_WORKGROUP} row blocks.
   let wid = linear_workgroup_id(wg, nwg);
-  let laneChunk = wid % ${laneChunks}u;
-  let r1 = wid / ${laneChunks}u;
-  let cob = r1 % ${coBlocks}u;
-  let split = r1 / ${coBlocks}u;
-  let lane = laneChunk * ${WGRAD_WORKGROUP}u + lid;
-  if (split >= ${splits}u || lane >= ${lanes}u) { return; }
-  let ci = lane / ${g.kh}u;
-  let ky = lane % ${g.kh}u;
-  let co0 = cob * ${WGRAD_CO_BLOCK}u;
-  let rowStart = split * ${rows}u / ${splits}u;
+  let r1 = wid / ${rbChunks}u;
+  let split = r1 % ${splits}u;
+  let cob = r1 / ${splits}u;
+  if (cob >= ${coBlocks}u) { return; }
+  let rb = min((wid % ${rbChunks}u) * ${CONV_WORKGROUP}u + lid, ${rowBlocks - 1}u);
+  let valid = (wid % ${rbChunks}u) * ${CONV_WORKGROUP}u + lid < ${rowBlocks}u; // extra lanes repeat the last block, store nothing
+  ${setup.join('\n  ')}
+  ${accs.join(' ')}
   let rowEnd = (split + 1u) * ${rows}u / ${splits}u;
-  ${accs}
-  for (var r = rowStart; r < rowEnd; r++) {
-    let n = r / ${g.ho}u;
-    let oy = r % ${g.ho}u;
-    let iy = i32(oy * ${S}u + ky) - ${g.padY};
-    if (iy < 0 || iy >= ${g.h}) { continue; }
-    let rowBase = ((n * ${g.cin}u + ci) * ${g.h}u + u32(iy)) * ${g.w}u;
-    let dBase = (n * ${g.cout}u + co0) * ${hw}u + oy * ${g.wo}u;
-    for (var ox0 = 0u; ox0 < ${g.wo}u; ox0 += 4u) {
-      let ix0 = i32(ox0 * ${S}u) - ${g.padX};
-        ${segLoads}
-        ${dLoads}
-        ${fmas}
+  for (var row = split * ${rows}u / ${splits}u; row < rowEnd; row++) {
+    let n = row / ${g.ho}u;
+    let oy = row % ${g.ho}u;
+    let xRow = (n * ${g.cin * hp}u + oy * ${S}u) * ${wp4}u;
+    let dRow = (n * ${g.cout * g.ho}u + oy) * ${woq4}u;
+    for (var v0 = 0u; v0 < ${woq4}u; v0 += ${q4}u) {
+      let xq = xRow + v0 * ${S}u;
+      let dq = dRow + v0;
+      ${body.join('\n      ')}
     }
   }
-  let outBase = split * ${g.cout * g.cin * g.kh * g.kw}u;
-  ${stores}
+  if (!valid) { return; }
+  let outBase = split * ${g.cout * g.cin * taps}u;
+  ${stores.join('\n  ')}
 }`;
 }
 
@@ -89,6 +146,8 @@ ${perElementMain(size, `  var acc = 0.0;
 /** Bias gradient: one lane per output channel sums its dY plane over the batch. */
 export function biasGradKernel(n: number, cout: number, hw: number): string {
   return /* wgsl */ `
+struct Params { skew: u32 }
+@group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> D: array<f32>;
 @group(0) @binding(2) var<storage, read_write> DB: array<f32>;
 @compute @workgroup_size(64)
@@ -97,7 +156,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (co >= ${cout}u) { return; }
   var acc = 0.0;
   for (var n = 0u; n < ${n}u; n++) {
-    let base = (n * ${cout}u + co) * ${hw}u;
+    let base = params.skew + (n * ${cout}u + co) * ${hw}u;
     var part = 0.0;
     for (var i = 0u; i < ${hw}u; i++) { part += D[base + i]; }
     acc += part;
