@@ -4,7 +4,7 @@
 // worst case and ~1e-6 typically; a wrong index or boundary gives errors of order 1.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { init, tensor, parameter, conv2d, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dBiasGrad, backward, tidy, type Engine } from '../../src/index.node.js';
+import { init, tensor, parameter, conv2d, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dBiasGrad, conv2dAvailableVariants, conv2dDefaultVariant, CONV2D_VARIANTS, backward, tidy, type Engine, type Conv2dVariant, type Conv2dVariantName } from '../../src/index.node.js';
 import { conv2dRef, conv2dGradRef, outSize, testData, type ConvRefArgs } from '../reference/conv2d.js';
 
 let engine: Engine;
@@ -42,32 +42,34 @@ function args(c: Case): ConvRefArgs & { dy: Float32Array } {
   return { ...a, dy: testData(n * cout * ho * wo, 14) };
 }
 
-test('forward matches the float64 reference: k 1/3/5/7/9/11, stride 1 and 2, padding 0…k−1, bias and fused ReLU', async () => {
-  for (const c of CASES) {
-    const a = args(c);
-    const y = tidy(() => conv2dForward(tensor(a.x, a.xShape), tensor(a.w, a.wShape), a.b ? tensor(a.b, [a.wShape[0]]) : null, { stride: a.stride, padding: a.padding, relu: a.relu }));
-    assertClose(await y.read(), conv2dRef(a), `forward ${c}`);
-    y.dispose();
-  }
-});
-
-test('input, weight and bias gradients match the float64 reference on every case', async () => {
-  for (const c of CASES) {
-    const a = args(c);
-    const ref = conv2dGradRef({ ...a, relu: false }, a.dy);
-    const [n, cout] = [a.xShape[0], a.wShape[0]];
-    const [ho, wo] = outSize(a);
-    const out = tidy(() => {
-      const dy = tensor(a.dy, [n, cout, ho, wo]);
-      const w = tensor(a.w, a.wShape);
-      return [conv2dInputGrad(dy, w, a.xShape, a), conv2dWeightGrad(tensor(a.x, a.xShape), dy, a.wShape, a), conv2dBiasGrad(dy)];
-    });
-    assertClose(await out[0]!.read(), ref.dx, `dX ${c}`);
-    assertClose(await out[1]!.read(), ref.dw, `dW ${c}`);
-    assertClose(await out[2]!.read(), ref.db, `db ${c}`);
-    out.forEach((t) => t.dispose());
-  }
-});
+// Every kernel variant (tiles.ts) is checked; subgroup variants need a device with subgroups of ≥ 8 lanes.
+for (const variant of Object.keys(CONV2D_VARIANTS) as Conv2dVariantName[]) {
+  test(`[${variant}] forward, dX, dW and db match the float64 reference: k 1/3/5/7/9/11, stride 1 and 2, padding 0…k−1, bias, fused ReLU`, async () => {
+    if (!conv2dAvailableVariants(engine).includes(variant)) {
+      assert.ok((CONV2D_VARIANTS[variant] as Conv2dVariant).forward.subgroups, `${variant} should run everywhere`);
+      console.log(`  (${variant} needs subgroups of ≥ 8 lanes; this device has none)`);
+      return;
+    }
+    // Kernels compile per shape (slowly on lavapipe): the default variant runs every case, the others a spread.
+    for (const c of variant === conv2dDefaultVariant(engine) ? CASES : [0, 2, 6, 9].map((i) => CASES[i]!)) {
+      const a = args(c);
+      const [n, cout] = [a.xShape[0], a.wShape[0]];
+      const [ho, wo] = outSize(a);
+      const o = { stride: a.stride, padding: a.padding, relu: a.relu, variant };
+      const out = tidy(() => {
+        const x = tensor(a.x, a.xShape), w = tensor(a.w, a.wShape), dy = tensor(a.dy, [n, cout, ho, wo]);
+        const y = conv2dForward(x, w, a.b ? tensor(a.b, [cout]) : null, o);
+        return [y, conv2dInputGrad(dy, w, a.xShape, o), conv2dWeightGrad(x, dy, a.wShape, o), conv2dBiasGrad(dy)];
+      });
+      const ref = conv2dGradRef({ ...a, relu: false }, a.dy);
+      assertClose(await out[0]!.read(), conv2dRef(a), `${variant} forward ${c}`);
+      assertClose(await out[1]!.read(), ref.dx, `${variant} dX ${c}`);
+      assertClose(await out[2]!.read(), ref.dw, `${variant} dW ${c}`);
+      assertClose(await out[3]!.read(), ref.db, `${variant} db ${c}`);
+      out.forEach((t) => t.dispose());
+    }
+  });
+}
 
 /** Σ dy ⊙ conv(x) in float64, for finite differences. */
 function objective(a: ConvRefArgs, dy: Float32Array): number {
@@ -104,7 +106,7 @@ test('autograd through conv2d (with fused ReLU) matches central finite differenc
   }
 });
 
-test('CPM-shaped case: 46×46, 48→128, 11×11, pad 5 (sampled outputs) forward and both gradients', async () => {
+test('CPM-shaped case (default variant): 46×46, 48→128, 11×11, pad 5 (sampled outputs) forward and both gradients', async () => {
   const a: ConvRefArgs = { x: testData(48 * 46 * 46, 21), xShape: [1, 48, 46, 46], w: testData(128 * 48 * 121, 22).map((v) => v * 0.05), wShape: [128, 48, 11, 11], b: testData(128, 23), stride: 1, padding: 5 };
   const dyv = testData(128 * 46 * 46, 24);
   const [y, dx, dw] = tidy(() => {
@@ -133,22 +135,24 @@ test('CPM-shaped case: 46×46, 48→128, 11×11, pad 5 (sampled outputs) forward
   [y, dx, dw].forEach((t) => t!.dispose());
 });
 
-test('a batch larger than one binding is split and gives the same numbers as the unsplit run', async () => {
-  const a = args([5, 3, 6, 16, 16, 3, 1, 1, true, true]);
-  const perImage = 6 * 16 * 16 * 4; // output bytes per image (the largest per-image slice)
+test('a batch larger than one binding is split (at unaligned image offsets) and gives the same numbers as the unsplit run', async () => {
+  // 6·7·9 floats per output image: 1512 bytes, not a multiple of 256, so sub-batches start mid-window.
+  const a = args([5, 3, 6, 7, 9, 3, 1, 1, true, true]);
   const opts = { padding: 1, relu: true };
   const run = (limit?: number) =>
     tidy(() => {
-      const x = tensor(a.x, a.xShape), w = tensor(a.w, a.wShape), dy = tensor(a.dy, [5, 6, 16, 16]);
+      const x = tensor(a.x, a.xShape), w = tensor(a.w, a.wShape), dy = tensor(a.dy, [5, 6, 7, 9]);
       const o = { ...opts, maxBindingBytes: limit };
-      return [conv2dForward(x, w, tensor(a.b!, [6]), o), conv2dInputGrad(dy, w, a.xShape, o), conv2dWeightGrad(x, dy, a.wShape, o)];
+      return [conv2dForward(x, w, tensor(a.b!, [6]), o), conv2dInputGrad(dy, w, a.xShape, o), conv2dWeightGrad(x, dy, a.wShape, o), conv2dBiasGrad(dy, o)];
     });
   const whole = await Promise.all(run().map((t) => t.read()));
-  const split = await Promise.all(run(2 * perImage).map((t) => t.read()));
+  const split = await Promise.all(run(8192).map((t) => t.read())); // one to three images per sub-batch
   assert.equal(Array.from(split[0]!), Array.from(whole[0]!), 'forward identical');
   assert.equal(Array.from(split[1]!), Array.from(whole[1]!), 'dX identical');
+  // dW and db add sub-batch sums in another order: equal to float32 rounding.
   assertClose(split[2]!, Float64Array.from(whole[2]!), 'dW summed over sub-batches', 1e-6);
-  assert.throws(() => conv2dForward(tensor(a.x, a.xShape), tensor(a.w, a.wShape), null, { padding: 1, maxBindingBytes: 100 }), /one image needs/);
+  assertClose(split[3]!, Float64Array.from(whole[3]!), 'db summed over sub-batches', 1e-6);
+  assert.throws(() => conv2dForward(tensor(a.x, a.xShape), tensor(a.w, a.wShape), null, { padding: 1, maxBindingBytes: 1000 }), /one image needs/);
 });
 
 test('bad arguments are refused with the tensors named', () => {

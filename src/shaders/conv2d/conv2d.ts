@@ -3,15 +3,29 @@
 // Batches whose tensors exceed one storage binding are processed in sub-batches (chunks.ts).
 import { record } from '../../autograd/graph.js';
 import { EngineError } from '../../tensor/errors.js';
+import type { Engine } from '../../tensor/engine.js';
 import { Tensor, type Shape } from '../../tensor/tensor.js';
 import { mapInPlace, reluGrad } from '../elementwise/elementwise.js';
 import { imageWindow, skewUniform, subBatches } from './chunks.js';
 import { CONV_WORKGROUP, forwardKernel, forwardPadded, forwardWorkgroups, weightLayoutKernel, weightLayoutSize, type ConvGeometry } from './forward.wgsl.js';
 import { padKernel, type PadGeometry } from './pad.wgsl.js';
-import { CONV2D_VARIANTS, DEFAULT_CONV2D_VARIANT, segmentPixels, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
+import { availableVariants, CONV2D_VARIANTS, defaultVariant, fitForwardTile, fitWeightGradTile, usesSubgroups, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
 import { biasGradKernel, sumSplitsKernel, weightGradKernel, weightGradLanes, weightGradPadded, weightGradWorkgroups } from './weight-grad.wgsl.js';
 
 export { CONV2D_VARIANTS, conv2dVariants, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
+
+function hasSubgroups8(engine: Engine): boolean {
+  return engine.info.features.subgroups && engine.info.adapter.subgroupMinSize >= 8;
+}
+
+/** The kernel variants this engine's device can run (the first call's default is `conv2dDefaultVariant`). */
+export function conv2dAvailableVariants(engine: Engine): Conv2dVariantName[] {
+  return availableVariants(hasSubgroups8(engine));
+}
+
+export function conv2dDefaultVariant(engine: Engine): Conv2dVariantName {
+  return defaultVariant(hasSubgroups8(engine));
+}
 
 export interface Conv2dOptions {
   stride?: number;
@@ -37,8 +51,11 @@ function resolve(t: Tensor, o: Conv2dOptions): Resolved {
   const padding = o.padding ?? 0;
   if (!Number.isInteger(stride) || stride < 1) throw new EngineError('conv2d', `stride must be a positive integer, got ${stride}`);
   if (!Number.isInteger(padding) || padding < 0) throw new EngineError('conv2d', `padding must be a non-negative integer, got ${padding}`);
-  const variant = typeof o.variant === 'object' ? o.variant : CONV2D_VARIANTS[o.variant ?? DEFAULT_CONV2D_VARIANT];
+  const variant = typeof o.variant === 'object' ? o.variant : CONV2D_VARIANTS[o.variant ?? conv2dDefaultVariant(t.engine)];
   if (!variant) throw new EngineError('conv2d', `unknown variant ${String(o.variant)}`);
+  if (usesSubgroups(variant) && !hasSubgroups8(t.engine)) {
+    throw new EngineError('conv2d', `variant ${typeof o.variant === 'string' ? o.variant : ''} needs subgroups of at least 8 lanes, which this device lacks`);
+  }
   return { stride, padding, relu: o.relu ?? false, variant, maxBindingBytes: Math.min(o.maxBindingBytes ?? Infinity, t.engine.limits.maxStorageBufferBindingSize) };
 }
 
@@ -93,7 +110,7 @@ interface ForwardSource {
 
 /** Runs the forward kernel over sub-batches: src [N, cin, src.h, src.w] → Y [N, cout, ho, wo] with laid-out weights. */
 function runForward(op: string, src: Tensor, s: ForwardSource, wt: Tensor, bias: Tensor | null, y: Tensor, g: ConvGeometry, r: Resolved): void {
-  const tile = { ...r.variant.forward, px: segmentPixels(g.wo, r.variant.forward.px) };
+  const tile = fitForwardTile(r.variant.forward, g.cout, g.wo);
   const { hp, wp } = forwardPadded(g, tile.px);
   const srcImage = g.cin * s.h * s.w;
   const yImage = g.cout * g.ho * g.wo;
@@ -120,7 +137,7 @@ export function conv2dForward(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv
   const [, cin, h, wd] = x.shape as [number, number, number, number];
   const [, , kh, kw] = w.shape as [number, number, number, number];
   const y = Tensor.empty(x.engine, [n, cout, ho, wo], 'conv2d');
-  const wt = layoutWeights('conv2d', w, r.variant.forward.oc, false);
+  const wt = layoutWeights('conv2d', w, fitForwardTile(r.variant.forward, cout, wo).oc, false);
   runForward('conv2d', x, { h, w: wd, padY: r.padding, padX: r.padding, dil: 1 }, wt, b, y, { n, cin, cout, ho, wo, kh, kw, stride: r.stride }, r);
   wt.dispose();
   return y;
@@ -134,7 +151,7 @@ export function conv2dInputGrad(dy: Tensor, w: Tensor, inputShape: Shape, opts: 
   const [cout, , kh, kw] = w.shape as [number, number, number, number];
   const [, , ho, wo] = dy.shape as [number, number, number, number];
   const dx = Tensor.empty(dy.engine, [n, cin, h, wd], op);
-  const wt = layoutWeights(op, w, r.variant.forward.oc, true);
+  const wt = layoutWeights(op, w, fitForwardTile(r.variant.forward, cin, wd).oc, true);
   // Input row iy sees dilated dY rows iy + p − (kh − 1) … iy + p: pad by kh − 1 − p (negative crops).
   const src: ForwardSource = { h: ho, w: wo, padY: kh - 1 - r.padding, padX: kw - 1 - r.padding, dil: r.stride };
   runForward(op, dy, src, wt, null, dx, { n, cin: cout, cout: cin, ho: h, wo: wd, kh, kw, stride: 1 }, { ...r, relu: false });
@@ -155,7 +172,7 @@ export function conv2dWeightGrad(x: Tensor, dy: Tensor, weightShape: Shape, opts
   const [n, cin, h, wd] = x.shape as [number, number, number, number];
   const [cout, , kh, kw] = weightShape as [number, number, number, number];
   const [, , ho, wo] = dy.shape as [number, number, number, number];
-  const t = r.variant.weightGrad;
+  const t = fitWeightGradTile(r.variant.weightGrad, cout, wo);
   const g: ConvGeometry = { n, cin, cout, ho, wo, kh, kw, stride: r.stride };
   const { hp, wp, woq } = weightGradPadded(g, t);
   const size = cout * cin * kh * kw;

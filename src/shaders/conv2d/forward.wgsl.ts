@@ -61,11 +61,13 @@ export function forwardKernel(g: ConvGeometry, t: ForwardTile, hasBias: boolean,
   }
   for (let j = 0; j < OC; j++) {
     for (let b = 0; b < PX / 4; b++) {
-      const terms = Array.from({ length: g.kw }, (_, kx) => {
+      // One fma chain per accumulator and (ci, ky): a single write (one masked blend on lavapipe).
+      let chain = `a${j}_${b}`;
+      for (let kx = 0; kx < g.kw; kx++) {
         const xs = [0, 1, 2, 3].map((i) => comp((4 * b + i) * S + kx)).join(', ');
-        return `${weight(j >> 2, kx)}.${'xyzw'[j & 3]} * vec4<f32>(${xs})`;
-      });
-      lines.push(`a${j}_${b} += ${terms.join(' + ')};`);
+        chain = `fma(vec4<f32>(${weight(j >> 2, kx)}.${'xyzw'[j & 3]}), vec4<f32>(${xs}), ${chain})`;
+      }
+      lines.push(`a${j}_${b} = ${chain};`);
     }
   }
   const accs = [];

@@ -31,20 +31,41 @@ export interface Conv2dVariant {
 }
 
 export const CONV2D_VARIANTS = {
-  /** Small tiles: least register pressure, most loads per FMA. */
+  /** Small tiles: least register pressure and shortest compile, most loads per FMA. */
   small: { forward: { oc: 4, px: 8 }, weightGrad: { co: 4, acc: 56, q: 8 } },
-  /** The default: measured fastest on lavapipe (see bench/conv2d.ts). */
+  /** The portable default (no subgroups). */
   medium: { forward: { oc: 8, px: 16 }, weightGrad: { co: 8, acc: 112, q: 8 } },
-  /** Whole rows of 4 channels per lane, more accumulators in dW. */
-  wide: { forward: { oc: 4, px: 48 }, weightGrad: { co: 8, acc: 176, q: 12 } },
-  /** Weights loaded once per 8 lanes and shared by subgroupBroadcast, so a lane can afford 16 channels. */
-  shared16: { forward: { oc: 16, px: 8, subgroups: true }, weightGrad: { co: 16, acc: 112, q: 8, subgroups: true } },
+  /** Weights / dY loaded once per 8 lanes and shared by subgroupBroadcast: 8 channels × 16 pixels. */
   shared8: { forward: { oc: 8, px: 16, subgroups: true }, weightGrad: { co: 8, acc: 112, q: 8, subgroups: true } },
+  /** As shared8 with 16 channels × 8 pixels per lane; the default where subgroups exist. */
+  shared16: { forward: { oc: 16, px: 8, subgroups: true }, weightGrad: { co: 16, acc: 112, q: 8, subgroups: true } },
 } satisfies Record<string, Conv2dVariant>;
 
 export type Conv2dVariantName = keyof typeof CONV2D_VARIANTS;
-export const DEFAULT_CONV2D_VARIANT: Conv2dVariantName = 'medium';
 export const conv2dVariants = Object.keys(CONV2D_VARIANTS) as Conv2dVariantName[];
+
+/** Whether a variant needs subgroups (of at least 8 lanes). */
+export function usesSubgroups(v: Conv2dVariant): boolean {
+  return v.forward.subgroups === true || v.weightGrad.subgroups === true;
+}
+
+/** The variants a device can run, and the default among them. */
+export function availableVariants(hasSubgroups8: boolean): Conv2dVariantName[] {
+  return conv2dVariants.filter((n) => hasSubgroups8 || !usesSubgroups(CONV2D_VARIANTS[n]));
+}
+
+export function defaultVariant(hasSubgroups8: boolean): Conv2dVariantName {
+  return hasSubgroups8 ? 'shared16' : 'medium';
+}
+
+/** A tile no larger than the problem needs (small layers would otherwise compute and compile padding). */
+export function fitForwardTile(t: ForwardTile, cout: number, wo: number): ForwardTile {
+  return { ...t, oc: Math.min(t.oc, roundUp(cout, 4)), px: segmentPixels(wo, t.px) };
+}
+
+export function fitWeightGradTile(t: WeightGradTile, cout: number, wo: number): WeightGradTile {
+  return { ...t, co: Math.min(t.co, cout), q: Math.min(t.q, roundUp(wo, 4)) };
+}
 
 export const roundUp = (v: number, m: number): number => Math.ceil(v / m) * m;
 
@@ -53,7 +74,7 @@ export function segmentPixels(wo: number, maxPx: number): number {
   return roundUp(Math.ceil(wo / Math.ceil(wo / maxPx)), 4);
 }
 
-/** (ci, ky) rows per lane of the weight gradient. */
+/** (ci, ky) rows per lane of the weight gradient: the accumulator budget, but at least 8 lanes' worth of rows. */
 export function weightGradRows(t: WeightGradTile, kw: number, rows: number): number {
-  return Math.max(1, Math.min(rows, Math.floor(t.acc / (t.co * kw))));
+  return Math.max(1, Math.min(Math.ceil(rows / 8), Math.floor(t.acc / (t.co * kw))));
 }
