@@ -1,16 +1,17 @@
-// GFLOP/s of conv2d forward, input gradient and weight gradient on CPM shapes (wall time with engine.sync()).
-import { init, randn, conv2dForward, conv2dInputGrad, conv2dWeightGrad, tidy, type Tensor } from '../src/index.node.js';
+// GFLOP/s of conv2d forward, input gradient and weight gradient on CPM shapes, per kernel variant:
+// `npx tsx bench/conv2d.ts [--variant NAME,...] [--reps N]`. Time is wall time of one call ending in
+// `await engine.sync()`, median after a warm-up call (which compiles); GFLOP = 2·N·H·W·Cin·Cout·k².
+import { init, randn, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dAvailableVariants, conv2dDefaultVariant, tidy, type Engine, type Conv2dVariantName, type Tensor } from '../src/index.node.js';
 
-export interface ConvCase { name: string; n: number; cin: number; cout: number; size: number; k: number }
+export interface ConvCase { name: string; n: number; cin: number; cout: number; size: number; k: number; tfjs?: [number, number | null, number | null] }
 
 export const CONV_CASES: ConvCase[] = [
-  { name: 'conv 7×7 128→128 @46', n: 1, cin: 128, cout: 128, size: 46, k: 7 },
-  { name: 'conv 11×11 128→128 @46', n: 1, cin: 128, cout: 128, size: 46, k: 11 },
+  { name: 'conv 7×7 128→128 @46', n: 1, cin: 128, cout: 128, size: 46, k: 7, tfjs: [3.5, 5.0, 1.2] },
+  { name: 'conv 11×11 128→128 @46', n: 1, cin: 128, cout: 128, size: 46, k: 11, tfjs: [3.5, null, null] },
   { name: 'conv 9×9 128→128 @92', n: 1, cin: 128, cout: 128, size: 92, k: 9 },
 ];
 
-async function timeIt(run: () => Tensor, reps: number): Promise<number> {
-  const engine = (await import('../src/index.node.js')).getEngine();
+async function medianMs(engine: Engine, run: () => Tensor, reps: number): Promise<number> {
   tidy(() => void run());
   await engine.sync();
   const times: number[] = [];
@@ -24,23 +25,34 @@ async function timeIt(run: () => Tensor, reps: number): Promise<number> {
   return times[Math.floor(times.length / 2)]!;
 }
 
-export async function benchConv(c: ConvCase, reps = 3): Promise<{ forward: number; inputGrad: number; weightGrad: number; ms: number[] }> {
-  const p = Math.floor(c.k / 2);
+export async function benchConv(engine: Engine, c: ConvCase, variant: Conv2dVariantName, reps = 3): Promise<{ gflops: [number, number, number]; ms: [number, number, number] }> {
+  const o = { padding: Math.floor(c.k / 2), variant };
   const x = randn([c.n, c.cin, c.size, c.size], { seed: 1 });
   const w = randn([c.cout, c.cin, c.k, c.k], { seed: 2, std: 0.01 });
   const dy = randn([c.n, c.cout, c.size, c.size], { seed: 3 });
   const flop = 2 * c.n * c.size * c.size * c.cin * c.cout * c.k * c.k;
-  const f = await timeIt(() => conv2dForward(x, w, null, { padding: p }), reps);
-  const d = await timeIt(() => conv2dInputGrad(dy, w, x.shape, { padding: p }), reps);
-  const g = await timeIt(() => conv2dWeightGrad(x, dy, w.shape, { padding: p }), reps);
-  return { forward: flop / f / 1e6, inputGrad: flop / d / 1e6, weightGrad: flop / g / 1e6, ms: [f, d, g] };
+  const ms: [number, number, number] = [
+    await medianMs(engine, () => conv2dForward(x, w, null, o), reps),
+    await medianMs(engine, () => conv2dInputGrad(dy, w, x.shape, o), reps),
+    await medianMs(engine, () => conv2dWeightGrad(x, dy, w.shape, o), reps),
+  ];
+  [x, w, dy].forEach((t) => t.dispose());
+  return { gflops: ms.map((m) => flop / m / 1e6) as [number, number, number], ms };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await init();
+  const engine = await init();
+  const arg = (name: string) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+  const variants = (arg('--variant')?.split(',') as Conv2dVariantName[] | undefined) ?? [conv2dDefaultVariant(engine)];
+  const reps = Number(arg('--reps') ?? 3);
+  console.log(`variants available here: ${conv2dAvailableVariants(engine).join(', ')} (default ${conv2dDefaultVariant(engine)})`);
+  const f = (v: number) => v.toFixed(1).padStart(5);
   for (const c of CONV_CASES) {
-    const r = await benchConv(c);
-    console.log(`${c.name.padEnd(26)} forward ${r.forward.toFixed(1)} GFLOP/s (${r.ms[0]!.toFixed(0)} ms)  dX ${r.inputGrad.toFixed(1)} (${r.ms[1]!.toFixed(0)} ms)  dW ${r.weightGrad.toFixed(1)} (${r.ms[2]!.toFixed(0)} ms)`);
+    for (const v of variants) {
+      const r = await benchConv(engine, c, v, reps);
+      const tf = c.tfjs ? `   TF.js ${c.tfjs.map((t) => (t === null ? '  –' : t.toFixed(1))).join(' / ')}` : '';
+      console.log(`${c.name.padEnd(24)} ${v.padEnd(8)} forward ${f(r.gflops[0])}  dX ${f(r.gflops[1])}  dW ${f(r.gflops[2])} GFLOP/s  (${r.ms.map((m) => m.toFixed(0)).join(' / ')} ms)${tf}`);
+    }
   }
   process.exit(0);
 }

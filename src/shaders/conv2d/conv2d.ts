@@ -7,10 +7,10 @@ import type { Engine } from '../../tensor/engine.js';
 import { Tensor, type Shape } from '../../tensor/tensor.js';
 import { mapInPlace, reluGrad } from '../elementwise/elementwise.js';
 import { imageWindow, skewUniform, subBatches } from './chunks.js';
-import { CONV_WORKGROUP, forwardKernel, forwardPadded, forwardWorkgroups, weightLayoutKernel, weightLayoutSize, type ConvGeometry } from './forward.wgsl.js';
-import { padKernel, type PadGeometry } from './pad.wgsl.js';
+import { forwardKernel, forwardPadded, forwardWorkgroups, WEIGHT_LAYOUT_KERNEL, weightLayoutSize, weightLayoutUniforms, type ConvGeometry } from './forward.wgsl.js';
+import { PAD_KERNEL, padUniforms, type PadGeometry } from './pad.wgsl.js';
 import { availableVariants, CONV2D_VARIANTS, defaultVariant, fitForwardTile, fitWeightGradTile, usesSubgroups, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
-import { biasGradKernel, sumSplitsKernel, weightGradKernel, weightGradLanes, weightGradPadded, weightGradWorkgroups } from './weight-grad.wgsl.js';
+import { BIAS_GRAD_KERNEL, SUM_SPLITS_KERNEL, weightGradKernel, weightGradLanes, weightGradPadded, weightGradWorkgroups } from './weight-grad.wgsl.js';
 
 export { CONV2D_VARIANTS, conv2dVariants, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
 
@@ -80,7 +80,7 @@ function layoutWeights(op: string, w: Tensor, oc: number, transposeFlip: boolean
   const [cout, cin, kh, kw] = w.shape as [number, number, number, number];
   const size = transposeFlip ? weightLayoutSize(cin, cout, kh, kw, oc) : weightLayoutSize(cout, cin, kh, kw, oc);
   const wt = Tensor.empty(w.engine, [size], `${op} weights`);
-  w.engine.dispatch({ op, kernel: { code: weightLayoutKernel(cout, cin, kh, kw, oc, transposeFlip) }, bindings: [w.binding(op), wt.binding(op)], workgroups: Math.ceil(size / 256) });
+  w.engine.dispatch({ op, kernel: { code: WEIGHT_LAYOUT_KERNEL }, bindings: [w.binding(op), wt.binding(op)], uniforms: weightLayoutUniforms(cout, cin, kh, kw, oc, transposeFlip), workgroups: Math.ceil(size / 256) });
   return wt;
 }
 
@@ -91,9 +91,9 @@ function padImages(op: string, src: Tensor, n0: number, count: number, channels:
   const win = imageWindow(op, src, n0, count, perImage);
   src.engine.dispatch({
     op,
-    kernel: { code: padKernel({ ...g, planes: count * channels }) },
+    kernel: { code: PAD_KERNEL },
     bindings: [win.binding, out.binding(op)],
-    uniforms: skewUniform(win.skew),
+    uniforms: padUniforms({ ...g, planes: count * channels }, win.skew),
     workgroups: Math.ceil(out.size / 256),
   });
   return out;
@@ -195,7 +195,7 @@ export function conv2dWeightGrad(x: Tensor, dy: Tensor, weightShape: Shape, opts
     xp.dispose();
     dyp.dispose();
     if (partial !== target) {
-      x.engine.dispatch({ op, kernel: { code: sumSplitsKernel(size, splits) }, bindings: [partial.binding(op), target.binding(op)], workgroups: Math.ceil(size / 256) });
+      x.engine.dispatch({ op, kernel: { code: SUM_SPLITS_KERNEL }, bindings: [partial.binding(op), target.binding(op)], uniforms: new Uint32Array([size, splits, 0, 0]), workgroups: Math.ceil(size / 256) });
       partial.dispose();
     }
     if (target !== dw) {
@@ -215,7 +215,7 @@ export function conv2dBiasGrad(dy: Tensor, opts: Pick<Conv2dOptions, 'maxBinding
   subBatches(op, n, [cout * ho * wo], limit).forEach(([n0, count], k) => {
     const part = k === 0 ? db : Tensor.empty(dy.engine, [cout], `${op} chunk`);
     const win = imageWindow(op, dy, n0, count, cout * ho * wo);
-    dy.engine.dispatch({ op, kernel: { code: biasGradKernel(count, cout, ho * wo) }, bindings: [win.binding, part.binding(op)], uniforms: skewUniform(win.skew), workgroups: Math.ceil(cout / 64) });
+    dy.engine.dispatch({ op, kernel: { code: BIAS_GRAD_KERNEL }, bindings: [win.binding, part.binding(op)], uniforms: new Uint32Array([win.skew, count, cout, ho * wo]), workgroups: Math.ceil(cout / 64) });
     if (k > 0) {
       mapInPlace(op, 'a + b', db, part);
       part.dispose();

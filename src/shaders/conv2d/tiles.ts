@@ -74,7 +74,7 @@ export function segmentPixels(wo: number, maxPx: number): number {
   return roundUp(Math.ceil(wo / Math.ceil(wo / maxPx)), 4);
 }
 
-/** (ci, ky) rows per lane of the weight gradient: the accumulator budget, but at least 8 lanes' worth of rows. */
+/** (ci, ky) rows per lane of the weight gradient: the accumulator budget, but at least 16 lanes' worth of rows (small layers compile faster). */
 export function weightGradRows(t: WeightGradTile, kw: number, rows: number): number {
-  return Math.max(1, Math.min(Math.ceil(rows / 8), Math.floor(t.acc / (t.co * kw))));
+  return Math.max(1, Math.min(Math.ceil(rows / 16), Math.floor(t.acc / (t.co * kw))));
 }

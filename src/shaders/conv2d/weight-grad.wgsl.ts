@@ -133,34 +133,32 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 }`;
 }
 
-/** Adds `splits` partial sums of length `size` in a fixed order. */
-export function sumSplitsKernel(size: number, splits: number): string {
-  return /* wgsl */ `
+/** Adds `splits` partial sums of length `size` in a fixed order (sizes as uniforms: one pipeline). */
+export const SUM_SPLITS_KERNEL = /* wgsl */ `
+struct Params { size: u32, splits: u32 }
+@group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> P: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Out: array<f32>;
-${perElementMain(size, `  var acc = 0.0;
-  for (var s = 0u; s < ${splits}u; s++) { acc += P[s * ${size}u + i]; }
+${perElementMain('params.size', `  var acc = 0.0;
+  for (var s = 0u; s < params.splits; s++) { acc += P[s * params.size + i]; }
   Out[i] = acc;`)}`;
-}
 
 /** Bias gradient: one lane per output channel sums its dY plane over the batch. */
-export function biasGradKernel(n: number, cout: number, hw: number): string {
-  return /* wgsl */ `
-struct Params { skew: u32 }
+export const BIAS_GRAD_KERNEL = /* wgsl */ `
+struct Params { skew: u32, n: u32, cout: u32, hw: u32 }
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> D: array<f32>;
 @group(0) @binding(2) var<storage, read_write> DB: array<f32>;
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let co = gid.x;
-  if (co >= ${cout}u) { return; }
+  if (co >= params.cout) { return; }
   var acc = 0.0;
-  for (var n = 0u; n < ${n}u; n++) {
-    let base = params.skew + (n * ${cout}u + co) * ${hw}u;
+  for (var n = 0u; n < params.n; n++) {
+    let base = params.skew + (n * params.cout + co) * params.hw;
     var part = 0.0;
-    for (var i = 0u; i < ${hw}u; i++) { part += D[base + i]; }
+    for (var i = 0u; i < params.hw; i++) { part += D[base + i]; }
     acc += part;
   }
   DB[co] = acc;
 }`;
-}
