@@ -7,11 +7,13 @@ export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
 
 say() { printf '[setup] %s\n' "$*"; }
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-WITH_BROWSER=0; [ "${1:-}" = "--with-browser" ] && WITH_BROWSER=1
+# Debian's chromium is needed by the browser tests in `npm test`; --no-browser skips it.
+WITH_BROWSER=1; [ "${1:-}" = "--no-browser" ] && WITH_BROWSER=0
 
 # Debian's chromium, for the browser tests and demo (playwright cannot download a browser here).
 install_browser() {
   if [ -x /usr/bin/chromium ]; then say "chromium already installed"; return; fi
+  if [ ! -r /etc/os-release ] || ! grep -qE '^ID=(debian|ubuntu)' /etc/os-release; then say "install Chromium for the browser tests (expected at /usr/bin/chromium, or set CHROMIUM_PATH)"; return; fi
   say "installing Debian's chromium for the browser tests"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
@@ -28,7 +30,7 @@ adapter_ok() { node scripts/probe-adapter.mjs >/dev/null 2>&1; }
 
 if adapter_ok; then
   say "a WebGPU adapter already works: $(node scripts/probe-adapter.mjs 2>/dev/null)"
-  [ "$WITH_BROWSER" = 1 ] && install_browser
+  if [ "$WITH_BROWSER" = 1 ]; then install_browser; fi
   exit 0
 fi
 
@@ -56,7 +58,7 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recomme
 
 if adapter_ok; then
   say "WebGPU adapter ready: $(node scripts/probe-adapter.mjs)"
-  [ "$WITH_BROWSER" = 1 ] && install_browser
+  if [ "$WITH_BROWSER" = 1 ]; then install_browser; fi
 else
   say "lavapipe installed but Dawn still finds no adapter:"; node scripts/probe-adapter.mjs || true; exit 1
 fi

@@ -31,7 +31,7 @@ export async function openPage(path: string): Promise<BrowserSession> {
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' } });
   } catch (e) {
     server.close();
-    throw new Error(`cannot start Chromium at ${CHROMIUM_PATH} (install it with \`bash scripts/setup.sh --with-browser\`): ${(e as Error).message}`);
+    throw new Error(`cannot start Chromium at ${CHROMIUM_PATH} (install it with \`npm run setup\`): ${(e as Error).message}`);
   }
   const page = await browser.newPage();
   const pageErrors: string[] = [];
