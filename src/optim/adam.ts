@@ -39,8 +39,8 @@ export class Adam extends Optimizer {
     new Uint32Array(u, 0, 1)[0] = p.size;
     const decoupled = this.adam.decoupledWeightDecay ?? false;
     new Float32Array(u, 4, 8).set([lr, b1, b2, this.adam.eps ?? 1e-8, decoupled ? 0 : decay, decoupled ? decay : 0, 1 - b1 ** t, 1 - b2 ** t]);
-    const m = this.state('adam.m', p);
-    const v = this.state('adam.v', p);
+    const m = this.stateFor('adam.m', p);
+    const v = this.stateFor('adam.v', p);
     p.engine.dispatch({ op: 'adam', kernel: { code: ADAM_KERNEL }, bindings: [p.binding('adam'), g.binding('adam'), m.binding('adam'), v.binding('adam')], uniforms: new Uint8Array(u), workgroups: Math.ceil(p.size / 256) });
   }
 }

@@ -1,6 +1,8 @@
 // What SGD and Adam share: parameter groups with lr/decay multipliers, the step counter, the
 // schedule, GPU-resident state tensors named after their parameters (for checkpoints), and the
 // per-parameter fused update dispatch.
+import { noGrad } from '../autograd/graph.js';
+import { copy } from '../shaders/elementwise/elementwise.js';
 import { EngineError } from '../tensor/errors.js';
 import { fromArray, Tensor } from '../tensor/tensor.js';
 import { constantSchedule, type Schedule } from './schedule.js';
@@ -48,7 +50,8 @@ export abstract class Optimizer {
     return this.options.lr * (this.options.schedule ?? constantSchedule)(this.stepCount);
   }
 
-  protected state(kind: string, p: Tensor): Tensor {
+  /** The state tensor of one kind for one parameter, created zero-filled on first use. */
+  protected stateFor(kind: string, p: Tensor): Tensor {
     const key = `${kind}.${p.name}`;
     let t = this.stateTensors.get(key);
     if (!t) {
@@ -79,10 +82,15 @@ export abstract class Optimizer {
     }
   }
 
-  /** The optimizer's state tensors by name (e.g. "momentum.stage1.conv1.weight"), for checkpoints. */
-  stateDict(): Map<string, Tensor> {
-    for (const s of this.slots) for (const kind of this.stateNames) this.state(kind, s.param);
+  /** The optimizer's state tensors by name (e.g. "momentum.stage1.conv1.weight"), for checkpoints; still owned by the optimizer. */
+  state(): Map<string, Tensor> {
+    for (const s of this.slots) for (const kind of this.stateNames) this.stateFor(kind, s.param);
     return new Map(this.stateTensors);
+  }
+
+  /** Same as state() (the name checkpoints use). */
+  stateDict(): Map<string, Tensor> {
+    return this.state();
   }
 
   /** Restores state written by stateDict() and the step counter, so a resumed run continues exactly. */
@@ -95,7 +103,8 @@ export abstract class Optimizer {
       const data = value instanceof Tensor ? null : value;
       if ((value instanceof Tensor ? value.size : value.length) !== slot.param.size) throw new EngineError('optimizer.loadState', `state "${key}" has the wrong size for ${slot.param.describe()}`);
       this.stateTensors.get(key)?.dispose();
-      const t = data ? fromArray(slot.param.engine, data, slot.param.shape, key) : (value as Tensor).retain();
+      // A copy, not a shared handle: two optimizers loaded from one state must not update each other's buffers.
+      const t = data ? fromArray(slot.param.engine, data, slot.param.shape, key) : noGrad(slot.param.engine, () => copy(value as Tensor));
       slot.param.engine.untrack(t);
       this.stateTensors.set(key, t);
     }

@@ -21,7 +21,7 @@ export class SGD extends Optimizer {
   private readonly momentum: number;
 
   protected update(p: Tensor, g: Tensor, lr: number, decay: number): void {
-    const v = this.state('momentum', p);
+    const v = this.stateFor('momentum', p);
     const u = new ArrayBuffer(16);
     new Uint32Array(u, 0, 1)[0] = p.size;
     new Float32Array(u, 4, 3).set([lr, this.momentum, decay]);

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, tensor, parameter, maxPool2d, avgPool2d, caffePoolSize, backward, tidy } from '../../src/index.node.js';
-import { poolRef } from '../reference/ops.js';
+import { maxPoolGradRef, poolRef } from '../reference/ops.js';
 import { testData } from '../reference/conv2d.js';
 
 test.before(async () => {
@@ -57,6 +57,20 @@ for (const kind of ['max', 'avg'] as const) {
     }
   });
 }
+
+test('max pooling breaks ties by the first maximum in row-major order, and overlapping windows accumulate', async () => {
+  // Values from {0, 1, 2} on 7×5 and 8×8 planes: many ties, shared by the overlapping 3×3/2 windows.
+  for (const [h, w, p] of [[7, 5, 0], [8, 8, 0], [7, 7, 1]] as const) {
+    const xs = Float32Array.from({ length: 2 * 3 * h * w }, (_, i) => (i * 7) % 3);
+    const x = parameter(xs, [2, 3, h, w], 'x');
+    const y = tidy(() => maxPool2d(x, { kernel: 3, stride: 2, padding: p }));
+    close(await y.read(), poolRef(xs, 6, h, w, 3, 2, p, 'max'), `tie forward ${h}×${w}`);
+    const dy = Float32Array.from({ length: y.size }, (_, i) => 1 + (i % 4)); // small integers: sums are exact
+    backward(y, tensor(dy, y.shape));
+    assert.equal(Array.from(await x.grad!.read()), Array.from(maxPoolGradRef(xs, dy, 6, h, w, 3, 2, p)), `tie gradient ${h}×${w} pad ${p}`);
+    x.dispose();
+  }
+});
 
 test('CPM shapes: max pool 128×92×92 → 46, center-map avg pool 368 → 46 with the 8-wide border windows', async () => {
   const xs = testData(128 * 92 * 92, 9);
