@@ -55,19 +55,23 @@ export function forwardKernel(g: ConvGeometry, t: ForwardTile, hasBias: boolean,
     // Lane (sid mod 8) of each subgroup loads every 8th weight vec4; the others get it by broadcast.
     const slots = Math.ceil(wVec4 / SHARE);
     for (let s = 0; s < slots; s++) lines.push(`let ws${s} = Wt[min(wb + ${s * SHARE}u + (sid & ${SHARE - 1}u), ${'WLAST'}u)];`);
-    for (let v = 0; v < wVec4; v++) lines.push(`let w${v} = subgroupBroadcast(ws${Math.floor(v / SHARE)}, ${v % SHARE}u);`);
-  } else {
-    for (let v = 0; v < wVec4; v++) lines.push(`let w${v} = Wt[wb + ${v}u];`);
   }
-  for (let j = 0; j < OC; j++) {
-    for (let b = 0; b < PX / 4; b++) {
-      // One fma chain per accumulator and (ci, ky): a single write (one masked blend on lavapipe).
-      let chain = `a${j}_${b}`;
-      for (let kx = 0; kx < g.kw; kx++) {
-        const xs = [0, 1, 2, 3].map((i) => comp((4 * b + i) * S + kx)).join(', ');
-        chain = `fma(vec4<f32>(${weight(j >> 2, kx)}.${'xyzw'[j & 3]}), vec4<f32>(${xs}), ${chain})`;
+  // Per group of 4 output channels: fetch its kw weight vec4s right before use (fewer live registers).
+  for (let q = 0; q < groups; q++) {
+    for (let kx = 0; kx < g.kw; kx++) {
+      const v = kx * groups + q;
+      lines.push(shared ? `let w${v} = subgroupBroadcast(ws${Math.floor(v / SHARE)}, ${v % SHARE}u);` : `let w${v} = Wt[wb + ${v}u];`);
+    }
+    for (let j = 4 * q; j < 4 * q + 4; j++) {
+      for (let b = 0; b < PX / 4; b++) {
+        // One fma chain per accumulator and (ci, ky): a single write (one masked blend on lavapipe).
+        let chain = `a${j}_${b}`;
+        for (let kx = 0; kx < g.kw; kx++) {
+          const xs = [0, 1, 2, 3].map((i) => comp((4 * b + i) * S + kx)).join(', ');
+          chain = `fma(vec4<f32>(${weight(q, kx)}.${'xyzw'[j & 3]}), vec4<f32>(${xs}), ${chain})`;
+        }
+        lines.push(`a${j}_${b} = ${chain};`);
       }
-      lines.push(`a${j}_${b} = ${chain};`);
     }
   }
   const accs = [];

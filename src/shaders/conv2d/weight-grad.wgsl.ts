@@ -67,14 +67,14 @@ export function weightGradKernel(g: ConvGeometry, t: WeightGradTile, splits: num
   const accs: string[] = [];
   for (let j = 0; j < CO; j++) for (let i = 0; i < R; i++) for (let kx = 0; kx < g.kw; kx++) accs.push(`var a${j}_${i}_${kx} = 0.0;`);
   const body: string[] = [];
-  if (shared) {
-    for (let s = 0; s < slots; s++) body.push(`let ds${s} = D[dq + so${s}];`);
-    for (let e = 0; e < dVec4; e++) body.push(`let d${Math.floor(e / q4)}_${e % q4} = subgroupBroadcast(ds${Math.floor(e / SHARE)}, ${e % SHARE}u);`);
-  } else {
-    for (let j = 0; j < CO; j++) for (let v = 0; v < q4; v++) body.push(`let d${j}_${v} = D[dq + do${j} + ${v}u];`);
-  }
+  if (shared) for (let s = 0; s < slots; s++) body.push(`let ds${s} = D[dq + so${s}];`);
   for (let i = 0; i < R; i++) for (let v = 0; v < segVec4; v++) body.push(`let x${i}_${v} = X[xq + xo${i} + ${v}u];`);
   for (let j = 0; j < CO; j++) {
+    // Fetch channel j's dY right before its accumulators (fewer live registers).
+    for (let v = 0; v < q4; v++) {
+      const e = j * q4 + v;
+      body.push(shared ? `let d${j}_${v} = subgroupBroadcast(ds${Math.floor(e / SHARE)}, ${e % SHARE}u);` : `let d${j}_${v} = D[dq + do${j} + ${v}u];`);
+    }
     for (let i = 0; i < R; i++) {
       for (let kx = 0; kx < g.kw; kx++) {
         const terms = Array.from({ length: q4 }, (_, v) => {
