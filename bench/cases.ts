@@ -42,7 +42,7 @@ export const QUICK_CONV_CASES: ConvBenchCase[] = [
 
 export interface MemoryBenchCase {
   name: string;
-  op: 'maxPool' | 'relu' | 'concat' | 'l2Loss' | 'sgd';
+  op: 'maxPool' | 'relu' | 'reluGrad' | 'concat' | 'l2Loss' | 'sgd';
   shape: number[];
   pytorchMs?: number;
   tfjsMeasuredMs?: number;
@@ -52,6 +52,9 @@ export const FULL_MEMORY_CASES: MemoryBenchCase[] = [
   { name: 'max-pool 3×3/2, 64×184×184', op: 'maxPool', shape: [1, 64, 184, 184] },
   { name: 'max-pool 3×3/2, 128×368×368 (conv1)', op: 'maxPool', shape: [1, 128, 368, 368] },
   { name: 'ReLU 128×46×46', op: 'relu', shape: [1, 128, 46, 46] },
+  { name: 'ReLU gradient 128×46×46', op: 'reluGrad', shape: [1, 128, 46, 46] },
+  { name: 'ReLU 128×46×46, batch 8', op: 'relu', shape: [8, 128, 46, 46] },
+  { name: 'max-pool 3×3/2, 64×184×184, batch 8', op: 'maxPool', shape: [8, 64, 184, 184] },
   { name: 'concat [32, 15, 1]×46×46', op: 'concat', shape: [1, 32, 46, 46] },
   { name: 'L2 loss 15×46×46, batch 16', op: 'l2Loss', shape: [16, 15, 46, 46] },
   { name: 'SGD update, 11×11 128→128 weights', op: 'sgd', shape: [128, 128, 11, 11] },
@@ -60,6 +63,8 @@ export const FULL_MEMORY_CASES: MemoryBenchCase[] = [
 export const QUICK_MEMORY_CASES: MemoryBenchCase[] = [
   { name: 'max-pool 3×3/2, 4×15×15', op: 'maxPool', shape: [1, 4, 15, 15] },
   { name: 'ReLU 8×9×9', op: 'relu', shape: [1, 8, 9, 9] },
+  { name: 'ReLU gradient 8×9×9', op: 'reluGrad', shape: [1, 8, 9, 9] },
+  { name: 'max-pool 3×3/2, 3×16×16, batch 2', op: 'maxPool', shape: [2, 3, 16, 16] },
   { name: 'concat [4, 3, 1]×5×5', op: 'concat', shape: [1, 4, 5, 5] },
   { name: 'L2 loss 15×4×4, batch 2', op: 'l2Loss', shape: [2, 15, 4, 4] },
   { name: 'SGD update 1000', op: 'sgd', shape: [1000] },

@@ -4,43 +4,18 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
-import {
-  init, randn, conv2dForward, conv2dInputGrad, conv2dWeightGrad, maxPool2d, relu, concat, l2Loss, SGD, backward,
-  type Engine, type Tensor,
-} from '../src/index.node.js';
+import { init, randn, conv2dForward, conv2dInputGrad, conv2dWeightGrad, backward, type Engine, type Tensor } from '../src/index.node.js';
 import { getConfig } from '../src/cpm/config.js';
 import { CpmModel } from '../src/cpm/model.js';
 import { makeOptimizer } from '../src/cpm/train.js';
 import { noGrad } from '../src/autograd/graph.js';
 import { measure, repsFor, type Timing } from './measure.js';
 import { FULL_CONV_CASES, FULL_MEMORY_CASES, PEER_MEMORY, QUICK_CONV_CASES, QUICK_MEMORY_CASES, type ConvBenchCase, type MemoryBenchCase } from './cases.js';
-import { loadTfjs, nchwToNhwc, oihwToHwio, timeTf } from './tfjs.js';
+import { loadTfjs, maxRelDiff, nchwToNhwc, nhwcIndexOfNchw, oihwToHwio, timeTf } from './tfjs.js';
+import { memoryRow } from './memory-ops.js';
+import { ratePerMs, tfjsColumns, type BenchOptions, type BenchRow } from './row.js';
 
-export interface BenchRow {
-  name: string;
-  kind: string;
-  wallMs: number;
-  spreadMs: [number, number];
-  gpuMs: number | null;
-  /** GFLOP/s for convolutions, GB/s for memory-bound ops, images/s end to end. */
-  rate: number;
-  unit: 'GFLOP/s' | 'GB/s' | 'img/s';
-  tfjsMs?: number;
-  tfjsRate?: number;
-  /** Largest |ours − tfjs| relative to the largest |value|. */
-  tfjsMaxRelDiff?: number;
-  pytorchRate?: number | null;
-}
-
-export interface BenchOptions {
-  quick?: boolean;
-  tfjs?: boolean;
-  e2e?: boolean;
-  paper?: boolean;
-  budgetMs?: number;
-  /** Only cases whose name matches. */
-  cases?: RegExp;
-}
+export type { BenchRow, BenchOptions } from './row.js';
 
 const KINDS = ['forward', 'dX', 'dW'] as const;
 
@@ -63,17 +38,17 @@ async function convRows(engine: Engine, c: ConvBenchCase, o: BenchOptions): Prom
     const t: Timing = await measure(engine, () => void work[kind](), o.quick ? 2 : repsFor(probe.wallMs, o.budgetMs ?? 4000, 2, 10));
     const row: BenchRow = {
       name: c.name, kind, wallMs: t.wallMs, spreadMs: [t.minMs, t.maxMs], gpuMs: t.gpuMs,
-      rate: flop / (t.gpuMs ?? t.wallMs) / 1e6, unit: 'GFLOP/s', pytorchRate: c.pytorch?.[i] ?? null,
+      rate: ratePerMs(flop, t.gpuMs, t.wallMs), unit: 'GFLOP/s', pytorchRate: c.pytorch?.[i] ?? null,
     };
-    if (tfIn) Object.assign(row, await tfjsConv(c, kind, tfIn, engine.tidy(work[kind]), flop, o));
+    if (tfIn) Object.assign(row, await tfjsConv(c, kind, tfIn, engine.tidy(work[kind]), flop, t, o));
     rows.push(row);
   }
   [x, w, dy].forEach((t) => t.dispose());
   return rows;
 }
 
-/** The same convolution on TF.js; compares outputs (NHWC → NCHW) and times it with readback, as peers-measured.md did. */
-async function tfjsConv(c: ConvBenchCase, kind: string, v: { xv: Float32Array; wv: Float32Array; dyv: Float32Array }, ours: Tensor, flop: number, o: BenchOptions): Promise<Partial<BenchRow>> {
+/** The same convolution on TF.js (NHWC/HWIO): times it and compares its output with ours in our layout. */
+async function tfjsConv(c: ConvBenchCase, kind: string, v: { xv: Float32Array; wv: Float32Array; dyv: Float32Array }, ours: Tensor, flop: number, t: Timing, o: BenchOptions): Promise<Partial<BenchRow>> {
   const tf = await loadTfjs();
   const x = tf.tensor4d(nchwToNhwc(v.xv, c.n, c.cin, c.size, c.size), [c.n, c.size, c.size, c.cin]);
   const w = tf.tensor4d(oihwToHwio(v.wv, c.cout, c.cin, c.k, c.k), [c.k, c.k, c.cin, c.cout]);
@@ -84,11 +59,7 @@ async function tfjsConv(c: ConvBenchCase, kind: string, v: { xv: Float32Array; w
     if (kind === 'dX') return engineTf.runKernel('Conv2DBackpropInput', { dy, filter: w }, { inputShape: [c.n, c.size, c.size, c.cin], strides: [1, 1], pad: 'same', dataFormat: 'NHWC' }) as ReturnType<typeof tf.conv2d>;
     return engineTf.runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [c.k, c.k, c.cin, c.cout] }) as ReturnType<typeof tf.conv2d>;
   };
-  const ms = await timeTf(async () => {
-    const r = run();
-    await r.data();
-    r.dispose();
-  }, o.quick ? 2 : 3);
+  const tt = await timeTf(tf, run, o.quick ? 2 : 3);
   const r = run();
   const theirs = await r.data();
   r.dispose();
@@ -96,67 +67,13 @@ async function tfjsConv(c: ConvBenchCase, kind: string, v: { xv: Float32Array; w
   const mine = await ours.read();
   ours.dispose();
   // Bring TF.js's layout to ours: NHWC → NCHW for activations, HWIO → OIHW for the weight gradient.
-  let maxDiff = 0, maxAbs = 1e-12;
   const at = (i: number): number => {
-    if (kind === 'dW') {
-      const kx = i % c.k, ky = Math.floor(i / c.k) % c.k, ci = Math.floor(i / (c.k * c.k)) % c.cin, co = Math.floor(i / (c.k * c.k * c.cin));
-      return theirs[((ky * c.k + kx) * c.cin + ci) * c.cout + co]!;
-    }
-    const ch = kind === 'forward' ? c.cout : c.cin;
-    const hw = c.size * c.size;
-    const b = Math.floor(i / (ch * hw)), cc = Math.floor(i / hw) % ch, p = i % hw;
-    return theirs[(b * hw + p) * ch + cc]!;
+    if (kind !== 'dW') return theirs[nhwcIndexOfNchw(i, kind === 'forward' ? c.cout : c.cin, c.size * c.size)]!;
+    const kx = i % c.k, ky = Math.floor(i / c.k) % c.k, ci = Math.floor(i / (c.k * c.k)) % c.cin, co = Math.floor(i / (c.k * c.k * c.cin));
+    return theirs[((ky * c.k + kx) * c.cin + ci) * c.cout + co]!;
   };
-  for (let i = 0; i < mine.length; i++) {
-    maxDiff = Math.max(maxDiff, Math.abs(mine[i]! - at(i)));
-    maxAbs = Math.max(maxAbs, Math.abs(mine[i]!));
-  }
-  return { tfjsMs: ms, tfjsRate: flop / ms / 1e6, tfjsMaxRelDiff: maxDiff / maxAbs };
+  return tfjsColumns(flop, t, tt, maxRelDiff(mine, at));
 }
-
-async function memoryRow(engine: Engine, c: MemoryBenchCase, o: BenchOptions): Promise<BenchRow> {
-  const x = randn(c.shape, { seed: 4 });
-  let bytes = 0;
-  let work: () => void;
-  switch (c.op) {
-    case 'maxPool':
-      bytes = 4 * x.size + 8 * Math.ceil(x.size / 4); // read x; write y and the argmax (≈ a quarter of x each)
-      work = () => void maxPool2d(x, { kernel: 3, stride: 2 });
-      break;
-    case 'relu':
-      bytes = 8 * x.size;
-      work = () => void relu(x);
-      break;
-    case 'concat': {
-      const [n, , h, w] = c.shape as [number, number, number, number];
-      const b = randn([n, 15, h, w], { seed: 5 }), m = randn([n, 1, h, w], { seed: 6 });
-      bytes = 8 * (x.size + b.size + m.size);
-      work = () => void concat([x, b, m]);
-      break;
-    }
-    case 'l2Loss': {
-      const t = randn(c.shape, { seed: 7 });
-      bytes = 8 * x.size;
-      work = () => void l2Loss(x, t);
-      break;
-    }
-    case 'sgd': {
-      x.name = 'w';
-      x.kind = 'parameter';
-      x.requiresGrad = true;
-      x.grad = randn(c.shape, { seed: 8 });
-      engine.untrack(x.grad);
-      const opt = new SGD([x], { lr: 1e-3, momentum: 0.9, weightDecay: 5e-4 });
-      bytes = 4 * x.size * 5; // read w, g, v; write w, v
-      work = () => noGrad(engine, () => opt.step());
-      break;
-    }
-  }
-  const t = await measure(engine, work, o.quick ? 2 : 10);
-  const ms = t.gpuMs ?? t.wallMs;
-  return { name: c.name, kind: c.op, wallMs: t.wallMs, spreadMs: [t.minMs, t.maxMs], gpuMs: t.gpuMs, rate: bytes / ms / 1e6, unit: 'GB/s' };
-}
-
 async function endToEndRows(engine: Engine, names: string[], batch: number, o: BenchOptions): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const name of names) {
@@ -188,11 +105,11 @@ async function endToEndRows(engine: Engine, names: string[], batch: number, o: B
 }
 
 export function formatTable(rows: BenchRow[]): string {
-  const head = ['case', 'kind', 'wall ms (min–max)', 'GPU ms', 'rate', 'TF.js ms', 'TF.js rate', 'ours/TF.js', 'max rel diff', 'PyTorch CPU'];
+  const head = ['case', 'kind', 'wall ms (min–max)', 'GPU ms', 'rate', 'TF.js ms', 'TF.js GPU ms', 'TF.js rate', 'ours/TF.js', 'max rel diff', 'PyTorch CPU'];
   const body = rows.map((r) => [
     r.name, r.kind, `${r.wallMs.toFixed(1)} (${r.spreadMs[0].toFixed(1)}–${r.spreadMs[1].toFixed(1)})`, r.gpuMs === null ? '–' : r.gpuMs.toFixed(1),
-    `${r.rate.toFixed(2)} ${r.unit}`, r.tfjsMs === undefined ? '' : r.tfjsMs.toFixed(1), r.tfjsRate === undefined ? '' : `${r.tfjsRate.toFixed(2)}`,
-    r.tfjsRate ? `${(r.rate / r.tfjsRate).toFixed(1)}×` : '', r.tfjsMaxRelDiff === undefined ? '' : r.tfjsMaxRelDiff.toExponential(1),
+    `${r.rate.toFixed(2)} ${r.unit}`, r.tfjsMs === undefined ? '' : r.tfjsMs.toFixed(1), r.tfjsGpuMs == null ? (r.tfjsMs === undefined ? '' : '–') : r.tfjsGpuMs.toFixed(1),
+    r.tfjsRate === undefined ? '' : `${r.tfjsRate.toFixed(2)}`, r.tfjsRatio === undefined ? '' : `${r.tfjsRatio.toFixed(1)}×`, r.tfjsMaxRelDiff === undefined ? '' : r.tfjsMaxRelDiff.toExponential(1),
     r.pytorchRate ? `${r.pytorchRate} (${((100 * r.rate) / r.pytorchRate).toFixed(1)} %)` : (PEER_MEMORY[r.name] ? `${PEER_MEMORY[r.name]!.pytorch} / TF.js ${PEER_MEMORY[r.name]!.tfjs}` : ''),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));

@@ -32,15 +32,52 @@ export function oihwToHwio(wt: Float32Array, o: number, i: number, kh: number, k
   return out;
 }
 
-/** Times `f` (which must end with a readback) like peers-measured.md: median of reps after warm-up. */
-export async function timeTf(f: () => Promise<void>, reps: number): Promise<number> {
-  await f();
-  const ts: number[] = [];
-  for (let i = 0; i < reps; i++) {
+export interface TfTiming {
+  /** Median wall milliseconds until TF.js's timestamps resolved (the GPU finished; no readback), or with the readback where timestamps are missing. */
+  wallMs: number;
+  /** Median GPU milliseconds of TF.js's kernels from its own timestamp queries (tf.time), or null without them. */
+  gpuMs: number | null;
+}
+
+/** Times `run` (one op, result disposed) after a warm-up with readback: tf.time gives wall and kernel time. */
+export async function timeTf(tf: Tf, run: () => TfTensor, reps: number): Promise<TfTiming> {
+  const withReadback = async () => {
     const t0 = performance.now();
-    await f();
-    ts.push(performance.now() - t0);
+    const r = run();
+    await r.data();
+    r.dispose();
+    return performance.now() - t0;
+  };
+  await withReadback();
+  const wall: number[] = [];
+  const gpu: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const info = (await tf.time(() => void run().dispose())) as { kernelMs: number | { error: string } | null; wallMs: number };
+    if (typeof info.kernelMs === 'number' && info.kernelMs > 0) {
+      gpu.push(info.kernelMs);
+      wall.push(info.wallMs);
+    } else wall.push(await withReadback()); // without timestamps tf.time does not wait for the GPU
   }
-  ts.sort((a, b) => a - b);
-  return ts[Math.floor(ts.length / 2)]!;
+  return { wallMs: median(wall), gpuMs: gpu.length === reps ? median(gpu) : null };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Largest |ours − theirs| relative to the largest |ours|, with theirs read through `at` (layout change). */
+export function maxRelDiff(mine: Float32Array, at: (i: number) => number): number {
+  let maxDiff = 0, maxAbs = 1e-12;
+  for (let i = 0; i < mine.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(mine[i]! - at(i)));
+    maxAbs = Math.max(maxAbs, Math.abs(mine[i]!));
+  }
+  return maxDiff / maxAbs;
+}
+
+/** Index of NCHW element i in the NHWC array of the same tensor. */
+export function nhwcIndexOfNchw(i: number, c: number, hw: number): number {
+  const b = Math.floor(i / (c * hw)), ch = Math.floor(i / hw) % c, p = i % hw;
+  return (b * hw + p) * c + ch;
 }

@@ -1,0 +1,45 @@
+// One line of the benchmark's table and the options every case family takes.
+
+export interface BenchRow {
+  name: string;
+  kind: string;
+  wallMs: number;
+  spreadMs: [number, number];
+  gpuMs: number | null;
+  /** GFLOP/s for convolutions, GB/s for memory-bound ops, images/s end to end (from GPU time where measured). */
+  rate: number;
+  unit: 'GFLOP/s' | 'GB/s' | 'img/s';
+  /** TF.js wall time until its work finished (see TfTiming). */
+  tfjsMs?: number;
+  /** TF.js kernel time from its own timestamp queries (tf.time), or null without them. */
+  tfjsGpuMs?: number | null;
+  /** TF.js's rate from the same time base as ours (GPU where both have it, else wall). */
+  tfjsRate?: number;
+  /** TF.js time ÷ ours on one base (GPU where both have timestamps, else wall): > 1 means ours is faster. */
+  tfjsRatio?: number;
+  /** Largest |ours − tfjs| relative to the largest |ours|. */
+  tfjsMaxRelDiff?: number;
+  pytorchRate?: number | null;
+}
+
+export interface BenchOptions {
+  quick?: boolean;
+  tfjs?: boolean;
+  e2e?: boolean;
+  paper?: boolean;
+  budgetMs?: number;
+  /** Only cases whose name matches. */
+  cases?: RegExp;
+}
+
+/** Work per millisecond in the row's unit: `amount` is FLOP or bytes; ms from GPU time when it exists. */
+export function ratePerMs(amount: number, gpuMs: number | null, wallMs: number): number {
+  return amount / (gpuMs ?? wallMs) / 1e6;
+}
+
+/** TF.js's columns for a row given its timing; rate and ratio compare like with like (GPU with GPU, else wall with wall). */
+export function tfjsColumns(amount: number, ours: { gpuMs: number | null; wallMs: number }, tf: { gpuMs: number | null; wallMs: number }, maxRel: number): Partial<BenchRow> {
+  const both = ours.gpuMs !== null && tf.gpuMs !== null;
+  const [mine, theirs] = both ? [ours.gpuMs!, tf.gpuMs!] : [ours.wallMs, tf.wallMs];
+  return { tfjsMs: tf.wallMs, tfjsGpuMs: tf.gpuMs, tfjsRate: amount / theirs / 1e6, tfjsRatio: theirs / mine, tfjsMaxRelDiff: maxRel };
+}
