@@ -15,11 +15,19 @@ export function weightGradPadded(g: ConvGeometry, t: WeightGradTile): { hp: numb
   return { hp: (g.ho - 1) * g.stride + g.kh, wp: roundUp((woq - 1) * g.stride + g.kw, 4), woq };
 }
 
+function rowBlockCount(g: ConvGeometry, t: WeightGradTile): number {
+  const rows = g.cin * g.kh;
+  return Math.ceil(rows / weightGradRows(t, g.kw, rows));
+}
+
+/** Lanes per workgroup: fewer than 64 when there are few row blocks (extra lanes would only repeat work). */
+function workgroupSize(g: ConvGeometry, t: WeightGradTile): number {
+  return Math.min(CONV_WORKGROUP, roundUp(rowBlockCount(g, t), 8));
+}
+
 /** Workgroups of the kernel: one block of output channels and one split per workgroup row. */
 export function weightGradWorkgroups(g: ConvGeometry, t: WeightGradTile, splits: number): number {
-  const rows = g.cin * g.kh;
-  const rowBlocks = Math.ceil(rows / weightGradRows(t, g.kw, rows));
-  return Math.ceil(g.cout / t.co) * splits * Math.ceil(rowBlocks / CONV_WORKGROUP);
+  return Math.ceil(g.cout / t.co) * splits * Math.ceil(rowBlockCount(g, t) / workgroupSize(g, t));
 }
 
 /** Lanes the kernel runs for one split. */
@@ -45,7 +53,8 @@ export function weightGradKernel(g: ConvGeometry, t: WeightGradTile, splits: num
   const q4 = t.q / 4;
   const rowBlocks = Math.ceil(rowsTotal / R);
   const coBlocks = Math.ceil(g.cout / CO);
-  const rbChunks = Math.ceil(rowBlocks / CONV_WORKGROUP);
+  const wgSize = workgroupSize(g, t);
+  const rbChunks = Math.ceil(rowBlocks / wgSize);
   const segVec4 = Math.ceil(((t.q - 1) * S + g.kw) / 4);
   const plane4 = g.ho * woq4;
   const setup: string[] = [];
@@ -103,16 +112,16 @@ export function weightGradKernel(g: ConvGeometry, t: WeightGradTile, splits: num
 @group(0) @binding(3) var<storage, read_write> P: array<f32>;
 ${LINEAR_WORKGROUP_ID}
 
-@compute @workgroup_size(${CONV_WORKGROUP})
+@compute @workgroup_size(${wgSize})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32${shared ? ', @builtin(subgroup_invocation_id) sid: u32' : ''}) {
-  // A workgroup shares one block of output channels and one split (so the same dY) over ${CONV_WORKGROUP} row blocks.
+  // A workgroup shares one block of output channels and one split (so the same dY) over ${wgSize} row blocks.
   let wid = linear_workgroup_id(wg, nwg);
   let r1 = wid / ${rbChunks}u;
   let split = r1 % ${splits}u;
   let cob = r1 / ${splits}u;
   if (cob >= ${coBlocks}u) { return; }
-  let rb = min((wid % ${rbChunks}u) * ${CONV_WORKGROUP}u + lid, ${rowBlocks - 1}u);
-  let valid = (wid % ${rbChunks}u) * ${CONV_WORKGROUP}u + lid < ${rowBlocks}u; // extra lanes repeat the last block, store nothing
+  let rb = min((wid % ${rbChunks}u) * ${wgSize}u + lid, ${rowBlocks - 1}u);
+  let valid = (wid % ${rbChunks}u) * ${wgSize}u + lid < ${rowBlocks}u; // extra lanes repeat the last block, store nothing
   ${setup.join('\n  ')}
   ${accs.join(' ')}
   let rowEnd = (split + 1u) * ${rows}u / ${splits}u;
