@@ -39,8 +39,8 @@ export interface TfTiming {
   gpuMs: number | null;
 }
 
-/** Times `run` (one op, result disposed) after a warm-up with readback: tf.time gives wall and kernel time. */
-export async function timeTf(tf: Tf, run: () => TfTensor, reps: number): Promise<TfTiming> {
+/** Times `run` (one op, result disposed) after a warm-up with readback: tf.time gives wall and kernel time. Fewer than `maxReps` when one run is slower than budgetMs / maxReps. */
+export async function timeTf(tf: Tf, run: () => TfTensor, maxReps: number, budgetMs = 8000): Promise<TfTiming> {
   const withReadback = async () => {
     const t0 = performance.now();
     const r = run();
@@ -48,7 +48,7 @@ export async function timeTf(tf: Tf, run: () => TfTensor, reps: number): Promise
     r.dispose();
     return performance.now() - t0;
   };
-  await withReadback();
+  const reps = Math.max(1, Math.min(maxReps, Math.floor(budgetMs / (await withReadback()))));
   const wall: number[] = [];
   const gpu: number[] = [];
   for (let i = 0; i < reps; i++) {
