@@ -10,6 +10,7 @@ import type { SafeTensor } from '../io/safetensors.js';
 import { init } from '../index.node.js';
 import type { Engine } from '../tensor/engine.js';
 import { fromArray } from '../tensor/tensor.js';
+import { pathToFileURL } from 'node:url';
 import { parseFlags } from './args.js';
 
 export const TRAIN_HELP = `cpm train: train a CPM with intermediate supervision
@@ -33,7 +34,12 @@ export const TRAIN_HELP = `cpm train: train a CPM with intermediate supervision
   --checkpoint-every N (default 50)
   --seed N             (default 0)
   --workers N          data loader threads (default 1)
+  --quiet              no progress bar
   --adapter NAME       lavapipe | swiftshader | ...
+
+Writes DIR/train.jsonl (every step), DIR/loss.png (loss per stage) and DIR/checkpoint.safetensors
+(atomic; every N steps and at the end). \`tensors\` as the first argument runs the §12 tensor-file
+command instead (see \`tensors --help\`).
 `;
 
 function range(v: string | undefined): [number, number] | undefined {
@@ -120,4 +126,16 @@ export async function tensorsCommand(argv: string[]): Promise<void> {
   const out = await runTensorFile(engine, model, readSafetensorsFile(f.positional[0]!).tensors, f.has('backward'));
   writeSafetensorsFile(f.positional[1]!, out, { config: JSON.stringify(model.config) });
   console.log(`wrote ${out.size} tensors to ${f.positional[1]}`);
+}
+
+// Runnable directly: `npx tsx src/cli/train.ts [--help | options]` or `npx tsx src/cli/train.ts tensors IN OUT ...`.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const argv = process.argv.slice(2);
+  (argv[0] === 'tensors' ? tensorsCommand(argv.slice(1)) : trainCommand(argv)).then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(1);
+    },
+  );
 }

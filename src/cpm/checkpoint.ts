@@ -24,7 +24,7 @@ export interface LoadedCheckpoint {
 
 export async function encodeCheckpoint(model: CpmModel, optimizer: Optimizer | null, info: CheckpointInfo): Promise<Uint8Array> {
   const tensors = new Map<string, SafeTensor>(await model.read());
-  if (optimizer) for (const [name, t] of optimizer.stateDict()) tensors.set(OPTIM_PREFIX + name, { shape: [...t.shape], data: await t.read() });
+  if (optimizer) for (const [name, t] of optimizer.state()) tensors.set(OPTIM_PREFIX + name, { shape: [...t.shape], data: await t.read() });
   return encodeSafetensors(tensors, {
     format: 'cpm-webgpu checkpoint v1',
     config: JSON.stringify(model.config),

@@ -56,8 +56,11 @@ export interface StepRecord {
   loss: number;
   stages: number[];
   lr: number;
+  /** Since the run (or resume) started, pipeline compilation included. */
   imagesPerSecond: number;
   elapsedSeconds: number;
+  /** This step alone: the first steps compile pipelines, later ones show the steady rate. */
+  stepSeconds: number;
 }
 
 /** The paper's multipliers: stage-1 convs ×5 (biases ×10), others ×1 (biases ×2); no decay on biases. */
@@ -142,13 +145,17 @@ export async function trainStep(model: CpmModel, optimizer: Optimizer, batch: Ba
   return sums;
 }
 
-function progress(r: StepRecord, steps: number, quiet: boolean): void {
+/** The bar shows the rate of the last few steps (the first ones are slowed by compilation). */
+function progress(r: StepRecord, recent: StepRecord[], steps: number, quiet: boolean): void {
   if (quiet) return;
   const width = 24;
   const done = Math.round((width * r.step) / steps);
-  const eta = r.imagesPerSecond > 0 ? ((steps - r.step) * (r.images / Math.max(r.step, 1))) / r.imagesPerSecond : 0;
+  const window = recent.slice(-10);
+  const seconds = window.reduce((a, x) => a + x.stepSeconds, 0);
+  const rate = seconds > 0 ? (window.length * (r.images / r.step)) / seconds : 0;
+  const eta = seconds > 0 ? ((steps - r.step) * seconds) / window.length : 0;
   const mmss = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
-  const line = `step ${r.step}/${steps} [${'='.repeat(done)}${' '.repeat(width - done)}] ${r.imagesPerSecond.toFixed(1)} img/s ETA ${mmss(eta)} loss ${r.loss.toFixed(3)} | ${r.stages.map((v, i) => `s${i + 1} ${v.toFixed(3)}`).join(' ')}`;
+  const line = `step ${r.step}/${steps} [${'='.repeat(done)}${' '.repeat(width - done)}] ${rate.toFixed(1)} img/s ETA ${mmss(eta)} loss ${r.loss.toFixed(3)} | ${r.stages.map((v, i) => `s${i + 1} ${v.toFixed(3)}`).join(' ')}`;
   if (process.stderr.isTTY) process.stderr.write(`\r${line}${r.step === steps ? '\n' : ''}`);
   else if (r.step === 1 || r.step === steps || r.step % Math.max(1, Math.floor(steps / 20)) === 0) process.stderr.write(`${line}\n`);
 }
@@ -201,19 +208,22 @@ export async function train(engine: Engine, o: TrainOptions): Promise<TrainResul
   const records: StepRecord[] = [];
   const t0 = performance.now();
   let step = start;
+  let previous = t0;
   try {
     for await (const batch of loader) {
       if (step >= o.steps) break;
       const stages = await trainStep(model, optimizer, batch, { microBatch, strategy, step, steps: o.steps, seed });
       step++;
-      const elapsed = (performance.now() - t0) / 1000;
+      const now = performance.now();
+      const elapsed = (now - t0) / 1000;
       const r: StepRecord = {
         step, images: step * o.batchSize, loss: stages.reduce((a, b) => a + b, 0), stages, lr: optimizer.lr,
-        imagesPerSecond: ((step - start) * o.batchSize) / elapsed, elapsedSeconds: elapsed,
+        imagesPerSecond: ((step - start) * o.batchSize) / elapsed, elapsedSeconds: elapsed, stepSeconds: (now - previous) / 1000,
       };
+      previous = now;
       records.push(r);
       appendFileSync(logPath, `${JSON.stringify(r)}\n`);
-      progress(r, o.steps, o.quiet ?? false);
+      progress(r, records, o.steps, o.quiet ?? false);
       if ((o.checkpointEvery && step % o.checkpointEvery === 0) || step === o.steps) {
         await saveCheckpoint(checkpoint, model, optimizer, { step, trainer: { seed, strategy, batchSize: o.batchSize } });
         writeLossCurves(logPath, join(o.out, 'loss.png'));
