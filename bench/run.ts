@@ -105,7 +105,7 @@ async function endToEndRows(engine: Engine, names: string[], batch: number, o: B
 }
 
 export function formatTable(rows: BenchRow[]): string {
-  const head = ['case', 'kind', 'wall ms (min–max)', 'GPU ms', 'rate', 'TF.js ms', 'TF.js GPU ms', 'TF.js rate', 'ours/TF.js', 'max rel diff', 'PyTorch CPU'];
+  const head = ['case', 'kind', 'wall ms (min–max)', 'GPU ms', 'rate', 'TF.js ms', 'TF.js GPU ms', 'TF.js rate', 'ours/TF.js', 'max rel diff', 'PyTorch CPU, static from peers-measured.md (ours as % of it)'];
   const body = rows.map((r) => [
     r.name, r.kind, `${r.wallMs.toFixed(1)} (${r.spreadMs[0].toFixed(1)}–${r.spreadMs[1].toFixed(1)})`, r.gpuMs === null ? '–' : r.gpuMs.toFixed(1),
     `${r.rate.toFixed(2)} ${r.unit}`, r.tfjsMs === undefined ? '' : r.tfjsMs.toFixed(1), r.tfjsGpuMs == null ? (r.tfjsMs === undefined ? '' : '–') : r.tfjsGpuMs.toFixed(1),

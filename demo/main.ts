@@ -190,6 +190,8 @@ const api = {
   },
   runInference,
   trainLive,
+  /** Destroys the device, as a driver reset would lose it (to test the message). */
+  loseDevice: () => engine.device.destroy(),
   evaluation,
 };
 (window as unknown as { cpmDemo: typeof api }).cpmDemo = api;

@@ -120,4 +120,14 @@ test('a browser without WebGPU gets an explanation on the page', async () => {
   await p.close();
 });
 
+test('a lost device is reported on the page in words', async () => {
+  const p = await session.browser.newPage();
+  await p.goto(`${session.url}/demo/`);
+  await p.evaluate(() => (window as unknown as { cpmDemo: { ready: Promise<string> } }).cpmDemo.ready);
+  await p.evaluate(() => (window as unknown as { cpmDemo: { loseDevice: () => void } }).cpmDemo.loseDevice());
+  await p.waitForFunction(() => document.getElementById('error')!.textContent !== '', undefined, { timeout: 10_000 });
+  assert.match((await p.textContent('#error'))!, /device was lost/);
+  await p.close();
+});
+
 test.run();
