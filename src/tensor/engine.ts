@@ -42,6 +42,8 @@ export interface MemoryStats extends PoolStats {
 
 /** Submit after this many dispatches so the GPU starts while the CPU records the rest. */
 const DISPATCHES_PER_SUBMIT = 48;
+/** WebGPU caps a query set at 4096 queries: two per timed pass. */
+const MAX_TIMED_PASSES = 2048;
 
 export class Engine {
   readonly device: GPUDevice;
@@ -56,7 +58,9 @@ export class Engine {
   private readonly scopes: Set<Disposable>[] = [];
   private readonly stagingForRead = new Map<number, GPUBuffer[]>();
   /** While set, every compute pass writes begin/end timestamps here (see beginGpuTiming). */
-  private timing: { set: GPUQuerySet; used: number; capacity: number } | null = null;
+  private timing: { set: GPUQuerySet; used: number; capacity: number; ops: string[] } | null = null;
+  /** Per-op GPU nanoseconds of the last endGpuTiming, summed by op name. */
+  lastGpuTimingByOp = new Map<string, { ns: number; passes: number }>();
   /** Work to do once the current batch is submitted (e.g. destroying upload staging buffers). */
   private afterSubmit: (() => void)[] = [];
   /** Counters the tensor module updates; see memory(). */
@@ -130,7 +134,7 @@ export class Engine {
       entries.push({ binding: 0, resource: { buffer: slot.buffer, offset: slot.offset, size: slot.size } });
     }
     const bindGroup = this.device.createBindGroup({ layout: this.pipelines.layout(pipeline), entries, label: a.op });
-    const pass = this.commandEncoder().beginComputePass({ label: a.op, timestampWrites: this.nextTimestampWrites() });
+    const pass = this.commandEncoder().beginComputePass({ label: a.op, timestampWrites: this.nextTimestampWrites(a.op) });
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
@@ -142,10 +146,11 @@ export class Engine {
     if (this.batchOps.length >= DISPATCHES_PER_SUBMIT) this.flush();
   }
 
-  private nextTimestampWrites(): GPUComputePassTimestampWrites | undefined {
+  private nextTimestampWrites(op: string): GPUComputePassTimestampWrites | undefined {
     const t = this.timing;
     if (!t || t.used >= t.capacity) return undefined;
     const i = t.used++;
+    t.ops.push(op);
     return { querySet: t.set, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 };
   }
 
@@ -154,11 +159,12 @@ export class Engine {
     if (!this.info.features['timestamp-query']) return false;
     this.flush();
     this.timing?.set.destroy();
-    this.timing = { set: this.device.createQuerySet({ type: 'timestamp', count: 2 * capacity }), used: 0, capacity };
+    capacity = Math.min(capacity, MAX_TIMED_PASSES);
+    this.timing = { set: this.device.createQuerySet({ type: 'timestamp', count: 2 * capacity }), used: 0, capacity, ops: [] };
     return true;
   }
 
-  /** GPU nanoseconds spent inside the passes recorded since beginGpuTiming (null without the feature). */
+  /** GPU nanoseconds spent inside the passes recorded since beginGpuTiming (null without the feature); per op in lastGpuTimingByOp. */
   async endGpuTiming(): Promise<number | null> {
     const t = this.timing;
     if (!t) return null;
@@ -170,7 +176,16 @@ export class Engine {
     const data = await this.read('gpu timing', { buffer: resolve, size: bytes, name: 'timestamps' });
     const ts = new BigInt64Array(data);
     let ns = 0;
-    for (let i = 0; i < t.used; i++) ns += Number(ts[2 * i + 1]! - ts[2 * i]!);
+    const byOp = new Map<string, { ns: number; passes: number }>();
+    for (let i = 0; i < t.used; i++) {
+      const d = Number(ts[2 * i + 1]! - ts[2 * i]!);
+      ns += d;
+      const e = byOp.get(t.ops[i]!) ?? { ns: 0, passes: 0 };
+      e.ns += d;
+      e.passes++;
+      byOp.set(t.ops[i]!, e);
+    }
+    this.lastGpuTimingByOp = byOp;
     resolve.destroy();
     t.set.destroy();
     return ns;

@@ -1,19 +1,22 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, tensor, add, sub, mul, scale, relu, addScalar, type Engine } from '../../src/index.node.js';
+import { copy, fill, reluGrad } from '../../src/shaders/elementwise/elementwise.js';
+import { accumulateGrad } from '../../src/autograd/accumulate.js';
 
 let engine: Engine;
 test.before(async () => {
   engine = await init();
 });
 
-const sizes = [1, 5, 257, 4099];
+// Sizes divisible by 4 run the vec4 form (with a partly filled last workgroup); the others one float per lane.
+const sizes = [1, 5, 257, 4099, 4, 12, 1028, 16388];
 function data(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.3 + seed) * 3);
 }
 
 // float32 elementwise results are exactly the float32 rounding of the float64 result, so compare to fround().
-test('add, sub, mul, scale, addScalar, relu match a CPU reference exactly', async () => {
+test('add, sub, mul, scale, addScalar, relu, reluGrad, copy, fill, in-place accumulation match a CPU reference exactly', async () => {
   for (const n of sizes) {
     const a = data(n, 1);
     const b = data(n, 2);
@@ -26,7 +29,15 @@ test('add, sub, mul, scale, addScalar, relu match a CPU reference exactly', asyn
       ['scale', await scale(ta, -0.75).read(), (i) => a[i]! * -0.75],
       ['addScalar', await addScalar(ta, 0.5).read(), (i) => a[i]! + 0.5],
       ['relu', await relu(ta).read(), (i) => Math.max(a[i]!, 0)],
+      ['reluGrad', await reluGrad(ta, tb).read(), (i) => (a[i]! > 0 ? b[i]! : 0)],
+      ['copy', await copy(ta).read(), (i) => a[i]!],
     ];
+    const filled = tensor(a, [n]);
+    fill(filled, 2.5);
+    cases.push(['fill', await filled.read(), () => 2.5]);
+    const acc = tensor(a, [n]);
+    accumulateGrad(acc, tensor(b, [n]));
+    cases.push(['accumulate', await acc.read(), (i) => a[i]! + b[i]!]);
     for (const [name, got, want] of cases) {
       for (let i = 0; i < n; i++) assert.is(got[i], Math.fround(want(i)), `${name} n=${n} i=${i}`);
     }
@@ -34,7 +45,7 @@ test('add, sub, mul, scale, addScalar, relu match a CPU reference exactly', asyn
 });
 
 test('more than 65 535 workgroups are folded over y and still cover every element', async () => {
-  const n = 65535 * 256 + 300; // one dimension of 256-lane workgroups is not enough
+  const n = 65535 * 256 + 301; // one dimension of 256-lane workgroups is not enough (odd: the one-float-per-lane form)
   const a = new Float32Array(n);
   for (let i = 0; i < n; i += 1) a[i] = (i % 7) - 3;
   const y = await relu(tensor(a, [n])).read();

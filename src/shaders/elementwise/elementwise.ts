@@ -2,7 +2,7 @@
 import { record } from '../../autograd/graph.js';
 import { EngineError } from '../../tensor/errors.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { mapKernel, MAP_WORKGROUP } from './map.wgsl.js';
+import { mapCount, mapKernel } from './map.wgsl.js';
 
 function params(n: number, alpha = 0, beta = 0): ArrayBufferView {
   const buf = new ArrayBuffer(16);
@@ -23,13 +23,8 @@ function map(op: string, expr: string, a: Tensor, b?: Tensor, alpha = 0, beta = 
   if (b) sameShape(op, a, b);
   const y = Tensor.empty(a.engine, a.shape, op);
   const bindings = b ? [a.binding(op), b.binding(op), y.binding(op)] : [a.binding(op), y.binding(op)];
-  a.engine.dispatch({
-    op,
-    kernel: { code: mapKernel(b ? 2 : 1, expr) },
-    bindings,
-    uniforms: params(a.size, alpha, beta),
-    workgroups: Math.ceil(a.size / MAP_WORKGROUP),
-  });
+  const { code, workgroups } = mapKernel(a.size, b ? 2 : 1, expr);
+  a.engine.dispatch({ op, kernel: { code }, bindings, uniforms: params(mapCount(a.size), alpha, beta), workgroups });
   return y;
 }
 
@@ -37,13 +32,8 @@ function map(op: string, expr: string, a: Tensor, b?: Tensor, alpha = 0, beta = 
 export function mapInPlace(op: string, expr: string, y: Tensor, b?: Tensor, alpha = 0, beta = 0): void {
   if (b) sameShape(op, y, b);
   const bindings = b ? [b.binding(op), y.binding(op)] : [y.binding(op)];
-  y.engine.dispatch({
-    op,
-    kernel: { code: mapKernel(b ? 2 : 1, expr, true) },
-    bindings,
-    uniforms: params(y.size, alpha, beta),
-    workgroups: Math.ceil(y.size / MAP_WORKGROUP),
-  });
+  const { code, workgroups } = mapKernel(y.size, b ? 2 : 1, expr, true);
+  y.engine.dispatch({ op, kernel: { code }, bindings, uniforms: params(mapCount(y.size), alpha, beta), workgroups });
 }
 
 export function add(a: Tensor, b: Tensor): Tensor {
@@ -69,13 +59,13 @@ export function addScalar(a: Tensor, alpha: number): Tensor {
 }
 
 export function relu(a: Tensor): Tensor {
-  const y = map('relu', 'max(a, 0.0)', a);
+  const y = map('relu', 'max(a, T(0.0))', a);
   return record(y, 'relu', [a], (dy, [sy]) => [reluGrad(sy!, dy)], [y]);
 }
 
 /** dx = dy where y > 0 (y = relu output; also correct given the input, since both are positive at the same places). */
 export function reluGrad(y: Tensor, dy: Tensor): Tensor {
-  return map('reluGrad', 'select(0.0, b, a > 0.0)', y, dy);
+  return map('reluGrad', 'select(T(0.0), b, a > T(0.0))', y, dy);
 }
 
 /** A copy with no graph history. */
@@ -84,5 +74,5 @@ export function copy(a: Tensor): Tensor {
 }
 
 export function fill(y: Tensor, value: number): void {
-  mapInPlace('fill', 'alpha', y, undefined, value);
+  mapInPlace('fill', 'T(alpha)', y, undefined, value);
 }
