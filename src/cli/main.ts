@@ -8,6 +8,7 @@ usage: cpm <command> [options]      (each command has --help)
 commands:
   main           the default job: train a small CPM on generated people for a few minutes, evaluate it, draw pictures
   train          train a configuration on generated data or a dataset folder (LSP / LSPet / MPII)
+  gradients      gradient-magnitude histograms per layer depth, with and without intermediate supervision (Fig. 9)
   infer          image(s) in, keypoints JSON out; skeleton and per-stage belief pictures
   evaluate       run a checkpoint on a dataset: PCK per stage beside the mean-pose floor
   eval           score predictions: eval score --pred F --gt F | eval mean-pose ...
@@ -57,6 +58,8 @@ export async function main(argv: string[]): Promise<void> {
       return (await import('./mainjob.js')).mainJob(rest);
     case 'train':
       return (await import('./train.js')).trainCommand(rest);
+    case 'gradients':
+      return (await import('./gradients.js')).gradientsCommand(rest);
     case 'tensors':
       return (await import('./train.js')).tensorsCommand(rest);
     case 'model':

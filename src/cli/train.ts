@@ -34,6 +34,9 @@ export const TRAIN_HELP = `cpm train: train a CPM with intermediate supervision
   --checkpoint-every N (default 50)
   --seed N             (default 0)
   --workers N          data loader threads (default 1)
+  --gradients-every N  write every layer's gradient-magnitude histogram to DIR/gradients.jsonl at step 1
+                       and every N steps (the paper's Fig. 9; \`cpm gradients\` draws the comparison)
+  --no-augment         no augmentation (the built-in generator already makes endless new people)
   --quiet              no progress bar
   --adapter NAME       lavapipe | swiftshader | ...
 
@@ -50,7 +53,7 @@ function range(v: string | undefined): [number, number] | undefined {
 }
 
 export async function trainCommand(argv: string[]): Promise<void> {
-  const f = parseFlags(argv, ['resume', 'last-stage-only', 'quiet']);
+  const f = parseFlags(argv, ['resume', 'last-stage-only', 'quiet', 'no-augment']);
   if (f.has('help')) return void console.log(TRAIN_HELP);
   const config = getConfig(f.string('config') ?? 'cpm-mini');
   const engine = await init({ adapter: f.string('adapter') });
@@ -65,6 +68,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     weightDecay: f.has('weight-decay') ? f.number('weight-decay', 0) : undefined, stepSize: f.has('step-size') ? f.number('step-size', 0) : undefined,
     gamma: f.has('gamma') ? f.number('gamma', 0) : undefined, strategy, out, resume: f.has('resume'), seed: f.number('seed', 0),
     checkpointEvery: f.number('checkpoint-every', 50), workers: f.number('workers', 1), sigma: f.has('sigma') ? f.number('sigma', 0) : undefined, quiet: f.has('quiet'),
+    gradientsEvery: f.has('gradients-every') ? f.number('gradients-every', 0) : undefined, augment: f.has('no-augment') ? false : undefined,
   });
   console.log(`wrote ${r.checkpoint}, ${out}/train.jsonl (every step) and ${out}/loss.png (loss per stage)`);
 }

@@ -5,6 +5,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backward, noGrad } from '../autograd/graph.js';
 import { createLoader, openDataset } from '../data/index.js';
+import type { AugmentOptions } from '../data/augment.js';
 import type { Batch } from '../data/types.js';
 import { writeFileAtomic } from '../io/files.js';
 import { Adam } from '../optim/adam.js';
@@ -18,6 +19,7 @@ import { renderLineChart } from '../viz/chart.js';
 import { encodePng } from '../viz/png.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
 import type { CpmConfig } from './config.js';
+import { gradientRecord } from './gradients.js';
 import { CpmModel } from './model.js';
 
 export type Strategy = 'e2e' | 'last-stage' | 'stagewise' | 'stagewise-finetune';
@@ -46,6 +48,10 @@ export interface TrainOptions {
   workers?: number;
   /** Joint Gaussian σ in input pixels (default 7·S/368). */
   sigma?: number;
+  /** Every this many steps, write each layer's gradient-magnitude histogram to gradients.jsonl (the paper's Fig. 9). */
+  gradientsEvery?: number;
+  /** The paper's augmentation (default), other ranges, or none (false). */
+  augment?: boolean | AugmentOptions;
   /** No progress bar. */
   quiet?: boolean;
 }
@@ -119,7 +125,10 @@ function uploadBatch(engine: Engine, b: Batch, from: number, count: number, P1: 
 }
 
 /** One optimisation step over a batch (accumulating micro-batches); returns the batch's per-stage losses. */
-export async function trainStep(model: CpmModel, optimizer: Optimizer, batch: Batch, o: { microBatch: number; strategy: Strategy; step: number; steps: number; seed: number }): Promise<number[]> {
+export async function trainStep(
+  model: CpmModel, optimizer: Optimizer, batch: Batch,
+  o: { microBatch: number; strategy: Strategy; step: number; steps: number; seed: number; beforeUpdate?: () => Promise<void> },
+): Promise<number[]> {
   const engine = model.engine;
   const T = model.config.stages;
   const { stage, trainable } = phase(o.strategy, o.step, o.steps, T);
@@ -141,6 +150,7 @@ export async function trainStep(model: CpmModel, optimizer: Optimizer, batch: Ba
     values.forEach((v, t) => (sums[t]! += (v * count) / batch.n));
     losses.forEach((l) => l.dispose());
   }
+  await o.beforeUpdate?.();
   noGrad(engine, () => optimizer.step());
   return sums;
 }
@@ -182,6 +192,7 @@ export async function train(engine: Engine, o: TrainOptions): Promise<TrainResul
   mkdirSync(o.out, { recursive: true });
   const checkpoint = join(o.out, 'checkpoint.safetensors');
   const logPath = join(o.out, 'train.jsonl');
+  const gradientsPath = join(o.out, 'gradients.jsonl');
   const seed = o.seed ?? 0;
   const strategy = o.strategy ?? 'e2e';
   const microBatch = Math.min(o.microBatch ?? o.batchSize, o.batchSize);
@@ -194,17 +205,19 @@ export async function train(engine: Engine, o: TrainOptions): Promise<TrainResul
     model.load(ck.params, checkpoint);
     optimizer.loadState(ck.optimizerState, ck.step);
     start = ck.step;
-    // Drop log lines written after the checkpoint, so the log matches the resumed run.
-    if (existsSync(logPath)) {
-      const kept = readFileSync(logPath, 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as StepRecord).step <= start);
-      writeFileAtomic(logPath, kept.map((l) => `${l}\n`).join(''));
+    // Drop log lines written after the checkpoint, so the logs match the resumed run.
+    for (const path of [logPath, gradientsPath]) {
+      if (!existsSync(path)) continue;
+      const kept = readFileSync(path, 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as { step: number }).step <= start);
+      writeFileAtomic(path, kept.map((l) => `${l}\n`).join(''));
     }
   } else {
     writeFileAtomic(logPath, '');
+    if (o.gradientsEvery) writeFileAtomic(gradientsPath, '');
   }
   const size = o.config.inputSize;
   const dataset = openDataset(o.dataset, o.dataset ? { range: o.range, split: o.range ? undefined : 'train' } : { seed, imageSize: Math.round(size * 1.25), split: 'train' });
-  const loader = createLoader({ dataset, batchSize: o.batchSize, size, seed, workers: o.workers ?? 1, epochs: Infinity, startBatch: start, sigma: o.sigma });
+  const loader = createLoader({ dataset, batchSize: o.batchSize, size, seed, workers: o.workers ?? 1, epochs: Infinity, startBatch: start, sigma: o.sigma, augment: o.augment, shuffle: true });
   const records: StepRecord[] = [];
   const t0 = performance.now();
   let step = start;
@@ -212,7 +225,12 @@ export async function train(engine: Engine, o: TrainOptions): Promise<TrainResul
   try {
     for await (const batch of loader) {
       if (step >= o.steps) break;
-      const stages = await trainStep(model, optimizer, batch, { microBatch, strategy, step, steps: o.steps, seed });
+      const every = o.gradientsEvery ?? 0;
+      // Histograms at step 1 and every `every` steps: the step number is the one being taken.
+      const beforeUpdate = every > 0 && (step === 0 || (step + 1) % every === 0)
+        ? async () => appendFileSync(gradientsPath, `${JSON.stringify(await gradientRecord(model, step + 1))}\n`)
+        : undefined;
+      const stages = await trainStep(model, optimizer, batch, { microBatch, strategy, step, steps: o.steps, seed, beforeUpdate });
       step++;
       const now = performance.now();
       const elapsed = (now - t0) / 1000;
