@@ -3,7 +3,7 @@ import { record } from '../../autograd/graph.js';
 import { EngineError } from '../../tensor/errors.js';
 import { batchChunks } from '../../tensor/split.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { avgPoolBackwardKernel, avgPoolForwardKernel, maxPoolBackwardKernel, maxPoolForwardKernel, type PoolGeometry } from './pool.wgsl.js';
+import { avgPoolBackwardKernel, avgPoolForwardKernel, MAX_POOL_GRAD_STRIP, MAX_POOL_STRIP, maxPoolBackwardKernel, maxPoolForwardKernel, type PoolGeometry } from './pool.wgsl.js';
 
 export interface PoolOptions {
   kernel: number;
@@ -54,10 +54,10 @@ export function maxPool2d(x: Tensor, opts: PoolOptions): Tensor {
   const y = Tensor.empty(x.engine, outShape(x, g), op);
   const argmax = Tensor.empty(x.engine, y.shape, `${op} argmax`);
   const [inPlane, outPlane] = [g.h * g.w, g.ho * g.wo];
-  dispatchPerImages(op, x, g, opts, maxPoolForwardKernel, [{ t: x, plane: inPlane }, { t: y, plane: outPlane }, { t: argmax, plane: outPlane }], outPlane);
+  dispatchPerImages(op, x, g, opts, maxPoolForwardKernel, [{ t: x, plane: inPlane }, { t: y, plane: outPlane }, { t: argmax, plane: outPlane }], g.ho * Math.ceil(g.wo / MAX_POOL_STRIP));
   const out = record(y, op, [x], (dy, [a]) => {
     const dx = Tensor.empty(x.engine, x.shape, `${op} grad`);
-    dispatchPerImages(`${op}Grad`, x, g, opts, maxPoolBackwardKernel, [{ t: dy, plane: outPlane }, { t: a!, plane: outPlane }, { t: dx, plane: inPlane }], inPlane);
+    dispatchPerImages(`${op}Grad`, x, g, opts, maxPoolBackwardKernel, [{ t: dy, plane: outPlane }, { t: a!, plane: outPlane }, { t: dx, plane: inPlane }], g.h * Math.ceil(g.w / MAX_POOL_GRAD_STRIP));
     return [dx];
   }, [argmax]);
   argmax.dispose();

@@ -13,29 +13,36 @@ export interface PoolGeometry {
   pad: number;
 }
 
+/** Outputs per lane of the max-pool forward: a row strip shares the lane's index math. */
+export const MAX_POOL_STRIP = 4;
+
 /** Y = max over each window; A = the winning input's index within its plane (u32, in a tensor's buffer). First max wins ties. */
 export function maxPoolForwardKernel(g: PoolGeometry): string {
+  const strips = Math.ceil(g.wo / MAX_POOL_STRIP);
   return /* wgsl */ `@group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> A: array<u32>;
-${perElementMain(g.planes * g.ho * g.wo, `  let ox = i % ${g.wo}u;
-  let oy = (i / ${g.wo}u) % ${g.ho}u;
-  let plane = i / ${g.ho * g.wo}u;
+${perElementMain(g.planes * g.ho * strips, `  let oy = (i / ${strips}u) % ${g.ho}u;
+  let plane = i / ${g.ho * strips}u;
   let y0 = max(i32(oy * ${g.stride}u) - ${g.pad}, 0);
-  let x0 = max(i32(ox * ${g.stride}u) - ${g.pad}, 0);
   let y1 = min(i32(oy * ${g.stride}u) - ${g.pad} + ${g.k}, ${g.h});
-  let x1 = min(i32(ox * ${g.stride}u) - ${g.pad} + ${g.k}, ${g.w});
-  var best = -3.402823e38;
-  var arg = 0u;
-  for (var y = y0; y < y1; y++) {
-    for (var x = x0; x < x1; x++) {
-      let idx = u32(y) * ${g.w}u + u32(x);
-      let v = X[plane * ${g.h * g.w}u + idx];
-      if (v > best) { best = v; arg = idx; }
+  let ox0 = (i % ${strips}u) * ${MAX_POOL_STRIP}u;
+  for (var ox = ox0; ox < min(ox0 + ${MAX_POOL_STRIP}u, ${g.wo}u); ox++) {
+    let x0 = max(i32(ox * ${g.stride}u) - ${g.pad}, 0);
+    let x1 = min(i32(ox * ${g.stride}u) - ${g.pad} + ${g.k}, ${g.w});
+    var best = -3.402823e38;
+    var arg = 0u;
+    for (var y = y0; y < y1; y++) {
+      for (var x = x0; x < x1; x++) {
+        let idx = u32(y) * ${g.w}u + u32(x);
+        let v = X[plane * ${g.h * g.w}u + idx];
+        if (v > best) { best = v; arg = idx; }
+      }
     }
-  }
-  Y[i] = best;
-  A[i] = arg;`)}`;
+    let o = (plane * ${g.ho}u + oy) * ${g.wo}u + ox;
+    Y[o] = best;
+    A[o] = arg;
+  }`)}`;
 }
 
 /** First and last output index (inclusive range, may be empty) whose window covers input coordinate v. */
@@ -43,24 +50,37 @@ const WINDOW_RANGE = (g: PoolGeometry) => `
 fn first_window(v: i32, n: i32) -> i32 { return max(0, (v + ${g.pad} - ${g.k} + ${g.stride}) / ${g.stride}); }
 fn last_window(v: i32, n: i32) -> i32 { return min(n - 1, (v + ${g.pad}) / ${g.stride}); }`;
 
-/** dX[p] = Σ dY over the windows whose argmax is p. */
+/** Input pixels per lane of the max-pool gradient: a strip along x shares its windows' loads. */
+export const MAX_POOL_GRAD_STRIP = 4;
+
+/** dX[p] = Σ dY over the windows whose argmax is p, for a strip of 4 pixels of one row per lane. */
 export function maxPoolBackwardKernel(g: PoolGeometry): string {
+  const strips = Math.ceil(g.w / MAX_POOL_GRAD_STRIP);
+  const vecOut = g.w % 4 === 0;
   return /* wgsl */ `@group(0) @binding(1) var<storage, read> DY: array<f32>;
 @group(0) @binding(2) var<storage, read> A: array<u32>;
-@group(0) @binding(3) var<storage, read_write> DX: array<f32>;
+@group(0) @binding(3) var<storage, read_write> DX: array<${vecOut ? 'vec4<f32>' : 'f32'}>;
 ${WINDOW_RANGE(g)}
-${perElementMain(g.planes * g.h * g.w, `  let x = i32(i % ${g.w}u);
-  let y = i32((i / ${g.w}u) % ${g.h}u);
-  let plane = i / ${g.h * g.w}u;
-  let idx = u32(y) * ${g.w}u + u32(x);
-  var acc = 0.0;
+${perElementMain(g.planes * g.h * strips, `  let strip = i % ${strips}u;
+  let y = i32((i / ${strips}u) % ${g.h}u);
+  let plane = i / ${g.h * strips}u;
+  let x0 = i32(strip * 4u);
+  let first = u32(y) * ${g.w}u + u32(x0);
+  let lanes = vec4<u32>(0u, 1u, 2u, 3u);
+  var acc = vec4<f32>(0.0);
+  let oxFirst = first_window(x0, ${g.wo});
+  let oxLast = last_window(min(x0 + 3, ${g.w - 1}), ${g.wo});
   for (var oy = first_window(y, ${g.ho}); oy <= last_window(y, ${g.ho}); oy++) {
-    for (var ox = first_window(x, ${g.wo}); ox <= last_window(x, ${g.wo}); ox++) {
+    for (var ox = oxFirst; ox <= oxLast; ox++) {
       let o = plane * ${g.ho * g.wo}u + u32(oy) * ${g.wo}u + u32(ox);
-      if (A[o] == idx) { acc += DY[o]; }
+      // Windows are visited in the same order for every pixel, so sums match a per-pixel gather bit for bit.
+      acc += select(vec4<f32>(0.0), vec4<f32>(DY[o]), vec4<u32>(A[o] - first) == lanes);
     }
   }
-  DX[i] = acc;`)}`;
+  let at = plane * ${g.h * g.w}u + first;
+${vecOut ? '  DX[at / 4u] = acc;' : `  for (var j = 0u; j < 4u; j++) {
+    if (u32(x0) + j < ${g.w}u) { DX[at + j] = acc[j]; }
+  }`}`)}`;
 }
 
 /** Caffe AVE pooling: divide by the window clipped to H+pad, then clip the window to H. */
