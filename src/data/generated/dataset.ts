@@ -4,7 +4,7 @@ import type { GeneratedSpec, PoseDataset, Split } from '../dataset.js';
 import { DataError } from '../errors.js';
 import { NUM_JOINTS } from '../joints.js';
 import { mixSeed, Rng } from '../rng.js';
-import type { Person, RawSample } from '../types.js';
+import type { RawSample } from '../types.js';
 import { renderScene } from './scene.js';
 import type { Skeleton } from './pose.js';
 
@@ -34,22 +34,26 @@ export function generatedSpec(opts: GeneratedOptions = {}): GeneratedSpec {
 const STREAM: Record<Split, number> = { train: 0, all: 0, val: 1, test: 2 };
 
 /** Annotation of a generated skeleton: every joint inside the image is annotated. */
-function toPerson(k: Skeleton, size: number, id: string): Person {
+function annotate(k: Skeleton, size: number): Float32Array {
   const joints = new Float32Array(NUM_JOINTS * 3);
   k.forEach(([x, y], j) => {
     joints[j * 3] = x;
     joints[j * 3 + 1] = y;
     joints[j * 3 + 2] = x >= 0 && y >= 0 && x <= size - 1 && y <= size - 1 ? 1 : 0;
   });
-  return personFromJointBox(joints, id);
+  return joints;
 }
+
+const annotatedCount = (joints: Float32Array): number => joints.filter((v, i) => i % 3 === 2 && v === 1).length;
 
 /** Render generated sample i (deterministic). */
 export function generateSample(spec: GeneratedSpec, i: number): RawSample {
   const id = `gen-${spec.split}-${spec.seed}-${i}`;
   const rng = new Rng(mixSeed(spec.seed, STREAM[spec.split], i));
   const scene = renderScene(rng, { imageSize: spec.imageSize });
-  return { id, image: scene.image, persons: scene.people.map((k) => toPerson(k, spec.imageSize, id)), main: 0 };
+  // A second person almost wholly outside the picture (under 2 joints inside) is left unannotated, as a dataset would.
+  const joints = scene.people.map((k) => annotate(k, spec.imageSize)).filter((j, p) => p === 0 || annotatedCount(j) >= 2);
+  return { id, image: scene.image, persons: joints.map((j) => personFromJointBox(j, id)), main: 0 };
 }
 
 export function openGeneratedDataset(opts: GeneratedOptions | GeneratedSpec = {}): PoseDataset {
