@@ -44,16 +44,18 @@ function annotate(k: Skeleton, size: number): Float32Array {
   return joints;
 }
 
-const annotatedCount = (joints: Float32Array): number => joints.filter((v, i) => i % 3 === 2 && v === 1).length;
-
 /** Render generated sample i (deterministic). */
 export function generateSample(spec: GeneratedSpec, i: number): RawSample {
   const id = `gen-${spec.split}-${spec.seed}-${i}`;
   const rng = new Rng(mixSeed(spec.seed, STREAM[spec.split], i));
   const scene = renderScene(rng, { imageSize: spec.imageSize });
-  // A second person almost wholly outside the picture (under 2 joints inside) is left unannotated, as a dataset would.
-  const joints = scene.people.map((k) => annotate(k, spec.imageSize)).filter((j, p) => p === 0 || annotatedCount(j) >= 2);
-  return { id, image: scene.image, persons: joints.map((j) => personFromJointBox(j, id)), main: 0 };
+  const [main, ...others] = scene.people.map((k) => annotate(k, spec.imageSize));
+  const persons = [personFromJointBox(main!, id)];
+  for (const joints of others) {
+    // A second person almost wholly outside the picture (too few joints inside to place) is left unannotated, as a dataset would.
+    try { persons.push(personFromJointBox(joints, id)); } catch (e) { if (!(e instanceof DataError)) throw e; }
+  }
+  return { id, image: scene.image, persons, main: 0 };
 }
 
 export function openGeneratedDataset(opts: GeneratedOptions | GeneratedSpec = {}): PoseDataset {
