@@ -5,6 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, tensor, parameter, conv2d, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dBiasGrad, conv2dAvailableVariants, conv2dDefaultVariant, CONV2D_VARIANTS, backward, tidy, type Engine, type Conv2dVariant, type Conv2dVariantName } from '../../src/index.node.js';
+import { PAD_KERNEL, padDispatches } from '../../src/shaders/conv2d/pad.wgsl.js';
+import { Tensor } from '../../src/tensor/tensor.js';
 import { conv2dRef, conv2dGradRef, outSize, testData, type ConvRefArgs } from '../reference/conv2d.js';
 
 let engine: Engine;
@@ -153,6 +155,28 @@ test('a batch larger than one binding is split (at unaligned image offsets) and 
   assertClose(split[2]!, Float64Array.from(whole[2]!), 'dW summed over sub-batches', 1e-6);
   assertClose(split[3]!, Float64Array.from(whole[3]!), 'db summed over sub-batches', 1e-6);
   assert.throws(() => conv2dForward(tensor(a.x, a.xShape), tensor(a.w, a.wShape), null, { padding: 1, maxBindingBytes: 1000 }), /one image needs/);
+});
+
+test('the zero-padding pass pads, crops and dilates, also with planes split over several dispatches', async () => {
+  // 5 planes of 3×5, placed at (2, 3) in 9×12 (dilation 1) and at (−1, 1) dilated by 2 in 6×8; at most 2 planes per dispatch.
+  const [planes, srcH, srcW] = [5, 3, 5];
+  const src = testData(planes * srcH * srcW, 31);
+  for (const g of [{ outH: 9, outW: 12, offY: 2, offX: 3, dil: 1 }, { outH: 6, outW: 8, offY: -1, offX: 1, dil: 2 }]) {
+    const want = new Float64Array(planes * g.outH * g.outW);
+    for (let p = 0; p < planes; p++) for (let r = 0; r < g.outH; r++) for (let q = 0; q < g.outW; q++) {
+      const [y, x] = [(r - g.offY) / g.dil, (q - g.offX) / g.dil];
+      if (Number.isInteger(y) && Number.isInteger(x) && y >= 0 && x >= 0 && y < srcH && x < srcW) want[(p * g.outH + r) * g.outW + q] = src[(p * srcH + y) * srcW + x]!;
+    }
+    const x = tensor(src, [src.length]);
+    const out = Tensor.empty(engine, [want.length], 'padded');
+    const dispatches = padDispatches('pad test', { planes, srcH, srcW, ...g }, 0, 2);
+    assert.is(dispatches.length, 3);
+    for (const d of dispatches) engine.dispatch({ op: 'pad test', kernel: { code: PAD_KERNEL }, bindings: [x.binding('pad test'), out.binding('pad test')], ...d });
+    assertClose(await out.read(), want, `padded ${JSON.stringify(g)}`, 0);
+    x.dispose();
+    out.dispose();
+  }
+  assert.throws(() => padDispatches('pad test', { planes, srcH, srcW, outH: 4, outW: 6, offY: 0, offX: 0, dil: 1 }, 0, 2), /pad test: padded row of 6 floats is not a multiple of 4/);
 });
 
 test('bad arguments are refused with the tensors named', () => {

@@ -8,7 +8,7 @@ import { Tensor, type Shape } from '../../tensor/tensor.js';
 import { mapInPlace, reluGrad } from '../elementwise/elementwise.js';
 import { imageWindow, skewUniform, subBatches } from './chunks.js';
 import { forwardKernel, forwardPadded, forwardWorkgroups, WEIGHT_LAYOUT_KERNEL, weightLayoutSize, weightLayoutUniforms, type ConvGeometry } from './forward.wgsl.js';
-import { PAD_KERNEL, padUniforms, type PadGeometry } from './pad.wgsl.js';
+import { PAD_KERNEL, padDispatches, type PadGeometry } from './pad.wgsl.js';
 import { availableVariants, CONV2D_VARIANTS, defaultVariant, fitForwardTile, fitWeightGradTile, usesSubgroups, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
 import { BIAS_GRAD_KERNEL, SUM_SPLITS_KERNEL, weightGradKernel, weightGradLanes, weightGradPadded, weightGradWorkgroups } from './weight-grad.wgsl.js';
 
@@ -89,13 +89,9 @@ function padImages(op: string, src: Tensor, n0: number, count: number, channels:
   const perImage = channels * g.srcH * g.srcW;
   const out = Tensor.empty(src.engine, [count * channels * g.outH * g.outW], `${op} padded`);
   const win = imageWindow(op, src, n0, count, perImage);
-  src.engine.dispatch({
-    op,
-    kernel: { code: PAD_KERNEL },
-    bindings: [win.binding, out.binding(op)],
-    uniforms: padUniforms({ ...g, planes: count * channels }, win.skew),
-    workgroups: Math.ceil(out.size / 256),
-  });
+  for (const d of padDispatches(op, { ...g, planes: count * channels }, win.skew, src.engine.limits.maxComputeWorkgroupsPerDimension)) {
+    src.engine.dispatch({ op, kernel: { code: PAD_KERNEL }, bindings: [win.binding, out.binding(op)], ...d });
+  }
   return out;
 }
 

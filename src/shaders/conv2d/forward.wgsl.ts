@@ -6,7 +6,7 @@
 import { LINEAR_WORKGROUP_ID, perElementMain } from '../../tensor/kernel.js';
 import { roundUp, type ForwardTile } from './tiles.js';
 
-/** Lanes that share one load of weights through subgroupBroadcast (needs subgroups of at least 8). */
+/** Lanes that share one load of weights through subgroupShuffle (a constant-index shuffle is a single permute on lavapipe; subgroupBroadcast costs about twice as much) (needs subgroups of at least 8). */
 const SHARE = 8;
 
 export const CONV_WORKGROUP = 64;
@@ -60,7 +60,7 @@ export function forwardKernel(g: ConvGeometry, t: ForwardTile, hasBias: boolean,
   for (let q = 0; q < groups; q++) {
     for (let kx = 0; kx < g.kw; kx++) {
       const v = kx * groups + q;
-      lines.push(shared ? `let w${v} = subgroupBroadcast(ws${Math.floor(v / SHARE)}, ${v % SHARE}u);` : `let w${v} = Wt[wb + ${v}u];`);
+      lines.push(shared ? `let w${v} = subgroupShuffle(ws${Math.floor(v / SHARE)}, ${v % SHARE}u);` : `let w${v} = Wt[wb + ${v}u];`);
     }
     for (let j = 4 * q; j < 4 * q + 4; j++) {
       for (let b = 0; b < PX / 4; b++) {

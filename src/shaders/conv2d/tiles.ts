@@ -9,7 +9,7 @@ export interface ForwardTile {
   oc: number;
   /** Output pixels of one row per lane, at most (multiple of 4: input loads as aligned vec4). */
   px: number;
-  /** Load each weight once per 8 lanes and share it by subgroupBroadcast (needs the subgroups feature). */
+  /** Load each weight once per 8 lanes and share it by subgroupShuffle (needs the subgroups feature). */
   subgroups?: boolean;
 }
 
@@ -20,7 +20,7 @@ export interface WeightGradTile {
   acc: number;
   /** Output pixels per step along a row (multiple of 4). */
   q: number;
-  /** Load each dY vec4 once per 8 lanes and share it by subgroupBroadcast (needs the subgroups feature). */
+  /** Load each dY vec4 once per 8 lanes and share it by subgroupShuffle (needs the subgroups feature). */
   subgroups?: boolean;
 }
 
@@ -35,7 +35,7 @@ export const CONV2D_VARIANTS = {
   small: { forward: { oc: 4, px: 8 }, weightGrad: { co: 4, acc: 56, q: 8 } },
   /** The portable default (no subgroups). */
   medium: { forward: { oc: 8, px: 16 }, weightGrad: { co: 8, acc: 112, q: 8 } },
-  /** Weights / dY loaded once per 8 lanes and shared by subgroupBroadcast: 8 channels × 16 pixels. */
+  /** Weights / dY loaded once per 8 lanes and shared by subgroupShuffle: 8 channels × 16 pixels. */
   shared8: { forward: { oc: 8, px: 16, subgroups: true }, weightGrad: { co: 8, acc: 112, q: 8, subgroups: true } },
   /** As shared8 with 16 channels × 8 pixels per lane; the default where subgroups exist. */
   shared16: { forward: { oc: 16, px: 8, subgroups: true }, weightGrad: { co: 16, acc: 112, q: 8, subgroups: true } },

@@ -38,7 +38,7 @@ export function weightGradLanes(g: ConvGeometry, t: WeightGradTile): number {
 
 const comp = (t: number) => `.${'xyzw'[t & 3]}`;
 
-/** Lanes that share one load of dY through subgroupBroadcast (needs subgroups of at least 8). */
+/** Lanes that share one load of dY through subgroupShuffle (a constant-index shuffle is a single permute on lavapipe; subgroupBroadcast costs about twice as much) (needs subgroups of at least 8). */
 const SHARE = 8;
 
 export function weightGradKernel(g: ConvGeometry, t: WeightGradTile, splits: number): string {
@@ -82,7 +82,7 @@ export function weightGradKernel(g: ConvGeometry, t: WeightGradTile, splits: num
     // Fetch channel j's dY right before its accumulators (fewer live registers).
     for (let v = 0; v < q4; v++) {
       const e = j * q4 + v;
-      body.push(shared ? `let d${j}_${v} = subgroupBroadcast(ds${Math.floor(e / SHARE)}, ${e % SHARE}u);` : `let d${j}_${v} = D[dq + do${j} + ${v}u];`);
+      body.push(shared ? `let d${j}_${v} = subgroupShuffle(ds${Math.floor(e / SHARE)}, ${e % SHARE}u);` : `let d${j}_${v} = D[dq + do${j} + ${v}u];`);
     }
     for (let i = 0; i < R; i++) {
       for (let kx = 0; kx < g.kw; kx++) {
