@@ -3,6 +3,8 @@
 export interface BenchRow {
   name: string;
   kind: string;
+  /** With --autotune: the variant chosen and each variant's tuning time. */
+  variants?: string;
   wallMs: number;
   spreadMs: [number, number];
   gpuMs: number | null;
@@ -27,6 +29,8 @@ export interface BenchOptions {
   tfjs?: boolean;
   e2e?: boolean;
   paper?: boolean;
+  /** Tune the conv kernel variant per case and kind first (the chosen one is named in the row). */
+  autotune?: boolean;
   budgetMs?: number;
   /** Only cases whose name matches. */
   cases?: RegExp;

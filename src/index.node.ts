@@ -5,6 +5,7 @@ import { setEngine } from './tensor/context.js';
 import { adapterChoice, nodeGPU } from './tensor/gpu-node.js';
 
 export * from './index.js';
+export { fileTuningStore, defaultTuningFile } from './shaders/conv2d/tuning-file.js';
 
 /** Creates the engine on Dawn and makes it current. The adapter comes from `opts.adapter` or CPM_ADAPTER. */
 export async function init(opts: DeviceOptions = {}): Promise<Engine> {

@@ -21,6 +21,9 @@ import { loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
 import type { CpmConfig } from './config.js';
 import { gradientRecord } from './gradients.js';
 import { CpmModel } from './model.js';
+import { enableConv2dAutotune } from '../shaders/conv2d/tuning.js';
+import { conv2dTuningPending, tuneConv2d } from '../shaders/conv2d/autotune.js';
+import { defaultTuningFile, fileTuningStore } from '../shaders/conv2d/tuning-file.js';
 
 export type Strategy = 'e2e' | 'last-stage' | 'stagewise' | 'stagewise-finetune';
 
@@ -54,6 +57,8 @@ export interface TrainOptions {
   augment?: boolean | AugmentOptions;
   /** No progress bar. */
   quiet?: boolean;
+  /** Time each conv2d kernel variant on every layer shape after the first step and keep the fastest (cached on disk per adapter). */
+  autotune?: boolean;
 }
 
 export interface StepRecord {
@@ -218,8 +223,9 @@ export async function train(engine: Engine, o: TrainOptions): Promise<TrainResul
   const size = o.config.inputSize;
   const dataset = openDataset(o.dataset, o.dataset ? { range: o.range, split: o.range ? undefined : 'train' } : { seed, imageSize: Math.round(size * 1.25), split: 'train' });
   const loader = createLoader({ dataset, batchSize: o.batchSize, size, seed, workers: o.workers ?? 1, epochs: Infinity, startBatch: start, sigma: o.sigma, augment: o.augment, shuffle: true });
+  if (o.autotune) enableConv2dAutotune(engine, { store: fileTuningStore() });
   const records: StepRecord[] = [];
-  const t0 = performance.now();
+  let t0 = performance.now();
   let step = start;
   let previous = t0;
   try {
@@ -232,6 +238,15 @@ export async function train(engine: Engine, o: TrainOptions): Promise<TrainResul
         : undefined;
       const stages = await trainStep(model, optimizer, batch, { microBatch, strategy, step, steps: o.steps, seed, beforeUpdate });
       step++;
+      if (conv2dTuningPending(engine)) {
+        // Tuning time is left out of the step's time and images/s.
+        const tuneStart = performance.now();
+        const tuned = await tuneConv2d(engine);
+        const tuneMs = performance.now() - tuneStart;
+        t0 += tuneMs;
+        previous += tuneMs;
+        if (!o.quiet) console.log(`\nautotune: ${tuned.length} conv shapes in ${(tuneMs / 1000).toFixed(1)} s (${defaultTuningFile()})`);
+      }
       const now = performance.now();
       const elapsed = (now - t0) / 1000;
       const r: StepRecord = {

@@ -10,6 +10,7 @@ import { imageWindow, skewUniform, subBatches } from './chunks.js';
 import { forwardKernel, forwardPadded, forwardWorkgroups, WEIGHT_LAYOUT_KERNEL, weightLayoutSize, weightLayoutUniforms, type ConvGeometry } from './forward.wgsl.js';
 import { PAD_KERNEL, padDispatches, type PadGeometry } from './pad.wgsl.js';
 import { availableVariants, CONV2D_VARIANTS, defaultVariant, fitForwardTile, fitWeightGradTile, usesSubgroups, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
+import { tunedVariantName, type ConvKind } from './tuning.js';
 import { BIAS_GRAD_KERNEL, SUM_SPLITS_KERNEL, weightGradKernel, weightGradLanes, weightGradPadded, weightGradWorkgroups } from './weight-grad.wgsl.js';
 
 export { CONV2D_VARIANTS, conv2dVariants, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
@@ -46,12 +47,17 @@ interface Resolved {
   maxBindingBytes: number;
 }
 
-function resolve(t: Tensor, o: Conv2dOptions): Resolved {
+/** Options checked, and the variant: as given, else the autotuner's choice for this shape, else the device default. */
+function resolve(t: Tensor, o: Conv2dOptions, kind: ConvKind, x: Shape, w: Shape): Resolved {
   const stride = o.stride ?? 1;
   const padding = o.padding ?? 0;
   if (!Number.isInteger(stride) || stride < 1) throw new EngineError('conv2d', `stride must be a positive integer, got ${stride}`);
   if (!Number.isInteger(padding) || padding < 0) throw new EngineError('conv2d', `padding must be a non-negative integer, got ${padding}`);
-  const variant = typeof o.variant === 'object' ? o.variant : CONV2D_VARIANTS[o.variant ?? conv2dDefaultVariant(t.engine)];
+  const [n, cin, h, wd] = x as [number, number, number, number];
+  const [cout, , kh, kw] = w as [number, number, number, number];
+  const tuned = o.variant === undefined ? tunedVariantName(t.engine, { kind, n, cin, h, w: wd, cout, kh, kw, stride, padding }, conv2dAvailableVariants(t.engine)) : undefined;
+  const name = (tuned ?? o.variant ?? conv2dDefaultVariant(t.engine)) as Conv2dVariantName;
+  const variant = typeof o.variant === 'object' ? o.variant : CONV2D_VARIANTS[name];
   if (!variant) throw new EngineError('conv2d', `unknown variant ${String(o.variant)}`);
   if (usesSubgroups(variant) && !hasSubgroups8(t.engine)) {
     throw new EngineError('conv2d', `variant ${typeof o.variant === 'string' ? o.variant : ''} needs subgroups of at least 8 lanes, which this device lacks`);
@@ -128,7 +134,7 @@ function runForward(op: string, src: Tensor, s: ForwardSource, wt: Tensor, bias:
 /** y = conv(x, w) + b (optionally ReLU), without autograd. */
 export function conv2dForward(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   checkArgs(x, w, b);
-  const r = resolve(x, opts);
+  const r = resolve(x, opts, 'forward', x.shape, w.shape);
   const [n, cout, ho, wo] = conv2dOutputShape(x.shape, w.shape, r.stride, r.padding);
   const [, cin, h, wd] = x.shape as [number, number, number, number];
   const [, , kh, kw] = w.shape as [number, number, number, number];
@@ -142,7 +148,7 @@ export function conv2dForward(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv
 /** dX of a convolution: the stride-1 convolution of (dilated) dY with the transposed, rotated kernel. */
 export function conv2dInputGrad(dy: Tensor, w: Tensor, inputShape: Shape, opts: Conv2dOptions = {}): Tensor {
   const op = 'conv2dInputGrad';
-  const r = resolve(dy, opts);
+  const r = resolve(dy, opts, 'dX', inputShape, w.shape);
   const [n, cin, h, wd] = inputShape as [number, number, number, number];
   const [cout, , kh, kw] = w.shape as [number, number, number, number];
   const [, , ho, wo] = dy.shape as [number, number, number, number];
@@ -164,7 +170,7 @@ function weightGradSplits(g: ConvGeometry, lanes: number): number {
 /** dW of a convolution (accumulated over the batch), without autograd. */
 export function conv2dWeightGrad(x: Tensor, dy: Tensor, weightShape: Shape, opts: Conv2dOptions = {}): Tensor {
   const op = 'conv2dWeightGrad';
-  const r = resolve(x, opts);
+  const r = resolve(x, opts, 'dW', x.shape, weightShape);
   const [n, cin, h, wd] = x.shape as [number, number, number, number];
   const [cout, , kh, kw] = weightShape as [number, number, number, number];
   const [, , ho, wo] = dy.shape as [number, number, number, number];

@@ -39,6 +39,8 @@ export const CONV2D_VARIANTS = {
   shared8: { forward: { oc: 8, px: 16, subgroups: true }, weightGrad: { co: 8, acc: 112, q: 8, subgroups: true } },
   /** As shared8 with 16 channels × 8 pixels per lane; the default where subgroups exist. */
   shared16: { forward: { oc: 16, px: 8, subgroups: true }, weightGrad: { co: 16, acc: 112, q: 8, subgroups: true } },
+  /** Twice shared16's channels per lane: fewest loads per FMA, longest compile (8–10 s per 128-channel kernel on lavapipe). */
+  shared32: { forward: { oc: 32, px: 8, subgroups: true }, weightGrad: { co: 32, acc: 224, q: 8, subgroups: true } },
 } satisfies Record<string, Conv2dVariant>;
 
 export type Conv2dVariantName = keyof typeof CONV2D_VARIANTS;

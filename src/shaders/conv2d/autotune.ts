@@ -1,0 +1,76 @@
+// The conv2d autotuner: for every shape run since autotuning was turned on and not yet tuned, time
+// each variant this device can run (after one untimed call that compiles it) and keep the fastest,
+// in the engine's table and its store. Results are per adapter and shape; a variant changes only
+// which lane computes what, so every variant passes the same parity and gradient tests.
+import { randomNormal } from '../../tensor/tensor.js';
+import type { Engine } from '../../tensor/engine.js';
+import { conv2dAvailableVariants, conv2dForward, conv2dInputGrad, conv2dWeightGrad, type Conv2dVariantName } from './conv2d.js';
+import { adapterKey, caseKey, conv2dTuning, type ConvCase } from './tuning.js';
+
+export interface TuneResult {
+  key: string;
+  /** Milliseconds per call of each variant (GPU time where timestamps exist, else wall time). */
+  ms: Partial<Record<Conv2dVariantName, number>>;
+  chosen: Conv2dVariantName;
+}
+
+/** Times one call of `run` (the median of `reps`), in milliseconds. */
+async function timeCall(engine: Engine, run: () => void, reps: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const timed = engine.beginGpuTiming();
+    const t0 = performance.now();
+    engine.tidy(run);
+    await engine.sync();
+    const wall = performance.now() - t0;
+    const ns = timed ? await engine.endGpuTiming() : null;
+    times.push(ns !== null ? ns / 1e6 : wall);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(reps / 2)]!;
+}
+
+/** Measures `c` with each variant; the winner is kept by the caller. */
+async function tuneCase(engine: Engine, c: ConvCase, variants: Conv2dVariantName[], reps: number): Promise<TuneResult> {
+  const ho = Math.floor((c.h + 2 * c.padding - c.kh) / c.stride) + 1;
+  const wo = Math.floor((c.w + 2 * c.padding - c.kw) / c.stride) + 1;
+  const x = randomNormal(engine, [c.n, c.cin, c.h, c.w], { seed: 1 });
+  const w = randomNormal(engine, [c.cout, c.cin, c.kh, c.kw], { seed: 2 });
+  const dy = randomNormal(engine, [c.n, c.cout, ho, wo], { seed: 3 });
+  const ms: TuneResult['ms'] = {};
+  try {
+    for (const variant of variants) {
+      const o = { stride: c.stride, padding: c.padding, variant };
+      const run = () => void (c.kind === 'forward' ? conv2dForward(x, w, null, o) : c.kind === 'dX' ? conv2dInputGrad(dy, w, x.shape, o) : conv2dWeightGrad(x, dy, w.shape, o));
+      engine.tidy(run); // compiles
+      ms[variant] = await timeCall(engine, run, reps);
+    }
+  } finally {
+    [x, w, dy].forEach((t) => t.dispose());
+  }
+  const chosen = variants.reduce((best, v) => (ms[v]! < ms[best]! ? v : best));
+  return { key: caseKey(c), ms, chosen };
+}
+
+/**
+ * Tunes every pending shape (see enableConv2dAutotune) and saves the choices to the store. Call it
+ * between steps, outside tidy(). Returns what was measured (empty when nothing was pending).
+ */
+export async function tuneConv2d(engine: Engine, opts: { variants?: Conv2dVariantName[]; reps?: number } = {}): Promise<TuneResult[]> {
+  const t = conv2dTuning(engine);
+  if (!t || t.pending.size === 0) return [];
+  const variants = opts.variants ?? conv2dAvailableVariants(engine);
+  const results: TuneResult[] = [];
+  for (const [key, c] of [...t.pending]) {
+    const r = await tuneCase(engine, c, variants, opts.reps ?? 3);
+    t.choices.set(key, r.chosen);
+    t.pending.delete(key);
+    results.push(r);
+  }
+  t.store?.save(adapterKey(engine), Object.fromEntries(t.choices));
+  return results;
+}
+
+/** Whether some shape waits to be tuned. */
+export function conv2dTuningPending(engine: Engine): boolean {
+  return (conv2dTuning(engine)?.pending.size ?? 0) > 0;
+}
