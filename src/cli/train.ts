@@ -37,6 +37,7 @@ export const TRAIN_HELP = `cpm train: train a CPM with intermediate supervision
   --gradients-every N  write every layer's gradient-magnitude histogram to DIR/gradients.jsonl at step 1
                        and every N steps (the paper's Fig. 9; \`cpm gradients\` draws the comparison)
   --no-augment         no augmentation (the built-in generator already makes endless new people)
+  --skip-bad           leave out (and report) samples whose image or annotation cannot be used, instead of stopping
   --quiet              no progress bar
   --autotune           after step 1, time each conv kernel variant on every layer shape and keep the fastest
                        (cached per adapter in ~/.cache/cpm-webgpu/conv2d-tuning.json or CPM_TUNING_FILE;
@@ -56,7 +57,7 @@ function range(v: string | undefined): [number, number] | undefined {
 }
 
 export async function trainCommand(argv: string[]): Promise<void> {
-  const f = parseFlags(argv, ['resume', 'last-stage-only', 'quiet', 'no-augment', 'autotune']);
+  const f = parseFlags(argv, ['resume', 'last-stage-only', 'quiet', 'no-augment', 'autotune', 'skip-bad']);
   if (f.has('help')) return void console.log(TRAIN_HELP);
   const config = getConfig(f.string('config') ?? 'cpm-mini');
   const engine = await init({ adapter: f.string('adapter') });
@@ -70,7 +71,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     microBatch: f.has('micro-batch') ? f.number('micro-batch', 16) : undefined, optimizer, lr: f.has('lr') ? f.number('lr', 0) : undefined,
     weightDecay: f.has('weight-decay') ? f.number('weight-decay', 0) : undefined, stepSize: f.has('step-size') ? f.number('step-size', 0) : undefined,
     gamma: f.has('gamma') ? f.number('gamma', 0) : undefined, strategy, out, resume: f.has('resume'), seed: f.number('seed', 0),
-    checkpointEvery: f.number('checkpoint-every', 50), workers: f.number('workers', 1), sigma: f.has('sigma') ? f.number('sigma', 0) : undefined, quiet: f.has('quiet'), autotune: f.has('autotune'),
+    checkpointEvery: f.number('checkpoint-every', 50), workers: f.number('workers', 1), sigma: f.has('sigma') ? f.number('sigma', 0) : undefined, quiet: f.has('quiet'), autotune: f.has('autotune'), skipBad: f.has('skip-bad'),
     gradientsEvery: f.has('gradients-every') ? f.number('gradients-every', 0) : undefined, augment: f.has('no-augment') ? false : undefined,
   });
   console.log(`wrote ${r.checkpoint}, ${out}/train.jsonl (every step) and ${out}/loss.png (loss per stage)`);

@@ -7,6 +7,7 @@ import { backward, noGrad } from '../autograd/graph.js';
 import { createLoader, openDataset } from '../data/index.js';
 import type { AugmentOptions } from '../data/augment.js';
 import type { Batch } from '../data/types.js';
+import type { SkippedSample } from '../data/errors.js';
 import { writeFileAtomic } from '../io/files.js';
 import { Adam } from '../optim/adam.js';
 import type { Optimizer, ParamGroup } from '../optim/optimizer.js';
@@ -57,6 +58,8 @@ export interface TrainOptions {
   augment?: boolean | AugmentOptions;
   /** No progress bar. */
   quiet?: boolean;
+  /** Leave out samples whose image or annotation cannot be used (each reported once) instead of stopping. */
+  skipBad?: boolean;
   /** Time each conv2d kernel variant on every layer shape after the first step and keep the fastest (cached on disk per adapter). */
   autotune?: boolean;
 }
@@ -190,6 +193,8 @@ export interface TrainResult {
   optimizer: Optimizer;
   records: StepRecord[];
   checkpoint: string;
+  /** Samples left out with skipBad. */
+  skipped: SkippedSample[];
 }
 
 /** Trains from scratch, or resumes from `out/checkpoint.safetensors` with `resume`. */
@@ -221,8 +226,13 @@ export async function train(engine: Engine, o: TrainOptions): Promise<TrainResul
     if (o.gradientsEvery) writeFileAtomic(gradientsPath, '');
   }
   const size = o.config.inputSize;
-  const dataset = openDataset(o.dataset, o.dataset ? { range: o.range, split: o.range ? undefined : 'train' } : { seed, imageSize: Math.round(size * 1.25), split: 'train' });
-  const loader = createLoader({ dataset, batchSize: o.batchSize, size, seed, workers: o.workers ?? 1, epochs: Infinity, startBatch: start, sigma: o.sigma, augment: o.augment, shuffle: true });
+  const dataset = openDataset(o.dataset, o.dataset ? { range: o.range, split: o.range ? undefined : 'train', skipBad: o.skipBad } : { seed, imageSize: Math.round(size * 1.25), split: 'train' });
+  const loader = createLoader({ dataset, batchSize: o.batchSize, size, seed, workers: o.workers ?? 1, epochs: Infinity, startBatch: start, sigma: o.sigma, augment: o.augment, shuffle: true, skipBad: o.skipBad });
+  let reported = 0;
+  const reportSkipped = (): void => {
+    for (const s of loader.skipped().slice(reported)) console.warn(`skipped sample ${s.index} (${s.source}): ${s.reason}`);
+    reported = loader.skipped().length;
+  };
   if (o.autotune) enableConv2dAutotune(engine, { store: fileTuningStore() });
   const records: StepRecord[] = [];
   let t0 = performance.now();
@@ -238,6 +248,7 @@ export async function train(engine: Engine, o: TrainOptions): Promise<TrainResul
         : undefined;
       const stages = await trainStep(model, optimizer, batch, { microBatch, strategy, step, steps: o.steps, seed, beforeUpdate });
       step++;
+      reportSkipped();
       if (conv2dTuningPending(engine)) {
         // Tuning time is left out of the step's time and images/s.
         const tuneStart = performance.now();
@@ -265,5 +276,5 @@ export async function train(engine: Engine, o: TrainOptions): Promise<TrainResul
   } finally {
     await loader.close();
   }
-  return { model, optimizer, records, checkpoint };
+  return { model, optimizer, records, checkpoint, skipped: loader.skipped() };
 }

@@ -13,6 +13,7 @@ import { loadCheckpoint } from '../../src/cpm/checkpoint-file.js';
 import { runTensorFile } from '../../src/cli/train.js';
 import { openDataset, createLoader } from '../../src/data/index.js';
 import { cpmForwardRef } from '../reference/cpm.js';
+import { encodeJpeg, lspetFolder } from '../data/helpers.js';
 
 let engine: Engine;
 test.before(async () => {
@@ -44,6 +45,32 @@ test('resuming from a checkpoint reproduces the uninterrupted run\'s next losses
   assert.equal(resumed.records.map((r) => r.stages), whole.records.slice(4).map((r) => r.stages));
   assert.is(loadCheckpoint(join(b, 'checkpoint.safetensors')).step, 8);
   for (const r of [whole, firstHalf, resumed]) { r.model.dispose(); r.optimizer.dispose(); }
+});
+
+test('a dataset sample that cannot be read stops training with its file named, or is left out and reported with skipBad', async () => {
+  const images = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`im0000${i + 1}.jpg`, encodeJpeg(80, 90)]));
+  images['im00003.jpg'] = images['im00003.jpg']!.subarray(0, 200);
+  const dataset = lspetFolder(images);
+  const opts = { ...base, batchSize: 2, steps: 3, dataset, augment: false as const };
+  try {
+    await train(engine, { ...opts, out: mkdtempSync(join(tmpdir(), 'cpm-bad-')) });
+    assert.unreachable('a truncated image must stop the run');
+  } catch (e) {
+    assert.match((e as Error).message, /im00003\.jpg/);
+  }
+  const warn = console.warn;
+  const warnings: string[] = [];
+  console.warn = (m: string) => void warnings.push(m);
+  try {
+    const r = await train(engine, { ...opts, skipBad: true, out: mkdtempSync(join(tmpdir(), 'cpm-skip-')) });
+    assert.is(r.records.length, 3);
+    assert.equal(r.skipped.map((s) => s.source.endsWith('im00003.jpg')), [true]);
+    assert.is(warnings.filter((m) => m.includes('im00003.jpg')).length, 1, 'reported once');
+    r.model.dispose();
+    r.optimizer.dispose();
+  } finally {
+    console.warn = warn;
+  }
 });
 
 test('the §12 tensor-file run (beliefs, losses, gradients) matches a float64 CPU forward', async () => {

@@ -3,17 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLoader, openDataset, DataError } from '../../src/data/index.js';
-import { encodeJpeg, encodePng, tempDir, throwsWith, writeFiles, writeMat } from './helpers.js';
-
-const joints = (): number[][] => Array.from({ length: 14 }, (_, k) => [10 + 3 * k, 12 + 4 * k, 1]);
-
-/** A small LSPet-style folder: joints.json in the shared schema plus images. */
-function lspetFolder(images: Record<string, Uint8Array>, entries = Object.keys(images).map((file) => ({ file, joints: joints() }))): string {
-  const dir = tempDir();
-  const doc = { visibility_flag: 'v: 1 = visible/annotated, 0 = not', joint_names: Array.from({ length: 14 }, (_, k) => `j${k}`), images: entries };
-  writeFiles(dir, { 'joints.json': JSON.stringify(doc), ...Object.fromEntries(Object.entries(images).map(([f, b]) => [`images/${f}`, b])) });
-  return dir;
-}
+import { encodeJpeg, encodePng, joints, lspetFolder, tempDir, throwsWith, writeFiles, writeMat } from './helpers.js';
 
 const good = (): Record<string, Uint8Array> => ({ 'im00001.jpg': encodeJpeg(80, 90), 'im00002.png': encodePng(70, 90), 'im00003.jpg': encodeJpeg(90, 80) });
 

@@ -91,3 +91,13 @@ export async function throwsWith(fn: () => unknown, ...fragments: string[]): Pro
   }
   return err;
 }
+
+export const joints = (): number[][] => Array.from({ length: 14 }, (_, k) => [10 + 3 * k, 12 + 4 * k, 1]);
+
+/** A small LSPet-style folder: joints.json in the shared schema plus images. */
+export function lspetFolder(images: Record<string, Uint8Array>, entries = Object.keys(images).map((file) => ({ file, joints: joints() }))): string {
+  const dir = tempDir();
+  const doc = { visibility_flag: 'v: 1 = visible/annotated, 0 = not', joint_names: Array.from({ length: 14 }, (_, k) => `j${k}`), images: entries };
+  writeFiles(dir, { 'joints.json': JSON.stringify(doc), ...Object.fromEntries(Object.entries(images).map(([f, b]) => [`images/${f}`, b])) });
+  return dir;
+}
