@@ -6,7 +6,7 @@ const HELP = `cpm-webgpu: Convolutional Pose Machines on WebGPU
 usage: cpm <command> [options]      (each command has --help)
 
 commands:
-  main           the default job: train a small CPM on generated people (about 11 minutes), evaluate it, draw pictures
+  main           the default job: train a small CPM on generated people (about 9 minutes), evaluate it, draw pictures
   train          train a configuration on generated data or a dataset folder (LSP / LSPet / MPII)
   gradients      gradient-magnitude histograms per layer depth, with and without intermediate supervision (Fig. 9)
   infer          image(s) in, keypoints JSON out; skeleton and per-stage belief pictures

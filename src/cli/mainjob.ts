@@ -1,4 +1,4 @@
-// The main job: train a small CPM on the built-in generated people for about 11 minutes, evaluate it
+// The main job: train a small CPM on the built-in generated people for about 9 minutes, evaluate it
 // per stage beside the mean-pose floor, and write the pictures (loss curves, a skeleton overlay,
 // per-stage belief maps). Works on a fresh machine with no dataset.
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { parseFlags } from './args.js';
 
 export const MAIN_HELP = `cpm main: train ${'cpm-mini'} on generated people, evaluate, draw
 
-  --steps N        training steps (default 900, about 11 minutes on lavapipe; lr × 0.2 after 80 %)
+  --steps N        training steps (default 900, about 9 minutes on lavapipe; lr × 0.2 after 80 %)
   --batch N        images per step (default 4)
   --config NAME    (default cpm-mini)
   --eval N         validation images (default 100)
