@@ -6,7 +6,7 @@
 import { LINEAR_WORKGROUP_ID, perElementMain } from '../../tensor/kernel.js';
 import { roundUp, type ForwardTile } from './tiles.js';
 
-/** Lanes that share one load of weights through subgroupShuffle (a constant-index shuffle is a single permute on lavapipe; subgroupBroadcast costs about twice as much) (needs subgroups of at least 8). */
+/** Lanes that share one load of weights through subgroupShuffle with a constant lane (needs subgroups of at least 8; on lavapipe a permute, half the cost of subgroupBroadcast). */
 const SHARE = 8;
 
 export const CONV_WORKGROUP = 64;

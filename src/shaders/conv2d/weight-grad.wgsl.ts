@@ -38,7 +38,7 @@ export function weightGradLanes(g: ConvGeometry, t: WeightGradTile): number {
 
 const comp = (t: number) => `.${'xyzw'[t & 3]}`;
 
-/** Lanes that share one load of dY through subgroupShuffle (a constant-index shuffle is a single permute on lavapipe; subgroupBroadcast costs about twice as much) (needs subgroups of at least 8). */
+/** Lanes that share one load of dY through subgroupShuffle with a constant lane (needs subgroups of at least 8; on lavapipe a permute, half the cost of subgroupBroadcast). */
 const SHARE = 8;
 
 export function weightGradKernel(g: ConvGeometry, t: WeightGradTile, splits: number): string {
