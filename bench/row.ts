@@ -3,7 +3,7 @@
 export interface BenchRow {
   name: string;
   kind: string;
-  /** With --autotune: the variant chosen and each variant's tuning time. */
+  /** With --autotune: each variant's time when tuning (the chosen one is named in `kind`). */
   variants?: string;
   wallMs: number;
   spreadMs: [number, number];

@@ -4,7 +4,7 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
-import { init, randn, conv2dForward, conv2dInputGrad, conv2dWeightGrad, enableConv2dAutotune, disableConv2dAutotune, tuneConv2d, backward, type Engine, type Tensor } from '../src/index.node.js';
+import { init, randn, conv2dForward, conv2dInputGrad, conv2dWeightGrad, enableConv2dAutotune, disableConv2dAutotune, tuneConv2d, backward, type TuneResult, type Engine, type Tensor } from '../src/index.node.js';
 import { getConfig } from '../src/cpm/config.js';
 import { CpmModel } from '../src/cpm/model.js';
 import { makeOptimizer } from '../src/cpm/train.js';
@@ -31,20 +31,21 @@ async function convRows(engine: Engine, c: ConvBenchCase, o: BenchOptions): Prom
     dW: () => conv2dWeightGrad(x, dy, w.shape, { padding: p }),
   };
   const rows: BenchRow[] = [];
-  const chosen: Partial<Record<(typeof KINDS)[number], string>> = {};
+  const tuned: Partial<Record<(typeof KINDS)[number], TuneResult>> = {};
   if (o.autotune) {
     // Every variant on this case, the fastest per kind kept for the timed runs below.
     enableConv2dAutotune(engine);
     for (const kind of KINDS) engine.tidy(work[kind]);
-    for (const r of await tuneConv2d(engine, { reps: 2 })) chosen[r.key.split(' ')[0] as (typeof KINDS)[number]] = `${r.chosen} (${Object.entries(r.ms).map(([v, ms]) => `${v} ${ms!.toFixed(0)}`).join(', ')} ms)`;
+    for (const r of await tuneConv2d(engine, { reps: 2 })) tuned[r.case.kind] = r;
   }
   let tfIn: { xv: Float32Array; wv: Float32Array; dyv: Float32Array } | null = null;
   if (o.tfjs) tfIn = { xv: await x.read(), wv: await w.read(), dyv: await dy.read() };
   for (const [i, kind] of KINDS.entries()) {
     const probe = await measure(engine, () => void work[kind](), 1);
     const t: Timing = await measure(engine, () => void work[kind](), o.quick ? 2 : repsFor(probe.wallMs, o.budgetMs ?? 4000, 2, 10));
+    const r = tuned[kind];
     const row: BenchRow = {
-      name: c.name, kind: chosen[kind] ? `${kind} ${chosen[kind]!.split(' ')[0]}` : kind, variants: chosen[kind], wallMs: t.wallMs, spreadMs: [t.minMs, t.maxMs], gpuMs: t.gpuMs,
+      name: c.name, kind: r ? `${kind} ${r.chosen}` : kind, variants: r && Object.entries(r.ms).map(([v, ms]) => `${v} ${ms!.toFixed(0)} ms`).join(', '), wallMs: t.wallMs, spreadMs: [t.minMs, t.maxMs], gpuMs: t.gpuMs,
       rate: ratePerMs(flop, t.gpuMs, t.wallMs), unit: 'GFLOP/s', pytorchRate: c.pytorch?.[i] ?? null,
     };
     if (tfIn) Object.assign(row, await tfjsConv(c, kind, tfIn, engine.tidy(work[kind]), flop, t, o));

@@ -9,6 +9,7 @@ import { adapterKey, caseKey, conv2dTuning, type ConvCase } from './tuning.js';
 
 export interface TuneResult {
   key: string;
+  case: ConvCase;
   /** Milliseconds per call of each variant (GPU time where timestamps exist, else wall time). */
   ms: Partial<Record<Conv2dVariantName, number>>;
   chosen: Conv2dVariantName;
@@ -48,7 +49,7 @@ async function tuneCase(engine: Engine, c: ConvCase, variants: Conv2dVariantName
     [x, w, dy].forEach((t) => t.dispose());
   }
   const chosen = variants.reduce((best, v) => (ms[v]! < ms[best]! ? v : best));
-  return { key: caseKey(c), ms, chosen };
+  return { key: caseKey(c), case: c, ms, chosen };
 }
 
 /**
