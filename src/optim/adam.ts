@@ -1,5 +1,5 @@
 // Adam (Kingma & Ba) with L2 weight decay added to the gradient, or AdamW's decoupled decay.
-import { perElementMain } from '../tensor/kernel.js';
+import { elementWorkgroups, perElementMain } from '../tensor/kernel.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, type OptimizerOptions, type ParamGroup } from './optimizer.js';
 
@@ -41,6 +41,6 @@ export class Adam extends Optimizer {
     new Float32Array(u, 4, 8).set([lr, b1, b2, this.adam.eps ?? 1e-8, decoupled ? 0 : decay, decoupled ? decay : 0, 1 - b1 ** t, 1 - b2 ** t]);
     const m = this.stateFor('adam.m', p);
     const v = this.stateFor('adam.v', p);
-    p.engine.dispatch({ op: 'adam', kernel: { code: ADAM_KERNEL }, bindings: [p.binding('adam'), g.binding('adam'), m.binding('adam'), v.binding('adam')], uniforms: new Uint8Array(u), workgroups: Math.ceil(p.size / 256) });
+    p.engine.dispatch({ op: 'adam', kernel: { code: ADAM_KERNEL }, bindings: [p.binding('adam'), g.binding('adam'), m.binding('adam'), v.binding('adam')], uniforms: new Uint8Array(u), workgroups: elementWorkgroups(p.size) });
   }
 }

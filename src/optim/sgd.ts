@@ -1,5 +1,5 @@
 // SGD with momentum as Caffe does it: v ← μ·v + lr·(g + λ·w); w ← w − v.
-import { perElementMain } from '../tensor/kernel.js';
+import { elementWorkgroups, perElementMain } from '../tensor/kernel.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, type OptimizerOptions, type ParamGroup } from './optimizer.js';
 
@@ -25,6 +25,6 @@ export class SGD extends Optimizer {
     const u = new ArrayBuffer(16);
     new Uint32Array(u, 0, 1)[0] = p.size;
     new Float32Array(u, 4, 3).set([lr, this.momentum, decay]);
-    p.engine.dispatch({ op: 'sgd', kernel: { code: SGD_KERNEL }, bindings: [p.binding('sgd'), g.binding('sgd'), v.binding('sgd')], uniforms: new Uint8Array(u), workgroups: Math.ceil(p.size / 256) });
+    p.engine.dispatch({ op: 'sgd', kernel: { code: SGD_KERNEL }, bindings: [p.binding('sgd'), g.binding('sgd'), v.binding('sgd')], uniforms: new Uint8Array(u), workgroups: elementWorkgroups(p.size) });
   }
 }

@@ -70,20 +70,35 @@ export function foldWorkgroups(count: number, maxPerDim: number): [number, numbe
 /** WGSL for the linear workgroup index of a folded dispatch. */
 export const LINEAR_WORKGROUP_ID = `fn linear_workgroup_id(wg: vec3<u32>, nwg: vec3<u32>) -> u32 { return wg.x + nwg.x * (wg.y + nwg.y * wg.z); }`;
 
-/** Lanes per workgroup of the one-index-per-lane kernels below. */
+/** Lanes per workgroup of the per-element kernels below, and elements per lane. */
 export const ELEMENT_WORKGROUP = 256;
+const ELEMENTS_PER_LANE = 8;
+
+/** Workgroups to dispatch for a perElementMain kernel over `total` elements. */
+export function elementWorkgroups(total: number): number {
+  return Math.ceil(total / (ELEMENT_WORKGROUP * ELEMENTS_PER_LANE));
+}
 
 /**
- * A WGSL entry point that runs `body` once for each index `i` < `total` (a WGSL u32 expression),
- * ELEMENT_WORKGROUP lanes per workgroup; dispatch ceil(total / ELEMENT_WORKGROUP) workgroups (folded as needed).
+ * A WGSL entry point that runs `body` once for each index `i` < `total` (a WGSL u32 expression; `body`
+ * may `return` early); dispatch elementWorkgroups(total) workgroups (folded as needed). Each lane takes
+ * ELEMENTS_PER_LANE indices a workgroup apart (neighbouring lanes stay on neighbouring elements): on
+ * lavapipe a workgroup's start costs about as much as a few thousand element copies.
  */
 export function perElementMain(total: string | number, body: string): string {
   const bound = typeof total === 'number' ? `${total}u` : total;
   return `${LINEAR_WORKGROUP_ID}
+fn element(i: u32) {
+${body}
+}
+
 @compute @workgroup_size(${ELEMENT_WORKGROUP})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = linear_workgroup_id(wg, nwg) * ${ELEMENT_WORKGROUP}u + lid;
-  if (i >= ${bound}) { return; }
-${body}
+  let first = linear_workgroup_id(wg, nwg) * ${ELEMENT_WORKGROUP * ELEMENTS_PER_LANE}u + lid;
+  for (var k = 0u; k < ${ELEMENTS_PER_LANE}u; k++) {
+    let i = first + k * ${ELEMENT_WORKGROUP}u;
+    if (i >= ${bound}) { return; }
+    element(i);
+  }
 }`;
 }

@@ -35,6 +35,8 @@ const CASES: Case[] = [
   [2, 2, 5, 10, 9, 9, 1, 4, true, true],
   [1, 3, 5, 7, 5, 11, 1, 5, true, false],
   [1, 2, 3, 12, 13, 11, 2, 10, true, true],
+  [2, 6, 5, 4, 7, 1, 1, 0, true, true], // 1×1 reading its input in place (h·w a multiple of 4), 6 and 5 channels per step
+  [1, 4, 6, 9, 7, 3, 1, 1, false, true], // 3×3 with 2 input channels per step, forward and dX
 ];
 
 function args(c: Case): ConvRefArgs & { dy: Float32Array } {
@@ -46,14 +48,14 @@ function args(c: Case): ConvRefArgs & { dy: Float32Array } {
 
 // Every kernel variant (tiles.ts) is checked; subgroup variants need a device with subgroups of ≥ 8 lanes.
 for (const variant of Object.keys(CONV2D_VARIANTS) as Conv2dVariantName[]) {
-  test(`[${variant}] forward, dX, dW and db match the float64 reference: k 1/3/5/7/9/11, stride 1 and 2, padding 0…k−1, bias, fused ReLU`, async () => {
+  test(`[${variant}] forward, dX, dW and db match the float64 reference: k 1/3/5/7/9/11, stride 1 and 2, padding 0…k−1, bias, fused ReLU, several input channels per step`, async () => {
     if (!conv2dAvailableVariants(engine).includes(variant)) {
       assert.ok((CONV2D_VARIANTS[variant] as Conv2dVariant).forward.subgroups, `${variant} should run everywhere`);
       console.log(`  (${variant} needs subgroups of ≥ 8 lanes; this device has none)`);
       return;
     }
     // Kernels compile per shape (slowly on lavapipe): the default variant runs every case, the others a spread.
-    for (const c of variant === conv2dDefaultVariant(engine) ? CASES : [0, 2, 6, 9].map((i) => CASES[i]!)) {
+    for (const c of variant === conv2dDefaultVariant(engine) ? CASES : [0, 2, 6, 9, 10, 11].map((i) => CASES[i]!)) {
       const a = args(c);
       const [n, cout] = [a.xShape[0], a.wShape[0]];
       const [ho, wo] = outSize(a);
@@ -138,23 +140,28 @@ test('CPM-shaped case (default variant): 46×46, 48→128, 11×11, pad 5 (sample
 });
 
 test('a batch larger than one binding is split (at unaligned image offsets) and gives the same numbers as the unsplit run', async () => {
-  // 6·7·9 floats per output image: 1512 bytes, not a multiple of 256, so sub-batches start mid-window.
-  const a = args([5, 3, 6, 7, 9, 3, 1, 1, true, true]);
-  const opts = { padding: 1, relu: true };
-  const run = (limit?: number) =>
-    tidy(() => {
-      const x = tensor(a.x, a.xShape), w = tensor(a.w, a.wShape), dy = tensor(a.dy, [5, 6, 7, 9]);
-      const o = { ...opts, maxBindingBytes: limit };
-      return [conv2dForward(x, w, tensor(a.b!, [6]), o), conv2dInputGrad(dy, w, a.xShape, o), conv2dWeightGrad(x, dy, a.wShape, o), conv2dBiasGrad(dy, o)];
-    });
-  const whole = await Promise.all(run().map((t) => t.read()));
-  const split = await Promise.all(run(8192).map((t) => t.read())); // one to three images per sub-batch
-  assert.equal(Array.from(split[0]!), Array.from(whole[0]!), 'forward identical');
-  assert.equal(Array.from(split[1]!), Array.from(whole[1]!), 'dX identical');
-  // dW and db add sub-batch sums in another order: equal to float32 rounding.
-  assertClose(split[2]!, Float64Array.from(whole[2]!), 'dW summed over sub-batches', 1e-6);
-  assertClose(split[3]!, Float64Array.from(whole[3]!), 'db summed over sub-batches', 1e-6);
-  assert.throws(() => conv2dForward(tensor(a.x, a.xShape), tensor(a.w, a.wShape), null, { padding: 1, maxBindingBytes: 1000 }), /one image needs/);
+  // Output images of 6·7·9 and 6·4·5 floats: not multiples of 256 bytes, so sub-batches start mid-window.
+  // The 1×1 case reads its input in place, through the same windows.
+  for (const [c, limit] of [[[5, 3, 6, 7, 9, 3, 1, 1, true, true], 8192], [[5, 3, 6, 4, 5, 1, 1, 0, true, true], 1536]] as [Case, number][]) {
+    const a = args(c);
+    const [n, cout, ho, wo] = [c[0], c[2], ...outSize(a)];
+    const opts = { padding: a.padding, relu: true };
+    const run = (maxBindingBytes?: number) =>
+      tidy(() => {
+        const x = tensor(a.x, a.xShape), w = tensor(a.w, a.wShape), dy = tensor(a.dy, [n, cout, ho, wo]);
+        const o = { ...opts, maxBindingBytes };
+        return [conv2dForward(x, w, tensor(a.b!, [cout]), o), conv2dInputGrad(dy, w, a.xShape, o), conv2dWeightGrad(x, dy, a.wShape, o), conv2dBiasGrad(dy, o)];
+      });
+    const whole = await Promise.all(run().map((t) => t.read()));
+    const split = await Promise.all(run(limit).map((t) => t.read())); // one to three images per sub-batch
+    assert.equal(Array.from(split[0]!), Array.from(whole[0]!), `k${c[5]} forward identical`);
+    assert.equal(Array.from(split[1]!), Array.from(whole[1]!), `k${c[5]} dX identical`);
+    // dW and db add sub-batch sums in another order: equal to float32 rounding.
+    assertClose(split[2]!, Float64Array.from(whole[2]!), `k${c[5]} dW summed over sub-batches`, 1e-6);
+    assertClose(split[3]!, Float64Array.from(whole[3]!), `k${c[5]} db summed over sub-batches`, 1e-6);
+    const refused = () => conv2dForward(tensor(a.x, a.xShape), tensor(a.w, a.wShape), null, { padding: a.padding, maxBindingBytes: 200 });
+    assert.throws(refused, /one image needs/);
+  }
 });
 
 test('the zero-padding pass pads, crops and dilates, also with planes split over several dispatches', async () => {

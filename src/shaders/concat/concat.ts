@@ -1,7 +1,7 @@
 // Channel concat of NCHW tensors (CPM: [features, previous beliefs, center map]); backward = slices.
 import { record } from '../../autograd/graph.js';
 import { EngineError } from '../../tensor/errors.js';
-import { perElementMain } from '../../tensor/kernel.js';
+import { elementWorkgroups, perElementMain } from '../../tensor/kernel.js';
 import { Tensor } from '../../tensor/tensor.js';
 
 /** Copies a block of `channels` planes per image between tensors with different channel counts. */
@@ -20,7 +20,7 @@ function copyChannels(op: string, src: Tensor, srcOffset: number, dst: Tensor, d
   const [n, srcC] = src.shape as [number, number];
   const dstC = dst.shape[1]!;
   const plane = src.size / (n * srcC);
-  src.engine.dispatch({ op, kernel: { code: channelCopyKernel(n, channels, plane, srcC, srcOffset, dstC, dstOffset) }, bindings: [src.binding(op), dst.binding(op)], workgroups: Math.ceil((n * channels * plane) / 256) });
+  src.engine.dispatch({ op, kernel: { code: channelCopyKernel(n, channels, plane, srcC, srcOffset, dstC, dstOffset) }, bindings: [src.binding(op), dst.binding(op)], workgroups: elementWorkgroups(n * channels * plane) });
 }
 
 /** x[:, start:start+length] along the channel axis. */
@@ -35,7 +35,7 @@ export function slice(x: Tensor, axis: number, start: number, length: number): T
   copyChannels(op, x, start, y, 0, length);
   return record(y, op, [x], (dy) => {
     const dx = Tensor.empty(x.engine, x.shape, `${op} grad`);
-    dx.engine.dispatch({ op: 'zero', kernel: { code: zeroKernel(dx.size) }, bindings: [dx.binding(op)], workgroups: Math.ceil(dx.size / 256) });
+    dx.engine.dispatch({ op: 'zero', kernel: { code: zeroKernel(dx.size) }, bindings: [dx.binding(op)], workgroups: elementWorkgroups(dx.size) });
     copyChannels(`${op}Grad`, dy, 0, dx, start, length);
     return [dx];
   });

@@ -34,7 +34,7 @@ export function subBatches(op: string, n: number, perImageElems: number[], limit
   return out;
 }
 
-/** The uniform block carrying one skew (a u32, padded to 16 bytes). */
-export function skewUniform(skew: number): Uint32Array {
-  return new Uint32Array([skew, 0, 0, 0]);
+/** The uniform block carrying one skew, or an output and an input skew (u32s, padded to 16 bytes). */
+export function skewUniform(skew: number, inputSkew = 0): Uint32Array {
+  return new Uint32Array([skew, inputSkew, 0, 0]);
 }

@@ -4,10 +4,11 @@
 import { record } from '../../autograd/graph.js';
 import { EngineError } from '../../tensor/errors.js';
 import type { Engine } from '../../tensor/engine.js';
+import { elementWorkgroups } from '../../tensor/kernel.js';
 import { Tensor, type Shape } from '../../tensor/tensor.js';
 import { mapInPlace, reluGrad } from '../elementwise/elementwise.js';
 import { imageWindow, skewUniform, subBatches } from './chunks.js';
-import { forwardKernel, forwardPadded, forwardWorkgroups, WEIGHT_LAYOUT_KERNEL, weightLayoutSize, weightLayoutUniforms, type ConvGeometry } from './forward.wgsl.js';
+import { forwardKernel, forwardPadded, forwardWorkgroups, weightLayoutKernel, weightLayoutSize, type ConvGeometry } from './forward.wgsl.js';
 import { PAD_KERNEL, padDispatches, type PadGeometry } from './pad.wgsl.js';
 import { availableVariants, CONV2D_VARIANTS, defaultVariant, fitForwardTile, fitWeightGradTile, usesSubgroups, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
 import { tunedVariantName, type ConvKind } from './tuning.js';
@@ -86,7 +87,7 @@ function layoutWeights(op: string, w: Tensor, oc: number, transposeFlip: boolean
   const [cout, cin, kh, kw] = w.shape as [number, number, number, number];
   const size = transposeFlip ? weightLayoutSize(cin, cout, kh, kw, oc) : weightLayoutSize(cout, cin, kh, kw, oc);
   const wt = Tensor.empty(w.engine, [size], `${op} weights`);
-  w.engine.dispatch({ op, kernel: { code: WEIGHT_LAYOUT_KERNEL }, bindings: [w.binding(op), wt.binding(op)], uniforms: weightLayoutUniforms(cout, cin, kh, kw, oc, transposeFlip), workgroups: Math.ceil(size / 256) });
+  w.engine.dispatch({ op, kernel: { code: weightLayoutKernel(cout, cin, kh, kw, oc, transposeFlip) }, bindings: [w.binding(op), wt.binding(op)], workgroups: elementWorkgroups(size) });
   return wt;
 }
 
@@ -110,24 +111,32 @@ interface ForwardSource {
   dil: number;
 }
 
+/** A stride-1 1×1 convolution without padding reads its input as is, each image plane as one row of h·w pixels. */
+function readsInputDirectly(s: ForwardSource, g: ConvGeometry): boolean {
+  return g.kh === 1 && g.kw === 1 && g.stride === 1 && s.padY === 0 && s.padX === 0 && s.dil === 1 && (s.h * s.w) % 4 === 0;
+}
+
 /** Runs the forward kernel over sub-batches: src [N, cin, src.h, src.w] → Y [N, cout, ho, wo] with laid-out weights. */
 function runForward(op: string, src: Tensor, s: ForwardSource, wt: Tensor, bias: Tensor | null, y: Tensor, g: ConvGeometry, r: Resolved): void {
-  const tile = fitForwardTile(r.variant.forward, g.cout, g.wo);
-  const { hp, wp } = forwardPadded(g, tile.px);
+  const direct = readsInputDirectly(s, g);
+  const geometry = direct ? { ...g, ho: 1, wo: g.ho * g.wo } : g;
+  const tile = fitForwardTile(r.variant.forward, g.cout, geometry.wo);
+  const input = direct ? { hp: 1, wp: s.h * s.w } : forwardPadded(geometry, tile.px);
   const srcImage = g.cin * s.h * s.w;
   const yImage = g.cout * g.ho * g.wo;
   const dummyBias = bias ?? wt; // bound but unread when there is no bias
-  for (const [n0, count] of subBatches(op, g.n, [srcImage, g.cin * hp * wp, yImage], r.maxBindingBytes)) {
-    const xp = padImages(op, src, n0, count, g.cin, { srcH: s.h, srcW: s.w, outH: hp, outW: wp, offY: s.padY, offX: s.padX, dil: s.dil });
+  for (const [n0, count] of subBatches(op, g.n, [srcImage, g.cin * input.hp * input.wp, yImage], r.maxBindingBytes)) {
+    const xWindow = direct ? imageWindow(op, src, n0, count, srcImage) : null;
+    const xp = xWindow ? null : padImages(op, src, n0, count, g.cin, { srcH: s.h, srcW: s.w, outH: input.hp, outW: input.wp, offY: s.padY, offX: s.padX, dil: s.dil });
     const out = imageWindow(op, y, n0, count, yImage);
     y.engine.dispatch({
       op,
-      kernel: { code: forwardKernel({ ...g, n: count }, tile, bias !== null, r.relu) },
-      bindings: [xp.binding(op), wt.binding(op), dummyBias.binding(op), out.binding],
-      uniforms: skewUniform(out.skew),
-      workgroups: forwardWorkgroups({ ...g, n: count }, tile),
+      kernel: { code: forwardKernel({ ...geometry, n: count }, tile, bias !== null, r.relu, input) },
+      bindings: [xWindow?.binding ?? xp!.binding(op), wt.binding(op), dummyBias.binding(op), out.binding],
+      uniforms: skewUniform(out.skew, (xWindow?.skew ?? 0) / 4),
+      workgroups: forwardWorkgroups({ ...geometry, n: count }, tile),
     });
-    xp.dispose();
+    xp?.dispose();
   }
 }
 
@@ -197,7 +206,7 @@ export function conv2dWeightGrad(x: Tensor, dy: Tensor, weightShape: Shape, opts
     xp.dispose();
     dyp.dispose();
     if (partial !== target) {
-      x.engine.dispatch({ op, kernel: { code: SUM_SPLITS_KERNEL }, bindings: [partial.binding(op), target.binding(op)], uniforms: new Uint32Array([size, splits, 0, 0]), workgroups: Math.ceil(size / 256) });
+      x.engine.dispatch({ op, kernel: { code: SUM_SPLITS_KERNEL }, bindings: [partial.binding(op), target.binding(op)], uniforms: new Uint32Array([size, splits, 0, 0]), workgroups: elementWorkgroups(size) });
       partial.dispose();
     }
     if (target !== dw) {

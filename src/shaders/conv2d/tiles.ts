@@ -60,9 +60,17 @@ export function defaultVariant(hasSubgroups8: boolean): Conv2dVariantName {
   return hasSubgroups8 ? 'shared16' : 'medium';
 }
 
-/** A tile no larger than the problem needs (small layers would otherwise compute and compile padding). */
+/** Most pixels per lane that a tile with few output channels widens to. */
+const MAX_PX = 16;
+
+/**
+ * A tile no larger than the problem needs (small layers would otherwise compute and compile padding);
+ * with fewer output channels than the tile has, the accumulators left over take more pixels (fewer loads per FMA).
+ */
 export function fitForwardTile(t: ForwardTile, cout: number, wo: number): ForwardTile {
-  return { ...t, oc: Math.min(t.oc, roundUp(cout, 4)), px: segmentPixels(wo, t.px) };
+  const oc = Math.min(t.oc, roundUp(cout, 4));
+  const px = Math.min(Math.max(t.px, MAX_PX), Math.max(t.px, Math.floor((t.oc * t.px) / oc / 4) * 4));
+  return { ...t, oc, px: segmentPixels(wo, px) };
 }
 
 export function fitWeightGradTile(t: WeightGradTile, cout: number, wo: number): WeightGradTile {

@@ -2,7 +2,7 @@
 // The same seed gives the same mask in forward and backward, on every adapter, with nothing stored.
 import { record } from '../../autograd/graph.js';
 import { EngineError } from '../../tensor/errors.js';
-import { perElementMain } from '../../tensor/kernel.js';
+import { elementWorkgroups, perElementMain } from '../../tensor/kernel.js';
 import { Tensor } from '../../tensor/tensor.js';
 
 export interface DropoutOptions {
@@ -30,7 +30,7 @@ ${perElementMain(n, `  let keep = hash(hash(u.seed) ^ i) >= ${threshold}u;
 
 function applyMask(op: string, x: Tensor, p: number, seed: number): Tensor {
   const y = Tensor.empty(x.engine, x.shape, op);
-  x.engine.dispatch({ op, kernel: { code: dropoutKernel(x.size, p) }, bindings: [x.binding(op), y.binding(op)], uniforms: new Uint32Array([seed >>> 0, 0, 0, 0]), workgroups: Math.ceil(x.size / 256) });
+  x.engine.dispatch({ op, kernel: { code: dropoutKernel(x.size, p) }, bindings: [x.binding(op), y.binding(op)], uniforms: new Uint32Array([seed >>> 0, 0, 0, 0]), workgroups: elementWorkgroups(x.size) });
   return y;
 }
 

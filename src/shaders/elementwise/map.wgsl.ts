@@ -1,7 +1,7 @@
 // One template for every elementwise map: y[i] = f(a[i], b[i]) over a flat array. Sizes divisible
 // by 4 run as vec4 with several vec4s per lane (4–5× faster on lavapipe, where each lane's index
 // math and every load cost about as much as the arithmetic); other sizes run one float per lane.
-import { ELEMENT_WORKGROUP, LINEAR_WORKGROUP_ID, perElementMain } from '../../tensor/kernel.js';
+import { elementWorkgroups, LINEAR_WORKGROUP_ID, perElementMain } from '../../tensor/kernel.js';
 
 /** Lanes per workgroup and vec4s per lane of the vec4 form. */
 const VEC_WORKGROUP = 64;
@@ -34,7 +34,7 @@ export function mapKernel(n: number, arity: 1 | 2, expr: string, inPlace = false
 struct Params { n: u32, alpha: f32, beta: f32, pad: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
 ${bindings.join('\n')}`;
-  if (!vec) return { code: `${head}\n${perElementMain('p.n', body)}`, workgroups: Math.ceil(n / ELEMENT_WORKGROUP) };
+  if (!vec) return { code: `${head}\n${perElementMain('p.n', body)}`, workgroups: elementWorkgroups(n) };
   // p.n counts vec4s here; lanes of a workgroup touch consecutive vec4s on each pass.
   const code = `${head}
 ${LINEAR_WORKGROUP_ID}

@@ -1,6 +1,7 @@
 // Max and average pooling with Caffe's ceil-mode output size (368→184→92→46 for 3×3/2; 368→46 for 9×9/8).
 import { record } from '../../autograd/graph.js';
 import { EngineError } from '../../tensor/errors.js';
+import { elementWorkgroups } from '../../tensor/kernel.js';
 import { batchChunks } from '../../tensor/split.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { avgPoolBackwardKernel, avgPoolForwardKernel, MAX_POOL_GRAD_STRIP, MAX_POOL_STRIP, maxPoolBackwardKernel, maxPoolForwardKernel, type PoolGeometry } from './pool.wgsl.js';
@@ -43,7 +44,7 @@ function dispatchPerImages(op: string, x: Tensor, g: PoolGeometry, opts: PoolOpt
       op,
       kernel: { code: kernel(sub) },
       bindings: tensors.map((b) => b.t.binding(op, n0 * c * b.plane, count * c * b.plane)),
-      workgroups: Math.ceil((sub.planes * lanesPerPlane) / 256),
+      workgroups: elementWorkgroups(sub.planes * lanesPerPlane),
     });
   }
 }

@@ -3,7 +3,7 @@
 // bit-for-bit reproducible.
 import { record } from '../../autograd/graph.js';
 import { EngineError } from '../../tensor/errors.js';
-import { LINEAR_WORKGROUP_ID, perElementMain } from '../../tensor/kernel.js';
+import { elementWorkgroups, LINEAR_WORKGROUP_ID, perElementMain } from '../../tensor/kernel.js';
 import { Tensor } from '../../tensor/tensor.js';
 
 const CHUNK = 4096; // elements per first-pass lane group
@@ -70,7 +70,7 @@ ${perElementMain(n, `  DX[i] = DY[0] * ${factor.toExponential(9)} ${binary ? '* 
 function broadcastGrad(op: string, dy: Tensor, like: Tensor, factor: number, a?: Tensor, b?: Tensor): Tensor {
   const dx = Tensor.empty(like.engine, like.shape, `${op} grad`);
   const bindings = a && b ? [dy.binding(op), a.binding(op), b.binding(op), dx.binding(op)] : [dy.binding(op), dx.binding(op)];
-  like.engine.dispatch({ op: `${op}Grad`, kernel: { code: broadcastGradKernel(like.size, !!(a && b), factor) }, bindings, workgroups: Math.ceil(like.size / 256) });
+  like.engine.dispatch({ op: `${op}Grad`, kernel: { code: broadcastGradKernel(like.size, !!(a && b), factor) }, bindings, workgroups: elementWorkgroups(like.size) });
   return dx;
 }
 
