@@ -165,10 +165,11 @@ test('a batch larger than one binding is split (at unaligned image offsets) and 
 });
 
 test('the zero-padding pass pads, crops and dilates, also with planes split over several dispatches', async () => {
-  // 5 planes of 3×5, placed at (2, 3) in 9×12 (dilation 1) and at (−1, 1) dilated by 2 in 6×8; at most 2 planes per dispatch.
-  const [planes, srcH, srcW] = [5, 3, 5];
+  // 5 planes of 37×5, placed at (2, 3) in 43×12 (dilation 1: more rows than one workgroup covers) and at
+  // (−1, 1) dilated by 2 in 6×8; at most 2 planes per dispatch.
+  const [planes, srcH, srcW] = [5, 37, 5];
   const src = testData(planes * srcH * srcW, 31);
-  for (const g of [{ outH: 9, outW: 12, offY: 2, offX: 3, dil: 1 }, { outH: 6, outW: 8, offY: -1, offX: 1, dil: 2 }]) {
+  for (const g of [{ outH: 43, outW: 12, offY: 2, offX: 3, dil: 1 }, { outH: 6, outW: 8, offY: -1, offX: 1, dil: 2 }]) {
     const want = new Float64Array(planes * g.outH * g.outW);
     for (let p = 0; p < planes; p++) for (let r = 0; r < g.outH; r++) for (let q = 0; q < g.outW; q++) {
       const [y, x] = [(r - g.offY) / g.dil, (q - g.offX) / g.dil];

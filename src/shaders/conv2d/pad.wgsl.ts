@@ -20,9 +20,10 @@ export interface PadGeometry {
   dil: number;
 }
 
-/** Lanes of a workgroup along a row (in vec4s) and along rows. */
+/** Lanes of a workgroup along a row (in vec4s) and along rows, and rows per lane (a workgroup's start is costly on lavapipe). */
 const LANES_X = 16;
 const LANES_Y = 4;
+const ROWS_PER_LANE = 8;
 
 export const PAD_KERNEL = /* wgsl */ `
 struct Params { skew: u32, planeBase: u32, srcH: u32, srcW: u32, outH: u32, outW4: u32, offY: i32, offX: i32, dil: i32 }
@@ -36,13 +37,10 @@ fn source(row: u32, rowInside: bool, q: i32) -> f32 {
   return select(0.0, Src[row + u32(clamp(q / p.dil, 0, i32(p.srcW) - 1))], inside);
 }
 
-@compute @workgroup_size(${LANES_X}, ${LANES_Y})
-fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+fn padVec4(x: u32, y: u32, plane: u32) {
   let p = params;
-  if (id.x >= p.outW4 || id.y >= p.outH) { return; }
-  let plane = p.planeBase + id.z;
-  let r = i32(id.y) - p.offY;
-  let q = i32(id.x * 4u) - p.offX;
+  let r = i32(y) - p.offY;
+  let q = i32(x * 4u) - p.offX;
   var v: vec4<f32>;
   if (p.dil == 1) {
     // The common case, without the (lane-serial) divisions by the dilation.
@@ -59,7 +57,19 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
     let row = p.skew + (plane * p.srcH + u32(clamp(r / p.dil, 0, i32(p.srcH) - 1))) * p.srcW;
     v = vec4<f32>(source(row, rowInside, q), source(row, rowInside, q + 1), source(row, rowInside, q + 2), source(row, rowInside, q + 3));
   }
-  Out[(plane * p.outH + id.y) * p.outW4 + id.x] = v;
+  Out[(plane * p.outH + y) * p.outW4 + x] = v;
+}
+
+@compute @workgroup_size(${LANES_X}, ${LANES_Y})
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let x = wg.x * ${LANES_X}u + lid.x;
+  if (x >= params.outW4) { return; }
+  // Neighbouring lanes along y take neighbouring rows on each pass.
+  for (var k = 0u; k < ${ROWS_PER_LANE}u; k++) {
+    let y = (wg.y * ${ROWS_PER_LANE}u + k) * ${LANES_Y}u + lid.y;
+    if (y >= params.outH) { return; }
+    padVec4(x, y, params.planeBase + wg.z);
+  }
 }`;
 
 /** Uniforms and grid of each dispatch (planes are split where they exceed the grid's limit per dimension). */
@@ -71,7 +81,7 @@ export function padDispatches(op: string, g: PadGeometry, skew: number, maxPerDi
     u.set([skew, base, g.srcH, g.srcW, g.outH, g.outW / 4]);
     new Int32Array(u.buffer).set([g.offY, g.offX, g.dil], 6);
     const planes = Math.min(maxPerDimension, g.planes - base);
-    out.push({ uniforms: u, workgroups: [Math.ceil(g.outW / 4 / LANES_X), Math.ceil(g.outH / LANES_Y), planes] as [number, number, number] });
+    out.push({ uniforms: u, workgroups: [Math.ceil(g.outW / 4 / LANES_X), Math.ceil(g.outH / (LANES_Y * ROWS_PER_LANE)), planes] as [number, number, number] });
   }
   return out;
 }
