@@ -8,7 +8,7 @@ import { elementWorkgroups } from '../../tensor/kernel.js';
 import { Tensor, type Shape } from '../../tensor/tensor.js';
 import { mapInPlace, reluGrad } from '../elementwise/elementwise.js';
 import { imageWindow, skewUniform, subBatches } from './chunks.js';
-import { forwardKernel, forwardPadded, forwardWorkgroups, weightLayoutKernel, weightLayoutSize, type ConvGeometry } from './forward.wgsl.js';
+import { forwardKernel, forwardPadded, forwardWorkgroups, WEIGHT_LAYOUT_KERNEL, weightLayoutSize, weightLayoutUniforms, type ConvGeometry } from './forward.wgsl.js';
 import { PAD_KERNEL, padDispatches, type PadGeometry } from './pad.wgsl.js';
 import { availableVariants, CONV2D_VARIANTS, defaultVariant, fitForwardTile, fitWeightGradTile, usesSubgroups, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
 import { tunedVariantName, type ConvKind } from './tuning.js';
@@ -87,7 +87,7 @@ function layoutWeights(op: string, w: Tensor, oc: number, transposeFlip: boolean
   const [cout, cin, kh, kw] = w.shape as [number, number, number, number];
   const size = transposeFlip ? weightLayoutSize(cin, cout, kh, kw, oc) : weightLayoutSize(cout, cin, kh, kw, oc);
   const wt = Tensor.empty(w.engine, [size], `${op} weights`);
-  w.engine.dispatch({ op, kernel: { code: weightLayoutKernel(cout, cin, kh, kw, oc, transposeFlip) }, bindings: [w.binding(op), wt.binding(op)], workgroups: elementWorkgroups(size) });
+  w.engine.dispatch({ op, kernel: { code: WEIGHT_LAYOUT_KERNEL }, bindings: [w.binding(op), wt.binding(op)], uniforms: weightLayoutUniforms(cout, cin, kh, kw, oc, transposeFlip), workgroups: elementWorkgroups(size) });
   return wt;
 }
 

@@ -161,20 +161,30 @@ export function weightLayoutSize(outC: number, inC: number, kh: number, kw: numb
  * Rearranges OIHW weights into [O/oc][I][KH][KW][oc] (O padded to a multiple of `oc` with zeros), so
  * a lane loads the weights of 4 output channels as one vec4 and those of one (ci, ky) contiguously.
  * With `flip` set, O and I are swapped and the kernel rotated 180°: the weights of the
- * input-gradient convolution. Lanes go through the weights in OIHW order (reads in a row; reads
- * strided by a whole filter miss the cache on every lane), and sizes are constants.
+ * input-gradient convolution. Sizes are uniforms: one pipeline for every layer.
  */
-export function weightLayoutKernel(cout: number, cin: number, kh: number, kw: number, oc: number, flip: boolean): string {
-  const [outC, inC] = flip ? [cin, cout] : [cout, cin];
-  const source = flip ? `((ic * ${cin}u + o) * ${kh}u + ${kh - 1}u - ky) * ${kw}u + ${kw - 1}u - kx` : 'i';
-  return /* wgsl */ `
+export const WEIGHT_LAYOUT_KERNEL = /* wgsl */ `
+struct Params { total: u32, cout: u32, cin: u32, kh: u32, kw: u32, oc: u32, flip: u32 }
+@group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> W: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Wt: array<f32>;
-${perElementMain(`${weightLayoutSize(outC, inC, kh, kw, oc)}u`, `  let kx = i % ${kw}u;
-  var r = i / ${kw}u;
-  let ky = r % ${kh}u; r = r / ${kh}u;
-  let ic = r % ${inC}u;
-  let o = r / ${inC}u;
-  let value = select(0.0, W[min(${source}, ${cout * cin * kh * kw - 1}u)], o < ${outC}u);
-  Wt[((((o / ${oc}u) * ${inC}u + ic) * ${kh}u + ky) * ${kw}u + kx) * ${oc}u + o % ${oc}u] = value;`)}`;
+${perElementMain('params.total', `  let p = params;
+  let outC = select(p.cout, p.cin, p.flip == 1u);
+  let inC = select(p.cin, p.cout, p.flip == 1u);
+  let j = i % p.oc;
+  var r = i / p.oc;
+  let kx = r % p.kw; r = r / p.kw;
+  let ky = r % p.kh; r = r / p.kh;
+  let ic = r % inC;
+  let o = (r / inC) * p.oc + j;
+  if (o >= outC) { Wt[i] = 0.0; return; }
+  if (p.flip == 1u) {
+    Wt[i] = W[((ic * p.cin + o) * p.kh + (p.kh - 1u - ky)) * p.kw + (p.kw - 1u - kx)];
+  } else {
+    Wt[i] = W[((o * p.cin + ic) * p.kh + ky) * p.kw + kx];
+  }`)}`;
+
+export function weightLayoutUniforms(cout: number, cin: number, kh: number, kw: number, oc: number, flip: boolean): Uint32Array {
+  const total = flip ? weightLayoutSize(cin, cout, kh, kw, oc) : weightLayoutSize(cout, cin, kh, kw, oc);
+  return new Uint32Array([total, cout, cin, kh, kw, oc, flip ? 1 : 0, 0]);
 }
