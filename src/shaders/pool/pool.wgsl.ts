@@ -16,33 +16,53 @@ export interface PoolGeometry {
 /** Outputs per lane of the max-pool forward: a row strip shares the lane's index math. */
 export const MAX_POOL_STRIP = 4;
 
-/** Y = max over each window; A = the winning input's index within its plane (u32, in a tensor's buffer). First max wins ties. */
+/** The lowest f32: out-of-range taps hold it and never win (the comparison is strict). */
+const LOWEST = '-3.402823e38';
+
+/**
+ * Y = max over each window; A = the winning input's index within its plane (u32, in a tensor's buffer). First max wins ties.
+ * A lane loads the taps of its strip's windows once, unrolled (out-of-range taps masked): no lane-dependent loops, which
+ * lavapipe runs with per-lane masks.
+ */
 export function maxPoolForwardKernel(g: PoolGeometry): string {
   const strips = Math.ceil(g.wo / MAX_POOL_STRIP);
+  const cols = (MAX_POOL_STRIP - 1) * g.stride + g.k;
+  const taps: string[] = [];
+  for (let r = 0; r < g.k; r++) {
+    taps.push(`let y${r} = top + ${r};`, `let row${r} = base + u32(clamp(y${r}, 0, ${g.h - 1})) * ${g.w}u;`);
+    for (let c = 0; c < cols; c++) {
+      taps.push(`let v${r}_${c} = select(${LOWEST}, X[row${r} + u32(clamp(left + ${c}, 0, ${g.w - 1}))], y${r} >= 0 && y${r} < ${g.h} && left + ${c} >= 0 && left + ${c} < ${g.w});`);
+    }
+  }
+  const outputs: string[] = [];
+  for (let j = 0; j < MAX_POOL_STRIP; j++) {
+    const steps: string[] = [];
+    for (let r = 0; r < g.k; r++) {
+      for (let c = j * g.stride; c < j * g.stride + g.k; c++) {
+        steps.push(`better = v${r}_${c} > best; best = select(best, v${r}_${c}, better); arg = select(arg, u32(y${r} * ${g.w} + left + ${c}), better);`);
+      }
+    }
+    outputs.push(`if (ox0 + ${j}u < ${g.wo}u) {
+    var best = ${LOWEST};
+    var arg = 0u;
+    var better = false;
+    ${steps.join('\n    ')}
+    Y[o + ${j}u] = best;
+    A[o + ${j}u] = arg;
+  }`);
+  }
   return /* wgsl */ `@group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> A: array<u32>;
 ${perElementMain(g.planes * g.ho * strips, `  let oy = (i / ${strips}u) % ${g.ho}u;
   let plane = i / ${g.ho * strips}u;
-  let y0 = max(i32(oy * ${g.stride}u) - ${g.pad}, 0);
-  let y1 = min(i32(oy * ${g.stride}u) - ${g.pad} + ${g.k}, ${g.h});
   let ox0 = (i % ${strips}u) * ${MAX_POOL_STRIP}u;
-  for (var ox = ox0; ox < min(ox0 + ${MAX_POOL_STRIP}u, ${g.wo}u); ox++) {
-    let x0 = max(i32(ox * ${g.stride}u) - ${g.pad}, 0);
-    let x1 = min(i32(ox * ${g.stride}u) - ${g.pad} + ${g.k}, ${g.w});
-    var best = -3.402823e38;
-    var arg = 0u;
-    for (var y = y0; y < y1; y++) {
-      for (var x = x0; x < x1; x++) {
-        let idx = u32(y) * ${g.w}u + u32(x);
-        let v = X[plane * ${g.h * g.w}u + idx];
-        if (v > best) { best = v; arg = idx; }
-      }
-    }
-    let o = (plane * ${g.ho}u + oy) * ${g.wo}u + ox;
-    Y[o] = best;
-    A[o] = arg;
-  }`)}`;
+  let top = i32(oy * ${g.stride}u) - ${g.pad};
+  let left = i32(ox0 * ${g.stride}u) - ${g.pad};
+  let base = plane * ${g.h * g.w}u;
+  ${taps.join('\n  ')}
+  let o = (plane * ${g.ho}u + oy) * ${g.wo}u + ox0;
+  ${outputs.join('\n  ')}`)}`;
 }
 
 /** First and last output index (inclusive range, may be empty) whose window covers input coordinate v. */
@@ -57,6 +77,21 @@ export const MAX_POOL_GRAD_STRIP = 4;
 export function maxPoolBackwardKernel(g: PoolGeometry): string {
   const strips = Math.ceil(g.w / MAX_POOL_GRAD_STRIP);
   const vecOut = g.w % 4 === 0;
+  // At most this many windows along y cover a pixel, and along x a strip; unrolled, out-of-range ones masked.
+  const covering = (pixels: number) => Math.floor((pixels - 1 + g.k - 1) / g.stride) + 1;
+  const windows: string[] = [];
+  for (let r = 0; r < covering(1); r++) {
+    for (let c = 0; c < covering(MAX_POOL_GRAD_STRIP); c++) {
+      // Windows are visited in the same order for every pixel, so sums match a per-pixel gather bit for bit.
+      windows.push(`{
+    let oy = oyFirst + ${r};
+    let ox = oxFirst + ${c};
+    let o = plane * ${g.ho * g.wo}u + u32(min(oy, ${g.ho - 1})) * ${g.wo}u + u32(min(ox, ${g.wo - 1}));
+    let hit = (vec4<u32>(A[o] - first) == lanes) & vec4<bool>(oy <= oyLast && ox <= oxLast);
+    acc += select(vec4<f32>(0.0), vec4<f32>(DY[o]), hit);
+  }`);
+    }
+  }
   return /* wgsl */ `@group(0) @binding(1) var<storage, read> DY: array<f32>;
 @group(0) @binding(2) var<storage, read> A: array<u32>;
 @group(0) @binding(3) var<storage, read_write> DX: array<${vecOut ? 'vec4<f32>' : 'f32'}>;
@@ -68,15 +103,11 @@ ${perElementMain(g.planes * g.h * strips, `  let strip = i % ${strips}u;
   let first = u32(y) * ${g.w}u + u32(x0);
   let lanes = vec4<u32>(0u, 1u, 2u, 3u);
   var acc = vec4<f32>(0.0);
+  let oyFirst = first_window(y, ${g.ho});
+  let oyLast = last_window(y, ${g.ho});
   let oxFirst = first_window(x0, ${g.wo});
   let oxLast = last_window(min(x0 + 3, ${g.w - 1}), ${g.wo});
-  for (var oy = first_window(y, ${g.ho}); oy <= last_window(y, ${g.ho}); oy++) {
-    for (var ox = oxFirst; ox <= oxLast; ox++) {
-      let o = plane * ${g.ho * g.wo}u + u32(oy) * ${g.wo}u + u32(ox);
-      // Windows are visited in the same order for every pixel, so sums match a per-pixel gather bit for bit.
-      acc += select(vec4<f32>(0.0), vec4<f32>(DY[o]), vec4<u32>(A[o] - first) == lanes);
-    }
-  }
+  ${windows.join('\n  ')}
   let at = plane * ${g.h * g.w}u + first;
 ${vecOut ? '  DX[at / 4u] = acc;' : `  for (var j = 0u; j < 4u; j++) {
     if (u32(x0) + j < ${g.w}u) { DX[at + j] = acc[j]; }
