@@ -1,5 +1,5 @@
-// Max and average pooling over NCHW planes, with Caffe's window rules. One lane per output (forward)
-// or per input pixel (backward, a gather over the windows that contain it: no atomics, deterministic).
+// Max and average pooling over NCHW planes, with Caffe's window rules. A lane per output or strip of outputs (forward)
+// or per input pixel or strip (backward, a gather over the windows that contain it: no atomics, deterministic).
 import { perElementMain } from '../../tensor/kernel.js';
 
 export interface PoolGeometry {
@@ -13,7 +13,7 @@ export interface PoolGeometry {
   pad: number;
 }
 
-/** Outputs per lane of the max-pool forward: a row strip shares the lane's index math. */
+/** Outputs per lane of the max-pool forward: a row strip shares the lane's index math and its windows' overlapping taps. */
 export const MAX_POOL_STRIP = 4;
 
 /** The lowest f32: out-of-range taps hold it and never win (the comparison is strict). */
