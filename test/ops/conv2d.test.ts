@@ -37,6 +37,7 @@ const CASES: Case[] = [
   [1, 2, 3, 12, 13, 11, 2, 10, true, true],
   [2, 6, 5, 4, 7, 1, 1, 0, true, true], // 1×1 reading its input in place (h·w a multiple of 4), 6 and 5 channels per step
   [1, 4, 6, 9, 7, 3, 1, 1, false, true], // 3×3 with 2 input channels per step, forward and dX
+  [2, 3, 4, 6, 8, 3, 1, 1, true, false], // dY rows of 8: the weight gradient reads dY in place
 ];
 
 function args(c: Case): ConvRefArgs & { dy: Float32Array } {
@@ -55,7 +56,7 @@ for (const variant of Object.keys(CONV2D_VARIANTS) as Conv2dVariantName[]) {
       return;
     }
     // Kernels compile per shape (slowly on lavapipe): the default variant runs every case, the others a spread.
-    for (const c of variant === conv2dDefaultVariant(engine) ? CASES : [0, 2, 6, 9, 10, 11].map((i) => CASES[i]!)) {
+    for (const c of variant === conv2dDefaultVariant(engine) ? CASES : [0, 2, 6, 9, 10, 11, 12].map((i) => CASES[i]!)) {
       const a = args(c);
       const [n, cout] = [a.xShape[0], a.wShape[0]];
       const [ho, wo] = outSize(a);
@@ -141,8 +142,10 @@ test('CPM-shaped case (default variant): 46×46, 48→128, 11×11, pad 5 (sample
 
 test('a batch larger than one binding is split (at unaligned image offsets) and gives the same numbers as the unsplit run', async () => {
   // Output images of 6·7·9 and 6·4·5 floats: not multiples of 256 bytes, so sub-batches start mid-window.
-  // The 1×1 case reads its input in place, through the same windows.
-  for (const [c, limit] of [[[5, 3, 6, 7, 9, 3, 1, 1, true, true], 8192], [[5, 3, 6, 4, 5, 1, 1, 0, true, true], 1536]] as [Case, number][]) {
+  // The 1×1 case reads its input in place, through the same windows; the third's weight gradient reads dY rows of 8
+  // in place where a sub-batch starts on the bound offset and pads it where not.
+  const cases: [Case, number][] = [[[5, 3, 6, 7, 9, 3, 1, 1, true, true], 8192], [[5, 3, 6, 4, 5, 1, 1, 0, true, true], 1536], [[5, 2, 3, 3, 8, 3, 1, 1, true, true], 1536]];
+  for (const [c, limit] of cases) {
     const a = args(c);
     const [n, cout, ho, wo] = [c[0], c[2], ...outSize(a)];
     const opts = { padding: a.padding, relu: true };

@@ -192,7 +192,9 @@ export function conv2dWeightGrad(x: Tensor, dy: Tensor, weightShape: Shape, opts
   chunks.forEach(([n0, count], k) => {
     const gc = { ...g, n: count };
     const xp = padImages(op, x, n0, count, cin, { srcH: h, srcW: wd, outH: hp, outW: wp, offY: r.padding, offX: r.padding, dil: 1 });
-    const dyp = padImages(op, dy, n0, count, cout, { srcH: ho, srcW: wo, outH: ho, outW: woq, offY: 0, offX: 0, dil: 1 });
+    // dY rows that are already a whole number of steps are read in place when the sub-batch starts on the bound offset.
+    const dyWindow = woq === wo ? imageWindow(op, dy, n0, count, cout * ho * wo) : null;
+    const dyp = dyWindow?.skew === 0 ? null : padImages(op, dy, n0, count, cout, { srcH: ho, srcW: wo, outH: ho, outW: woq, offY: 0, offX: 0, dil: 1 });
     const lanes = weightGradLanes(gc, t);
     const splits = weightGradSplits(gc, lanes);
     const target = k === 0 ? dw : Tensor.empty(x.engine, weightShape, `${op} chunk`);
@@ -200,11 +202,11 @@ export function conv2dWeightGrad(x: Tensor, dy: Tensor, weightShape: Shape, opts
     x.engine.dispatch({
       op,
       kernel: { code: weightGradKernel(gc, t, splits) },
-      bindings: [xp.binding(op), dyp.binding(op), partial.binding(op)],
+      bindings: [xp.binding(op), dyp?.binding(op) ?? dyWindow!.binding, partial.binding(op)],
       workgroups: weightGradWorkgroups(gc, t, splits),
     });
     xp.dispose();
-    dyp.dispose();
+    dyp?.dispose();
     if (partial !== target) {
       x.engine.dispatch({ op, kernel: { code: SUM_SPLITS_KERNEL }, bindings: [partial.binding(op), target.binding(op)], uniforms: new Uint32Array([size, splits, 0, 0]), workgroups: elementWorkgroups(size) });
       partial.dispose();
