@@ -77,21 +77,6 @@ export const MAX_POOL_GRAD_STRIP = 4;
 export function maxPoolBackwardKernel(g: PoolGeometry): string {
   const strips = Math.ceil(g.w / MAX_POOL_GRAD_STRIP);
   const vecOut = g.w % 4 === 0;
-  // At most this many windows along y cover a pixel, and along x a strip; unrolled, out-of-range ones masked.
-  const covering = (pixels: number) => Math.floor((pixels - 1 + g.k - 1) / g.stride) + 1;
-  const windows: string[] = [];
-  for (let r = 0; r < covering(1); r++) {
-    for (let c = 0; c < covering(MAX_POOL_GRAD_STRIP); c++) {
-      // Windows are visited in the same order for every pixel, so sums match a per-pixel gather bit for bit.
-      windows.push(`{
-    let oy = oyFirst + ${r};
-    let ox = oxFirst + ${c};
-    let o = plane * ${g.ho * g.wo}u + u32(min(oy, ${g.ho - 1})) * ${g.wo}u + u32(min(ox, ${g.wo - 1}));
-    let hit = (vec4<u32>(A[o] - first) == lanes) & vec4<bool>(oy <= oyLast && ox <= oxLast);
-    acc += select(vec4<f32>(0.0), vec4<f32>(DY[o]), hit);
-  }`);
-    }
-  }
   return /* wgsl */ `@group(0) @binding(1) var<storage, read> DY: array<f32>;
 @group(0) @binding(2) var<storage, read> A: array<u32>;
 @group(0) @binding(3) var<storage, read_write> DX: array<${vecOut ? 'vec4<f32>' : 'f32'}>;
@@ -103,11 +88,15 @@ ${perElementMain(g.planes * g.h * strips, `  let strip = i % ${strips}u;
   let first = u32(y) * ${g.w}u + u32(x0);
   let lanes = vec4<u32>(0u, 1u, 2u, 3u);
   var acc = vec4<f32>(0.0);
-  let oyFirst = first_window(y, ${g.ho});
-  let oyLast = last_window(y, ${g.ho});
   let oxFirst = first_window(x0, ${g.wo});
   let oxLast = last_window(min(x0 + 3, ${g.w - 1}), ${g.wo});
-  ${windows.join('\n  ')}
+  for (var oy = first_window(y, ${g.ho}); oy <= last_window(y, ${g.ho}); oy++) {
+    for (var ox = oxFirst; ox <= oxLast; ox++) {
+      let o = plane * ${g.ho * g.wo}u + u32(oy) * ${g.wo}u + u32(ox);
+      // Windows are visited in the same order for every pixel, so sums match a per-pixel gather bit for bit.
+      acc += select(vec4<f32>(0.0), vec4<f32>(DY[o]), vec4<u32>(A[o] - first) == lanes);
+    }
+  }
   let at = plane * ${g.h * g.w}u + first;
 ${vecOut ? '  DX[at / 4u] = acc;' : `  for (var j = 0u; j < 4u; j++) {
     if (u32(x0) + j < ${g.w}u) { DX[at + j] = acc[j]; }
