@@ -22,13 +22,9 @@ export async function measure(engine: Engine, work: () => void, reps: number): P
   const wall: number[] = [];
   const gpu: number[] = [];
   for (let i = 0; i < reps; i++) {
-    const timed = engine.beginGpuTiming();
-    const t0 = performance.now();
-    engine.tidy(work);
-    await engine.sync();
-    wall.push(performance.now() - t0);
-    const ns = timed ? await engine.endGpuTiming() : null;
-    if (ns !== null) gpu.push(ns / 1e6);
+    const t = await engine.timeCall(work);
+    wall.push(t.wallMs);
+    if (t.gpuMs !== null) gpu.push(t.gpuMs);
   }
   return { wallMs: median(wall), minMs: Math.min(...wall), maxMs: Math.max(...wall), gpuMs: gpu.length ? median(gpu) : null };
 }

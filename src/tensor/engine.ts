@@ -154,6 +154,17 @@ export class Engine {
     return { querySet: t.set, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 };
   }
 
+  /** Runs `work` in a scope and waits for it: wall milliseconds, and GPU milliseconds from timestamps (null without the feature). */
+  async timeCall(work: () => void): Promise<{ wallMs: number; gpuMs: number | null }> {
+    const timed = this.beginGpuTiming();
+    const t0 = performance.now();
+    this.tidy(work);
+    await this.sync();
+    const wallMs = performance.now() - t0;
+    const ns = timed ? await this.endGpuTiming() : null;
+    return { wallMs, gpuMs: ns === null ? null : ns / 1e6 };
+  }
+
   /** Starts measuring GPU time of the next `capacity` dispatches (needs the timestamp-query feature). */
   beginGpuTiming(capacity = 2048): boolean {
     if (!this.info.features['timestamp-query']) return false;

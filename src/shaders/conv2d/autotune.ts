@@ -4,7 +4,7 @@
 // which lane computes what, so every variant passes the same parity and gradient tests.
 import { randomNormal } from '../../tensor/tensor.js';
 import type { Engine } from '../../tensor/engine.js';
-import { conv2dAvailableVariants, conv2dForward, conv2dInputGrad, conv2dWeightGrad, type Conv2dVariantName } from './conv2d.js';
+import { conv2dAvailableVariants, conv2dForward, conv2dInputGrad, conv2dOutputShape, conv2dWeightGrad, type Conv2dVariantName } from './conv2d.js';
 import { adapterKey, caseKey, conv2dTuning, type ConvCase } from './tuning.js';
 
 export interface TuneResult {
@@ -15,35 +15,28 @@ export interface TuneResult {
   chosen: Conv2dVariantName;
 }
 
-/** Times one call of `run` (the median of `reps`), in milliseconds. */
-async function timeCall(engine: Engine, run: () => void, reps: number): Promise<number> {
+/** Times one call of `run` (the median of `reps`; GPU time where timestamps exist, else wall time), in milliseconds. */
+async function medianMs(engine: Engine, run: () => void, reps: number): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
-    const timed = engine.beginGpuTiming();
-    const t0 = performance.now();
-    engine.tidy(run);
-    await engine.sync();
-    const wall = performance.now() - t0;
-    const ns = timed ? await engine.endGpuTiming() : null;
-    times.push(ns !== null ? ns / 1e6 : wall);
+    const t = await engine.timeCall(run);
+    times.push(t.gpuMs ?? t.wallMs);
   }
   return times.sort((a, b) => a - b)[Math.floor(reps / 2)]!;
 }
 
 /** Measures `c` with each variant; the winner is kept by the caller. */
 async function tuneCase(engine: Engine, c: ConvCase, variants: Conv2dVariantName[], reps: number): Promise<TuneResult> {
-  const ho = Math.floor((c.h + 2 * c.padding - c.kh) / c.stride) + 1;
-  const wo = Math.floor((c.w + 2 * c.padding - c.kw) / c.stride) + 1;
   const x = randomNormal(engine, [c.n, c.cin, c.h, c.w], { seed: 1 });
   const w = randomNormal(engine, [c.cout, c.cin, c.kh, c.kw], { seed: 2 });
-  const dy = randomNormal(engine, [c.n, c.cout, ho, wo], { seed: 3 });
+  const dy = randomNormal(engine, conv2dOutputShape(x.shape, w.shape, c.stride, c.padding), { seed: 3 });
   const ms: TuneResult['ms'] = {};
   try {
     for (const variant of variants) {
       const o = { stride: c.stride, padding: c.padding, variant };
       const run = () => void (c.kind === 'forward' ? conv2dForward(x, w, null, o) : c.kind === 'dX' ? conv2dInputGrad(dy, w, x.shape, o) : conv2dWeightGrad(x, dy, w.shape, o));
       engine.tidy(run); // compiles
-      ms[variant] = await timeCall(engine, run, reps);
+      ms[variant] = await medianMs(engine, run, reps);
     }
   } finally {
     [x, w, dy].forEach((t) => t.dispose());
