@@ -1,11 +1,7 @@
 // One template for every elementwise map: y[i] = f(a[i], b[i]) over a flat array. Sizes divisible
-// by 4 run as vec4 with several vec4s per lane (4–5× faster on lavapipe, where each lane's index
-// math and every load cost about as much as the arithmetic); other sizes run one float per lane.
-import { elementWorkgroups, LINEAR_WORKGROUP_ID, perElementMain } from '../../tensor/kernel.js';
-
-/** Lanes per workgroup and vec4s per lane of the vec4 form. */
-const VEC_WORKGROUP = 64;
-const VEC_PER_LANE = 4;
+// by 4 run as vec4 (4–5× faster on lavapipe, where each lane's index math and every load cost about
+// as much as the arithmetic), other sizes as f32; either way several elements per lane (perElementMain).
+import { elementWorkgroups, perElementMain } from '../../tensor/kernel.js';
 
 export interface MapLaunch {
   code: string;
@@ -34,20 +30,8 @@ export function mapKernel(n: number, arity: 1 | 2, expr: string, inPlace = false
 struct Params { n: u32, alpha: f32, beta: f32, pad: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
 ${bindings.join('\n')}`;
-  if (!vec) return { code: `${head}\n${perElementMain('p.n', body)}`, workgroups: elementWorkgroups(n) };
-  // p.n counts vec4s here; lanes of a workgroup touch consecutive vec4s on each pass.
-  const code = `${head}
-${LINEAR_WORKGROUP_ID}
-@compute @workgroup_size(${VEC_WORKGROUP})
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let base = linear_workgroup_id(wg, nwg) * ${VEC_WORKGROUP * VEC_PER_LANE}u + lid;
-  for (var k = 0u; k < ${VEC_PER_LANE}u; k++) {
-    let i = base + k * ${VEC_WORKGROUP}u;
-    if (i >= p.n) { return; }
-${body}
-  }
-}`;
-  return { code, workgroups: Math.ceil(n / 4 / (VEC_WORKGROUP * VEC_PER_LANE)) };
+  // p.n counts vec4s in the vec4 form.
+  return { code: `${head}\n${perElementMain('p.n', body)}`, workgroups: elementWorkgroups(mapCount(n)) };
 }
 
 /** The element count the kernel's uniform `n` holds: vec4s for the vec4 form. */
