@@ -54,7 +54,7 @@ function weightSpectra(op: string, w: Tensor, T: FftSize): Tensor {
   const [cout, cin, k] = w.shape as [number, number, number];
   const spectrum = Tensor.empty(w.engine, [spectrumBins(T) * pad4(cout) * pad4(cin) * 2], `${op} kernel spectra`);
   const g: TileGeometry = {
-    planes: cout * cin, b: cin, tilesY: 1, tilesX: 1, base: 0, strideN: k * k, strideA: cin * k * k, height: k, width: k, step: 1, off: 0, lim: T,
+    planes: cout * cin, b: cin, tilesY: 1, tilesX: 1, base: 0, strideN: k * k, strideA: cin * k * k, height: k, width: k, step: 1, off: 0, lim: k,
     fStride: pad4(cout) * pad4(cin), mulA: pad4(cin), mulB: 1, specBase: 0,
   };
   tileSpectra(op, w.engine, T, w.binding(op), g, spectrum.binding(op));

@@ -27,8 +27,8 @@ function workgroups(op: string, lanes: number, per: number): number {
 export function tileSpectra(op: string, engine: Engine, T: FftSize, src: BufferBinding, g: TileGeometry, spectrum: BufferBinding): void {
   const half = Tensor.empty(engine, [halfSpectraFloats(T, g.planes)], `${op} half spectra`);
   const uniforms = new Uint32Array(tileUniforms(g));
-  engine.dispatch({ op, kernel: { code: tileColumnsKernel(T) }, bindings: [src, half.binding(op)], uniforms, workgroups: workgroups(op, g.planes * T, FFT_WORKGROUP) });
-  engine.dispatch({ op, kernel: { code: spectrumRowsKernel(T) }, bindings: [half.binding(op), spectrum], uniforms, workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP) });
+  engine.dispatch({ op, kernel: { code: tileColumnsKernel(T, Math.min(g.lim, T)) }, bindings: [src, half.binding(op)], uniforms, workgroups: workgroups(op, g.planes * T, FFT_WORKGROUP) });
+  engine.dispatch({ op, kernel: { code: spectrumRowsKernel(T, Math.min(g.lim, T)) }, bindings: [half.binding(op), spectrum], uniforms, workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP) });
   half.dispose();
 }
 

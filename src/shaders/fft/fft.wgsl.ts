@@ -114,35 +114,45 @@ const lit = (v: number): string => {
 
 /**
  * Straight-line radix-2 decimation-in-time FFT of length T: `load(j)` gives element j (a vec2<f32>
- * expression); returns the statements and the names of the outputs in natural order. `sign` −1 is
- * the forward transform e^(−2πi·jk/T), +1 the unnormalised inverse.
+ * expression, or null where it is known to be zero: those butterflies are left out); returns the
+ * statements and the outputs in natural order (null where zero). `sign` −1 is the forward transform
+ * e^(−2πi·jk/T), +1 the unnormalised inverse.
  */
-export function fftStatements(T: number, sign: 1 | -1, load: (j: number) => string, prefix: string): { code: string[]; out: string[] } {
+export function fftStatements(T: number, sign: 1 | -1, load: (j: number) => string | null, prefix: string): { code: string[]; out: (string | null)[] } {
   const bits = Math.log2(T);
   if (!Number.isInteger(bits)) throw new Error(`FFT length ${T} is not a power of two`);
   const code: string[] = [];
-  let names: string[] = [];
+  let names: (string | null)[] = [];
   for (let j = 0; j < T; j++) {
-    code.push(`let ${prefix}0_${j} = ${load(bitReverse(j, bits))};`);
-    names.push(`${prefix}0_${j}`);
+    const v = load(bitReverse(j, bits));
+    if (v !== null) code.push(`let ${prefix}0_${j} = ${v};`);
+    names.push(v === null ? null : `${prefix}0_${j}`);
   }
   for (let s = 1, h = 1; h < T; s++, h *= 2) {
-    const next = names.map((_, j) => `${prefix}${s}_${j}`);
+    const next = [...names];
     for (let start = 0; start < T; start += 2 * h) {
       for (let j = 0; j < h; j++) {
         const [top, bottom] = [names[start + j]!, names[start + j + h]!];
+        if (bottom === null) {
+          next[start + j + h] = top;
+          continue;
+        }
         const angle = (sign * Math.PI * j) / h;
         // The twiddle e^(i·angle): 1 and ±i need no multiply.
-        const v = j === 0 ? bottom : 2 * j === h ? `vec2<f32>(${-sign}.0 * ${bottom}.y, ${sign}.0 * ${bottom}.x)` : `cmul(${bottom}, vec2<f32>(${lit(Math.cos(angle))}, ${lit(Math.sin(angle))}))`;
-        code.push(`let ${prefix}t${s}_${start + j} = ${v};`);
-        code.push(`let ${next[start + j]} = ${top} + ${prefix}t${s}_${start + j};`);
-        code.push(`let ${next[start + j + h]} = ${top} - ${prefix}t${s}_${start + j};`);
+        const t = `${prefix}t${s}_${start + j}`;
+        code.push(`let ${t} = ${j === 0 ? bottom : 2 * j === h ? `vec2<f32>(${-sign}.0 * ${bottom}.y, ${sign}.0 * ${bottom}.x)` : `cmul(${bottom}, vec2<f32>(${lit(Math.cos(angle))}, ${lit(Math.sin(angle))}))`};`);
+        const [sum, diff] = [`${prefix}${s}_${start + j}`, `${prefix}${s}_${start + j + h}`];
+        code.push(top === null ? `let ${sum} = ${t};` : `let ${sum} = ${top} + ${t};`);
+        code.push(top === null ? `let ${diff} = -${t};` : `let ${diff} = ${top} - ${t};`);
+        [next[start + j], next[start + j + h]] = [sum, diff];
       }
     }
     names = next;
   }
   return { code, out: names };
 }
+
+const ZERO = 'vec2<f32>(0.0)';
 
 function entry(body: string): string {
   return `@compute @workgroup_size(${FFT_WORKGROUP})
@@ -152,11 +162,15 @@ ${body}
 }`;
 }
 
-/** Pass 1: lane (q, x) transforms column x of tile q along y (real input) into the half spectrum I[q][ky][x], ky ≤ T/2. */
-export function tileColumnsKernel(T: FftSize): string {
+/**
+ * Pass 1: lane (q, x) transforms column x of tile q along y (real input) into the half spectrum
+ * I[q][ky][x], ky ≤ T/2. `taps` = the uniform `lim`, specialised: rows past it are left out of the
+ * code, and columns past it (or outside the source) store zeros without a transform.
+ */
+export function tileColumnsKernel(T: FftSize, taps: number): string {
   const half = T / 2 + 1;
-  const fft = fftStatements(T, -1, (y) => `vec2<f32>(tap(${y}u), 0.0)`, 'z');
-  const stores = fft.out.slice(0, half).map((z, ky) => `I[(q * ${half}u + ${ky}u) * ${T}u + x] = ${z};`);
+  const fft = fftStatements(T, -1, (y) => (y < taps ? `vec2<f32>(tap(${y}u), 0.0)` : null), 'z');
+  const store = (z: string | null, ky: number) => `I[(q * ${half}u + ${ky}u) * ${T}u + x] = ${z ?? ZERO};`;
   return /* wgsl */ `${UNIFORMS}
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> I: array<vec2<f32>>;
@@ -180,15 +194,19 @@ ${entry(`  let x = id % ${T}u;
   col = i32(p.tx * u.step + x) - u.off;
   colOk = x < u.lim && col >= 0 && col < i32(u.width);
   rowBase = u.base + p.n * u.strideN + p.a * u.strideA;
+  if (!colOk) {
+    ${Array.from({ length: half }, (_, ky) => store(null, ky)).join('\n    ')}
+    return;
+  }
   ${fft.code.join('\n  ')}
-  ${stores.join('\n  ')}`)}`;
+  ${fft.out.slice(0, half).map(store).join('\n  ')}`)}`;
 }
 
-/** Pass 2: lane (ky, q) transforms row ky of I[q] along x and writes the spectrum bins f = ky·T + kx of plane q. */
-export function spectrumRowsKernel(T: FftSize): string {
+/** Pass 2: lane (ky, q) transforms row ky of I[q] along x (columns from `taps` on are zero) and writes the spectrum bins f = ky·T + kx of plane q. */
+export function spectrumRowsKernel(T: FftSize, taps: number): string {
   const half = T / 2 + 1;
-  const fft = fftStatements(T, -1, (x) => `I[rowStart + ${x}u]`, 'z');
-  const stores = fft.out.map((z, kx) => `S[spec + ${kx}u * u.fStride] = ${z};`);
+  const fft = fftStatements(T, -1, (x) => (x < taps ? `I[rowStart + ${x}u]` : null), 'z');
+  const stores = fft.out.map((z, kx) => `S[spec + ${kx}u * u.fStride] = ${z ?? ZERO};`);
   return /* wgsl */ `${UNIFORMS}
 @group(0) @binding(1) var<storage, read> I: array<vec2<f32>>;
 @group(0) @binding(2) var<storage, read_write> S: array<vec2<f32>>;
@@ -207,7 +225,7 @@ ${entry(`  let kq = divmod(id, u.planes);
 export function inverseRowsKernel(T: FftSize): string {
   const half = T / 2 + 1;
   const fft = fftStatements(T, 1, (kx) => `S[spec + ${kx}u * u.fStride]`, 'z');
-  const stores = fft.out.map((z, x) => `J[rowStart + ${x}u] = ${z};`);
+  const stores = fft.out.map((z, x) => `J[rowStart + ${x}u] = ${z ?? ZERO};`);
   return /* wgsl */ `${UNIFORMS}
 @group(0) @binding(1) var<storage, read> S: array<vec2<f32>>;
 @group(0) @binding(2) var<storage, read_write> J: array<vec2<f32>>;
@@ -230,7 +248,7 @@ ${entry(`  let kq = divmod(id, u.planes);
 export function inverseColumnsKernel(T: FftSize): string {
   const half = T / 2 + 1;
   const fft = fftStatements(T, 1, (ky) => (ky < half ? `J[colStart + ${ky * T}u]` : `conj(J[colStart + ${(T - ky) * T}u])`), 'z');
-  const stores = fft.out.map((z, y) => `put(${y}, ${z}.x);`);
+  const stores = fft.out.map((z, y) => `put(${y}, ${z ?? ZERO}.x);`);
   return /* wgsl */ `${UNIFORMS}
 @group(0) @binding(1) var<storage, read> J: array<vec2<f32>>;
 @group(0) @binding(2) var<storage, read_write> dst: array<f32>;
