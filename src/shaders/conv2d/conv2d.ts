@@ -29,6 +29,11 @@ export function conv2dAvailableVariants(engine: Engine): Conv2dVariantName[] {
   return availableVariants(hasSubgroups8(engine));
 }
 
+/** What runs `c` when nothing is forced and nothing was tuned: the cost model's choice among the direct default and the FFT tiles. */
+export function conv2dChoice(engine: Engine, c: ConvCase, maxBindingBytes = engine.limits.maxStorageBufferBindingSize): Conv2dKernelName {
+  return chooseAlgorithm(engine, c, fftVariantNames(c, maxBindingBytes), conv2dDefaultVariant(engine), false);
+}
+
 /** Every algorithm and variant that can run `c` here: the direct variants, and the FFT tile sizes that fit (stride 1, square kernels). */
 export function conv2dCandidates(engine: Engine, c: ConvCase, maxBindingBytes = engine.limits.maxStorageBufferBindingSize): Conv2dKernelName[] {
   return [...conv2dAvailableVariants(engine), ...fftVariantNames(c, maxBindingBytes)];
@@ -88,7 +93,7 @@ function resolve(t: Tensor, o: Conv2dOptions, kind: ConvKind, x: Shape, w: Shape
   if (name === undefined && o.algorithm === 'fft') name = o.fftTile !== undefined ? `fft${o.fftTile}` : (fftNames.length > 0 ? chooseAlgorithm(t.engine, c, fftNames, conv2dDefaultVariant(t.engine), true) : 'fft');
   if (name === undefined) {
     const tuned = tunedVariantName(t.engine, c, [...conv2dAvailableVariants(t.engine), ...(o.algorithm === 'direct' ? [] : fftNames)]);
-    name = tuned ?? (o.algorithm === 'direct' ? conv2dDefaultVariant(t.engine) : chooseAlgorithm(t.engine, c, fftNames, conv2dDefaultVariant(t.engine), false));
+    name = tuned ?? (o.algorithm === 'direct' ? conv2dDefaultVariant(t.engine) : conv2dChoice(t.engine, c, maxBindingBytes));
   }
   if (name.startsWith('fft')) return ffts(name as FftVariantName);
   const variant = CONV2D_VARIANTS[name as Conv2dVariantName] as Conv2dVariant | undefined;
