@@ -15,6 +15,18 @@ export type Conv2dKernelName = Conv2dVariantName | FftVariantName;
 
 export const FFT_VARIANTS = FFT_SIZES.map((T) => `fft${T}` as FftVariantName);
 
+const policies = new WeakMap<Engine, Conv2dAlgorithm>();
+
+/** Makes every conv2d call on `engine` that names no algorithm or variant use `algorithm` (undefined: choose per shape again). */
+export function setConv2dAlgorithm(engine: Engine, algorithm: Conv2dAlgorithm | undefined): void {
+  if (algorithm === undefined) policies.delete(engine);
+  else policies.set(engine, algorithm);
+}
+
+export function conv2dAlgorithmPolicy(engine: Engine): Conv2dAlgorithm | undefined {
+  return policies.get(engine);
+}
+
 export const fftTileOf = (name: FftVariantName): FftSize => Number(name.slice(3)) as FftSize;
 
 function fftShape(c: ConvCase): FftConvShape {
@@ -35,8 +47,8 @@ interface Rates {
   bandwidth: number;
 }
 
-/** Measured on lavapipe (2 cores): direct kernels 9–15 GFLOP/s, the spectral product ~10, transforms and traffic slower. */
-const CPU_RATES: Rates = { direct: 12, mix: 10, fft: 3, bandwidth: 4 };
+/** Measured on lavapipe (2 cores, 11×11 128→128 @46): direct kernels 9–15 GFLOP/s, the spectral product ~9, the transforms ~7 before pruning. */
+const CPU_RATES: Rates = { direct: 12, mix: 10, fft: 6, bandwidth: 4 };
 /** A discrete GPU: assumed, until a GPU run measures it. */
 const GPU_RATES: Rates = { direct: 2000, mix: 4000, fft: 500, bandwidth: 500 };
 

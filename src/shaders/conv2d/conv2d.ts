@@ -13,12 +13,12 @@ import { PAD_KERNEL, padDispatches, type PadGeometry } from './pad.wgsl.js';
 import { availableVariants, CONV2D_VARIANTS, defaultVariant, fitForwardTile, fitWeightGradTile, usesSubgroups, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
 import { tunedVariantName, type ConvCase, type ConvKind } from './tuning.js';
 import { fftConvForward, fftConvInputGrad, fftConvWeightGrad } from './fft-algorithm.js';
-import { chooseAlgorithm, fftTileOf, fftVariantNames, type Conv2dAlgorithm, type Conv2dKernelName, type FftVariantName } from './algorithm.js';
+import { chooseAlgorithm, conv2dAlgorithmPolicy, fftTileOf, fftVariantNames, type Conv2dAlgorithm, type Conv2dKernelName, type FftVariantName } from './algorithm.js';
 import type { FftSize } from '../fft/fft.js';
 import { BIAS_GRAD_KERNEL, SUM_SPLITS_KERNEL, weightGradKernel, weightGradLanes, weightGradPadded, weightGradWorkgroups } from './weight-grad.wgsl.js';
 
 export { CONV2D_VARIANTS, conv2dVariants, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
-export { FFT_VARIANTS, type Conv2dAlgorithm, type Conv2dKernelName, type FftVariantName } from './algorithm.js';
+export { FFT_VARIANTS, setConv2dAlgorithm, type Conv2dAlgorithm, type Conv2dKernelName, type FftVariantName } from './algorithm.js';
 
 function hasSubgroups8(engine: Engine): boolean {
   return engine.info.features.subgroups && engine.info.adapter.subgroupMinSize >= 8;
@@ -78,6 +78,7 @@ function resolve(t: Tensor, o: Conv2dOptions, kind: ConvKind, x: Shape, w: Shape
   if (!Number.isInteger(stride) || stride < 1) throw new EngineError('conv2d', `stride must be a positive integer, got ${stride}`);
   if (!Number.isInteger(padding) || padding < 0) throw new EngineError('conv2d', `padding must be a non-negative integer, got ${padding}`);
   if (o.algorithm !== undefined && o.algorithm !== 'direct' && o.algorithm !== 'fft') throw new EngineError('conv2d', `algorithm must be "direct" or "fft", got ${String(o.algorithm)}`);
+  const algorithm = o.algorithm ?? conv2dAlgorithmPolicy(t.engine);
   const maxBindingBytes = Math.min(o.maxBindingBytes ?? Infinity, t.engine.limits.maxStorageBufferBindingSize);
   const [n, cin, h, wd] = x as [number, number, number, number];
   const [cout, , kh, kw] = w as [number, number, number, number];
@@ -90,10 +91,11 @@ function resolve(t: Tensor, o: Conv2dOptions, kind: ConvKind, x: Shape, w: Shape
     return { ...base, variant: CONV2D_VARIANTS[conv2dDefaultVariant(t.engine)], fftTile: fftTileOf(name) };
   };
   let name: string | undefined = o.variant;
-  if (name === undefined && o.algorithm === 'fft') name = o.fftTile !== undefined ? `fft${o.fftTile}` : (fftNames.length > 0 ? chooseAlgorithm(t.engine, c, fftNames, conv2dDefaultVariant(t.engine), true) : 'fft');
+  // A forced `fft` fails where it cannot run; an engine-wide `fft` (setConv2dAlgorithm) leaves those shapes direct.
+  if (name === undefined && algorithm === 'fft' && (o.algorithm === 'fft' || fftNames.length > 0)) name = o.fftTile !== undefined ? `fft${o.fftTile}` : (fftNames.length > 0 ? chooseAlgorithm(t.engine, c, fftNames, conv2dDefaultVariant(t.engine), true) : 'fft');
   if (name === undefined) {
-    const tuned = tunedVariantName(t.engine, c, [...conv2dAvailableVariants(t.engine), ...(o.algorithm === 'direct' ? [] : fftNames)]);
-    name = tuned ?? (o.algorithm === 'direct' ? conv2dDefaultVariant(t.engine) : conv2dChoice(t.engine, c, maxBindingBytes));
+    const tuned = tunedVariantName(t.engine, c, [...conv2dAvailableVariants(t.engine), ...(algorithm === 'direct' ? [] : fftNames)]);
+    name = tuned ?? (algorithm === 'direct' ? conv2dDefaultVariant(t.engine) : conv2dChoice(t.engine, c, maxBindingBytes));
   }
   if (name.startsWith('fft')) return ffts(name as FftVariantName);
   const variant = CONV2D_VARIANTS[name as Conv2dVariantName] as Conv2dVariant | undefined;
