@@ -2,18 +2,19 @@
 // each tile of S = T − k + 1 outputs sees a T×T input tile, and its k×k kernel zero-padded to T×T.
 // Cross-correlation is a product with the conjugate kernel spectrum, summed over input channels per
 // frequency bin: a batched complex matrix product (../fft). With y, x, dy, dx NCHW and w OIHW:
-//   forward  Y[f][co][p] = Σ_ci conj(W[f][co][ci]) · X[f][ci][p]     (x tiles from −pad)
+//   forward  Y[f][co][p] = Σ_ci conj(W[f][ci][co]) · X[f][ci][p]     (x tiles from −pad)
 //   dX      DX[f][ci][p] = Σ_co W[f][co][ci] · DY[f][co][p]          (dy tiles from −(k−1−pad); a convolution, read from k − 1)
-//   dW      DW[f][co][ci] = Σ_p conj(DY[f][co][p]) · X[f][p][ci]     (dy tiles of S outputs against the forward's x tiles)
-// where p runs over (image, tile). Sub-batches keep every spectrum inside one storage binding; dW
-// sums its sub-batches in the frequency domain and transforms once.
+//   dW      DW[f][co][ci] = Σ_p conj(DY[f][p][co]) · X[f][p][ci]     (dy tiles of S outputs against the forward's x tiles)
+// where p runs over (image, tile); each spectrum is laid out [k][m] or [k][n] as the product reads
+// it. Sub-batches keep every spectrum inside one storage binding; dW sums its sub-batches in the
+// frequency domain and transforms once.
 import { EngineError } from '../../tensor/errors.js';
 import type { BufferBinding, Engine } from '../../tensor/engine.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { blocks4, spectralMatmul, spectrumBins, tileSpectra, tilesFromSpectra, TILE_FLAG, type FftSize, type TileGeometry } from '../fft/fft.js';
+import { matmulBlocks, roundTo, spectralMatmul, spectrumBins, tileSpectra, tilesFromSpectra, TILE_FLAG, type FftSize, type TileGeometry } from '../fft/fft.js';
 import { imageWindow, subBatches } from './chunks.js';
 
-const pad4 = (v: number): number => blocks4(v) * 4;
+const pad8 = (v: number): number => roundTo(v, 8);
 
 export interface FftConvShape {
   n: number;
@@ -39,24 +40,41 @@ export function tilesPerImage(s: FftConvShape, T: number, kind: 'forward' | 'dX'
   return [Math.ceil(ho / S), Math.ceil(wo / S)];
 }
 
-/** Bytes of the kernel spectra, the largest single binding that cannot be split over the batch. */
+/** Bytes of the kernel spectra (at most: channels padded to 8), the largest single binding that cannot be split over the batch. */
 export function weightSpectrumBytes(s: Pick<FftConvShape, 'cin' | 'cout'>, T: number): number {
-  return spectrumBins(T) * pad4(s.cout) * pad4(s.cin) * 8;
+  return spectrumBins(T) * pad8(s.cout) * pad8(s.cin) * 8;
 }
 
-/** Whether tile size T can run this shape under a binding limit (the kernel spectra must fit whole). */
+/** Whether tile size T can run this shape under a binding limit: the kernel spectra, and one image's spectra, must fit one binding. */
 export function fftApplicable(s: FftConvShape, T: number, maxBindingBytes: number): boolean {
-  return s.k <= T && T - s.k + 1 >= Math.min(4, T / 2) && weightSpectrumBytes(s, T) <= maxBindingBytes;
+  if (s.k > T || T - s.k + 1 < Math.min(4, T / 2)) return false;
+  const oneImage = Math.max(...(['forward', 'dX'] as const).flatMap((kind) => sizes(s, T, kind).perImage));
+  return weightSpectrumBytes(s, T) <= maxBindingBytes && 4 * oneImage + 256 <= maxBindingBytes;
 }
 
-/** Spectra of w laid out [f][co (padded to 4)][ci (padded to 4)]: A of the forward and dX products. */
-function weightSpectra(op: string, w: Tensor, T: FftSize): Tensor {
-  const [cout, cin, k] = w.shape as [number, number, number];
-  const spectrum = Tensor.empty(w.engine, [spectrumBins(T) * pad4(cout) * pad4(cin) * 2], `${op} kernel spectra`);
-  const g: TileGeometry = {
-    planes: cout * cin, b: cin, tilesY: 1, tilesX: 1, base: 0, strideN: k * k, strideA: cin * k * k, height: k, width: k, step: 1, off: 0, lim: k,
-    fStride: pad4(cout) * pad4(cin), mulA: pad4(cin), mulB: 1, specBase: 0,
-  };
+/** Per bin, a matrix of plane spectra: `rows` rows of `ld` complex values, plane (a, b) in row a or row b. */
+interface SpectrumLayout {
+  rows: number;
+  ld: number;
+  fStride: number;
+  mulA: number;
+  mulB: number;
+  specBase: number;
+}
+
+function spectrumLayout(rows: number, ld: number, rowIsA: boolean): SpectrumLayout {
+  return { rows, ld, fStride: rows * ld, mulA: rowIsA ? ld : 1, mulB: rowIsA ? 1 : ld, specBase: 0 };
+}
+
+function spectra(op: string, engine: Engine, T: number, l: SpectrumLayout, what: string): Tensor {
+  return Tensor.empty(engine, [spectrumBins(T) * l.fStride * 2], `${op} ${what} spectra`);
+}
+
+/** Spectra of w in `l` (planes (a, b) = (co, ci)). */
+function weightSpectra(op: string, w: Tensor, T: FftSize, l: SpectrumLayout): Tensor {
+  const [, cin, k] = w.shape as [number, number, number];
+  const spectrum = spectra(op, w.engine, T, l, 'kernel');
+  const g: TileGeometry = { planes: w.shape[0]! * cin, b: cin, tilesY: 1, tilesX: 1, base: 0, strideN: k * k, strideA: cin * k * k, height: k, width: k, step: 1, off: 0, lim: k, ...l };
   tileSpectra(op, w.engine, T, w.binding(op), g, spectrum.binding(op));
   return spectrum;
 }
@@ -79,18 +97,12 @@ function imageTiles(im: Images, tiles: [number, number], S: number, off: number,
   };
 }
 
-/** Layout [f][channel][tile] (tiles padded to 4; channels padded to 4 when `padRows`). */
-function channelMajor(channels: number, tiles: number, padRows: boolean) {
-  const rows = padRows ? pad4(channels) : channels;
-  return { fStride: rows * pad4(tiles), mulA: pad4(tiles), mulB: 1, specBase: 0, floats: (T: number) => spectrumBins(T) * rows * pad4(tiles) * 2 };
-}
-
 function sizes(s: FftConvShape, T: number, kind: 'forward' | 'dX' | 'dW') {
   const [ty, tx] = tilesPerImage(s, T, kind);
-  // Tiles per image, plus room for the padding of a sub-batch's tile count to 4.
-  const tilesPerImg = ty * tx + 3;
+  // Per image, with room for the padding of a sub-batch's tile count to a whole block.
+  const tilesPerImg = ty * tx + 7;
   const bins = spectrumBins(T) * 2;
-  return { tiles: [ty, tx] as [number, number], perImage: [bins * pad4(s.cin) * tilesPerImg, bins * pad4(s.cout) * tilesPerImg] };
+  return { tiles: [ty, tx] as [number, number], perImage: [bins * pad8(s.cin) * tilesPerImg, bins * pad8(s.cout) * tilesPerImg] };
 }
 
 function images(op: string, t: Tensor, n0: number, count: number): Images {
@@ -121,23 +133,25 @@ export function fftConvForward(x: Tensor, w: Tensor, b: Tensor | null, padding: 
   checkShape(op, s, T, r.maxBindingBytes);
   const S = tileStep(T, k);
   const { tiles, perImage } = sizes(s, T, 'forward');
-  const ws = weightSpectra(op, w, T);
+  const P1 = tiles[0] * tiles[1];
+  const { mb, nb } = matmulBlocks(cout, Math.min(n, 8) * P1);
+  const ws = weightSpectra(op, w, T, spectrumLayout(cin, roundTo(cout, mb), false));
   for (const [n0, count] of subBatches(op, n, [cin * h * wd, cout * ho * wo, ...perImage], r.maxBindingBytes)) {
     const xi = images(op, x, n0, count);
     const yi = images(op, y, n0, count);
-    const P = count * tiles[0] * tiles[1];
-    const xLayout = channelMajor(cin, P, false);
-    const yLayout = channelMajor(cout, P, true);
-    const xs = Tensor.empty(x.engine, [xLayout.floats(T)], `${op} input spectra`);
-    const ys = Tensor.empty(x.engine, [yLayout.floats(T)], `${op} output spectra`);
-    tileSpectra(op, x.engine, T, xi.window.binding, { ...imageTiles(xi, tiles, S, padding, T), ...xLayout }, xs.binding(op));
+    const P = count * P1;
+    const xl = spectrumLayout(cin, roundTo(P, nb), true);
+    const yl = spectrumLayout(roundTo(cout, mb), roundTo(P, nb), true);
+    const xs = spectra(op, x.engine, T, xl, 'input');
+    const ys = spectra(op, x.engine, T, yl, 'output');
+    tileSpectra(op, x.engine, T, xi.window.binding, { ...imageTiles(xi, tiles, S, padding, T), ...xl }, xs.binding(op));
     spectralMatmul(op, x.engine, {
-      bins: spectrumBins(T), m: cout, n: pad4(P), k: cin, aLayout: 'k', aBin: pad4(cout) * pad4(cin), aStride: pad4(cin),
-      bBin: xLayout.fStride, bRow: pad4(P), cBin: yLayout.fStride, cRow: pad4(P), conjugateA: true, accumulate: false,
+      bins: spectrumBins(T), m: cout, n: P, k: cin, mb, nb, aBin: roundTo(cout, mb) * cin, aRow: roundTo(cout, mb),
+      bBin: xl.fStride, bRow: xl.ld, cBin: yl.fStride, cRow: yl.ld, conjugateA: true, accumulate: false,
     }, ws.binding(op), xs.binding(op), ys.binding(op));
     xs.dispose();
     const flags = (b ? TILE_FLAG.bias : 0) | (r.relu ? TILE_FLAG.relu : 0);
-    tilesFromSpectra(op, x.engine, T, ys.binding(op), { ...imageTiles(yi, tiles, S, 0, S), ...yLayout, flags }, yi.window.binding, b?.binding(op) ?? null);
+    tilesFromSpectra(op, x.engine, T, ys.binding(op), { ...imageTiles(yi, tiles, S, 0, S), ...yl, flags }, yi.window.binding, b?.binding(op) ?? null);
     ys.dispose();
   }
   ws.dispose();
@@ -154,22 +168,25 @@ export function fftConvInputGrad(dy: Tensor, w: Tensor, padding: number, dx: Ten
   checkShape(op, s, T, r.maxBindingBytes);
   const S = tileStep(T, k);
   const { tiles, perImage } = sizes(s, T, 'dX');
-  const ws = weightSpectra(op, w, T);
+  const P1 = tiles[0] * tiles[1];
+  const { mb, nb } = matmulBlocks(cin, Math.min(n, 8) * P1);
+  const wl = spectrumLayout(cout, roundTo(cin, mb), true);
+  const ws = weightSpectra(op, w, T, wl);
   for (const [n0, count] of subBatches(op, n, [cin * h * wd, cout * ho * wo, ...perImage], r.maxBindingBytes)) {
     const dyi = images(op, dy, n0, count);
     const dxi = images(op, dx, n0, count);
-    const P = count * tiles[0] * tiles[1];
-    const dyLayout = channelMajor(cout, P, false);
-    const dxLayout = channelMajor(cin, P, true);
-    const dys = Tensor.empty(dy.engine, [dyLayout.floats(T)], `${op} dY spectra`);
-    const dxs = Tensor.empty(dy.engine, [dxLayout.floats(T)], `${op} dX spectra`);
-    tileSpectra(op, dy.engine, T, dyi.window.binding, { ...imageTiles(dyi, tiles, S, k - 1 - padding, T), ...dyLayout }, dys.binding(op));
+    const P = count * P1;
+    const dyl = spectrumLayout(cout, roundTo(P, nb), true);
+    const dxl = spectrumLayout(roundTo(cin, mb), roundTo(P, nb), true);
+    const dys = spectra(op, dy.engine, T, dyl, 'dY');
+    const dxs = spectra(op, dy.engine, T, dxl, 'dX');
+    tileSpectra(op, dy.engine, T, dyi.window.binding, { ...imageTiles(dyi, tiles, S, k - 1 - padding, T), ...dyl }, dys.binding(op));
     spectralMatmul(op, dy.engine, {
-      bins: spectrumBins(T), m: cin, n: pad4(P), k: cout, aLayout: 'm', aBin: pad4(cout) * pad4(cin), aStride: pad4(cin),
-      bBin: dyLayout.fStride, bRow: pad4(P), cBin: dxLayout.fStride, cRow: pad4(P), conjugateA: false, accumulate: false,
+      bins: spectrumBins(T), m: cin, n: P, k: cout, mb, nb, aBin: wl.fStride, aRow: wl.ld,
+      bBin: dyl.fStride, bRow: dyl.ld, cBin: dxl.fStride, cRow: dxl.ld, conjugateA: false, accumulate: false,
     }, ws.binding(op), dys.binding(op), dxs.binding(op));
     dys.dispose();
-    tilesFromSpectra(op, dy.engine, T, dxs.binding(op), { ...imageTiles(dxi, tiles, S, k - 1, S), ...dxLayout }, dxi.window.binding, null);
+    tilesFromSpectra(op, dy.engine, T, dxs.binding(op), { ...imageTiles(dxi, tiles, S, k - 1, S), ...dxl }, dxi.window.binding, null);
     dxs.dispose();
   }
   ws.dispose();
@@ -186,29 +203,28 @@ export function fftConvWeightGrad(x: Tensor, dy: Tensor, padding: number, dw: Te
   checkShape(op, s, T, r.maxBindingBytes);
   const S = tileStep(T, k);
   const { tiles, perImage } = sizes(s, T, 'dW');
-  const dws = Tensor.empty(x.engine, [spectrumBins(T) * pad4(cout) * pad4(cin) * 2], `${op} spectra`);
+  const { mb, nb } = matmulBlocks(cout, cin);
+  const dwl = spectrumLayout(roundTo(cout, mb), roundTo(cin, nb), true);
+  const dws = spectra(op, x.engine, T, dwl, 'dW');
   subBatches(op, n, [cin * h * wd, cout * ho * wo, ...perImage], r.maxBindingBytes).forEach(([n0, count], chunk) => {
     const xi = images(op, x, n0, count);
     const dyi = images(op, dy, n0, count);
     const P = count * tiles[0] * tiles[1];
-    const dyLayout = channelMajor(cout, P, true);
-    // x spectra tile-major, [f][p][ci]: B of the product, summed over p.
-    const xLayout = { fStride: P * pad4(cin), mulA: 1, mulB: pad4(cin), specBase: 0 };
-    const dys = Tensor.empty(x.engine, [dyLayout.floats(T)], `${op} dY spectra`);
-    const xs = Tensor.empty(x.engine, [spectrumBins(T) * P * pad4(cin) * 2], `${op} input spectra`);
-    tileSpectra(op, x.engine, T, dyi.window.binding, { ...imageTiles(dyi, tiles, S, 0, S), ...dyLayout }, dys.binding(op));
-    tileSpectra(op, x.engine, T, xi.window.binding, { ...imageTiles(xi, tiles, S, padding, T), ...xLayout }, xs.binding(op));
+    // Both tile-major, [f][p][channel]: the product sums over p.
+    const dyl = spectrumLayout(P, roundTo(cout, mb), false);
+    const xl = spectrumLayout(P, roundTo(cin, nb), false);
+    const dys = spectra(op, x.engine, T, dyl, 'dY');
+    const xs = spectra(op, x.engine, T, xl, 'input');
+    tileSpectra(op, x.engine, T, dyi.window.binding, { ...imageTiles(dyi, tiles, S, 0, S), ...dyl }, dys.binding(op));
+    tileSpectra(op, x.engine, T, xi.window.binding, { ...imageTiles(xi, tiles, S, padding, T), ...xl }, xs.binding(op));
     spectralMatmul(op, x.engine, {
-      bins: spectrumBins(T), m: cout, n: pad4(cin), k: P, aLayout: 'k', aBin: dyLayout.fStride, aStride: pad4(P),
-      bBin: xLayout.fStride, bRow: pad4(cin), cBin: pad4(cout) * pad4(cin), cRow: pad4(cin), conjugateA: true, accumulate: chunk > 0,
+      bins: spectrumBins(T), m: cout, n: cin, k: P, mb, nb, aBin: dyl.fStride, aRow: dyl.ld,
+      bBin: xl.fStride, bRow: xl.ld, cBin: dwl.fStride, cRow: dwl.ld, conjugateA: true, accumulate: chunk > 0,
     }, dys.binding(op), xs.binding(op), dws.binding(op));
     dys.dispose();
     xs.dispose();
   });
-  const g: TileGeometry = {
-    planes: cout * cin, b: cin, tilesY: 1, tilesX: 1, base: 0, strideN: k * k, strideA: cin * k * k, height: k, width: k, step: k, off: 0, lim: k,
-    fStride: pad4(cout) * pad4(cin), mulA: pad4(cin), mulB: 1, specBase: 0,
-  };
+  const g: TileGeometry = { planes: cout * cin, b: cin, tilesY: 1, tilesX: 1, base: 0, strideN: k * k, strideA: cin * k * k, height: k, width: k, step: k, off: 0, lim: k, ...dwl };
   tilesFromSpectra(op, x.engine, T, dws.binding(op), g, dw.binding(op), null);
   dws.dispose();
 }

@@ -7,7 +7,7 @@ import { FFT_WORKGROUP, inverseColumnsKernel, inverseRowsKernel, spectrumRowsKer
 import { matmulLanes, matmulUniforms, MATMUL_WORKGROUP, spectralMatmulKernel, type SpectralMatmul } from './spectral-matmul.wgsl.js';
 
 export { FFT_SIZES, TILE_FLAG, type FftSize, type TileGeometry } from './fft.wgsl.js';
-export { blocks4, type SpectralMatmul } from './spectral-matmul.wgsl.js';
+export { matmulBlocks, roundTo, type SpectralMatmul } from './spectral-matmul.wgsl.js';
 
 /** Lane indices are split through f32 in the kernels: exact below 2^24. */
 const MAX_LANES = 2 ** 24;
@@ -44,8 +44,8 @@ export function tilesFromSpectra(op: string, engine: Engine, T: FftSize, spectru
 
 /** C[f] = op(A[f]) · B[f] for every bin f. */
 export function spectralMatmul(op: string, engine: Engine, p: SpectralMatmul, a: BufferBinding, b: BufferBinding, c: BufferBinding): void {
-  for (const [name, v] of Object.entries({ aBin: p.aBin, aStride: p.aStride, bBin: p.bBin, bRow: p.bRow, cBin: p.cBin, cRow: p.cRow })) {
-    if (v % 2 !== 0 || ((name === 'bRow' || name === 'cRow') && v % 4 !== 0)) throw new EngineError(op, `spectral product stride ${name} = ${v} is not aligned`);
+  for (const [name, v] of Object.entries({ aBin: p.aBin, aRow: p.aRow, bBin: p.bBin, bRow: p.bRow, cBin: p.cBin, cRow: p.cRow })) {
+    if (v % 4 !== 0) throw new EngineError(op, `spectral product stride ${name} = ${v} is not a multiple of 4`);
   }
-  engine.dispatch({ op, kernel: { code: spectralMatmulKernel(p.aLayout) }, bindings: [a, b, c], uniforms: matmulUniforms(p), workgroups: workgroups(op, matmulLanes(p), MATMUL_WORKGROUP) });
+  engine.dispatch({ op, kernel: { code: spectralMatmulKernel(p.mb, p.nb) }, bindings: [a, b, c], uniforms: matmulUniforms(p), workgroups: workgroups(op, matmulLanes(p), MATMUL_WORKGROUP) });
 }

@@ -1,28 +1,29 @@
-// Channel mixing in the frequency domain: for every bin f, C[f] = op(A[f]) · B[f] (complex), where
-// op conjugates A or not. This is where a frequency-domain convolution spends its flops, so each lane
-// computes a 4×4 block of complex outputs, loading A as vec4 (two complex values along the contiguous
-// dimension of A) and B as vec4 along its rows: 64 FMAs per 4 vec4 loads. Every matrix is padded so
-// that no block needs bounds checks: rows of A and C to a multiple of 4, B and C rows (and A's
-// contiguous rows) to a multiple of 4 complex values; padding holds garbage that only reaches
-// padding. All sizes are uniforms: one pipeline per layout of A.
+// Channel mixing in the frequency domain: for every bin f, C[f] = op(A[f])ᵀ · B[f] (complex), with A
+// stored [k][m], B [k][n] and C [m][n], each contiguous in its last dimension, and op conjugating A
+// or not. This is where a frequency-domain convolution spends its flops, so each lane computes an
+// MB×NB block of complex outputs, loading A and B rows as vec4s (two complex values each): per k,
+// MB/2 + NB/2 loads for 4·MB·NB FMAs. (A stored [m][k] instead measured half as fast on lavapipe.)
+// Every matrix is padded so that no block needs bounds checks: m and n to whole blocks in storage;
+// padding holds garbage that only reaches padding. Sizes are uniforms: one pipeline per block shape.
 import { LINEAR_WORKGROUP_ID } from '../../tensor/kernel.js';
 
 export const MATMUL_WORKGROUP = 64;
 
-/** Which dimension of A is contiguous: `k` (A[m][k]) or `m` (A[k][m], i.e. Aᵀ stored). */
-export type ALayout = 'k' | 'm';
+/** Block shapes: complex outputs per lane along m and n (multiples of 4). */
+export type MatmulBlock = 4 | 8;
 
-/** Sizes and strides in complex elements; every stride a multiple of 4 except where noted. */
+/** Sizes and strides in complex elements; every stride a multiple of 4. */
 export interface SpectralMatmul {
   bins: number;
-  /** Rows of C (padded to 4 in storage), columns of C (padded to 4), and the summed dimension. */
+  /** Rows of C, columns of C and the summed dimension (m and n are stored padded to whole blocks). */
   m: number;
   n: number;
   k: number;
-  aLayout: ALayout;
-  /** A: per bin, and along its strided dimension (m for layout k, k for layout m); even. */
+  mb: MatmulBlock;
+  nb: MatmulBlock;
+  /** A: per bin and per k row; B and C likewise. */
   aBin: number;
-  aStride: number;
+  aRow: number;
   bBin: number;
   bRow: number;
   cBin: number;
@@ -32,70 +33,40 @@ export interface SpectralMatmul {
   accumulate: boolean;
 }
 
-export const blocks4 = (v: number): number => Math.ceil(v / 4);
+/** The block shape for an m×n product: wide blocks where there is room (fewer loads per FMA), narrow ones for small sizes (less padding). */
+export function matmulBlocks(m: number, n: number): { mb: MatmulBlock; nb: MatmulBlock } {
+  return { mb: m >= 32 ? 8 : 4, nb: n >= 32 ? 8 : 4 };
+}
+
+export const roundTo = (v: number, b: number): number => Math.ceil(v / b) * b;
 
 export function matmulLanes(p: SpectralMatmul): number {
-  return p.bins * blocks4(p.m) * blocks4(p.n);
+  return p.bins * Math.ceil(p.m / p.mb) * Math.ceil(p.n / p.nb);
 }
 
 export function matmulUniforms(p: SpectralMatmul): Uint32Array {
-  const u = new Uint32Array([blocks4(p.m), blocks4(p.n), p.k, matmulLanes(p), p.aBin, p.aStride, p.bBin, p.bRow, p.cBin, p.cRow, p.conjugateA ? 1 : 0, p.accumulate ? 1 : 0]);
-  return u;
+  return new Uint32Array([Math.ceil(p.m / p.mb), Math.ceil(p.n / p.nb), p.k, matmulLanes(p), p.aBin, p.aRow, p.bBin, p.bRow, p.cBin, p.cRow, p.conjugateA ? 1 : 0, p.accumulate ? 1 : 0]);
 }
 
-export function spectralMatmulKernel(layout: ALayout): string {
+export function spectralMatmulKernel(MB: MatmulBlock, NB: MatmulBlock): string {
+  const [AV, BV] = [MB / 2, NB / 2]; // vec4s per row of the lane's block of A and of B (and C)
   const mac: string[] = [];
-  // a{i}: complex A(m0 + i, k) as vec2; b{j}: vec4 of B(k, n0 + 2j … 2j + 1); c{i}_{j} the matching accumulators.
-  for (let i = 0; i < 4; i++) {
-    for (let j = 0; j < 2; j++) mac.push(`c${i}_${j} = fma(vec4<f32>(a${i}.x), b${j}, fma(vec4<f32>(a${i}.y * s), bs${j}, c${i}_${j}));`);
+  // a{i}: complex A(k, m0 + i) as vec2; b{j}: vec4 of B(k, n0 + 2j … 2j + 1); c{i}_{j} the matching accumulators.
+  for (let i = 0; i < MB; i++) {
+    for (let j = 0; j < BV; j++) mac.push(`c${i}_${j} = fma(vec4<f32>(a${i}.x), b${j}, fma(vec4<f32>(a${i}.y * s), bs${j}, c${i}_${j}));`);
   }
-  const bLoads = (row: string) => `let b0 = B[(bRow0 + ${row}) / 2u];
-    let b1 = B[(bRow0 + ${row}) / 2u + 1u];
-    let bs0 = vec4<f32>(-b0.y, b0.x, -b0.w, b0.z);
-    let bs1 = vec4<f32>(-b1.y, b1.x, -b1.w, b1.z);`;
-  // Layout k: one vec4 of row m0 + i holds A(m0 + i, k) and A(m0 + i, k + 1).
-  const stepK = /* wgsl */ `
-  var k = 0u;
-  for (; k + 1u < p.k; k += 2u) {
-    let A0 = A[(aLane + k) / 2u];
-    let A1 = A[(aLane + p.aStride + k) / 2u];
-    let A2 = A[(aLane + 2u * p.aStride + k) / 2u];
-    let A3 = A[(aLane + 3u * p.aStride + k) / 2u];
-    {
-      let a0 = A0.xy; let a1 = A1.xy; let a2 = A2.xy; let a3 = A3.xy;
-      ${bLoads('k * p.bRow')}
-      ${mac.join('\n      ')}
-    }
-    {
-      let a0 = A0.zw; let a1 = A1.zw; let a2 = A2.zw; let a3 = A3.zw;
-      ${bLoads('(k + 1u) * p.bRow')}
-      ${mac.join('\n      ')}
-    }
-  }
-  if (k < p.k) {
-    let a0 = A[(aLane + k) / 2u].xy;
-    let a1 = A[(aLane + p.aStride + k) / 2u].xy;
-    let a2 = A[(aLane + 2u * p.aStride + k) / 2u].xy;
-    let a3 = A[(aLane + 3u * p.aStride + k) / 2u].xy;
-    ${bLoads('k * p.bRow')}
-    ${mac.join('\n    ')}
-  }`;
-  // Layout m: two vec4s of row k hold A(m0 … m0 + 3, k).
-  const stepM = /* wgsl */ `
-  for (var k = 0u; k < p.k; k++) {
-    let A01 = A[(aLane + k * p.aStride) / 2u];
-    let A23 = A[(aLane + k * p.aStride) / 2u + 1u];
-    let a0 = A01.xy; let a1 = A01.zw; let a2 = A23.xy; let a3 = A23.zw;
-    ${bLoads('k * p.bRow')}
-    ${mac.join('\n    ')}
-  }`;
+  const loads = [
+    ...Array.from({ length: AV }, (_, v) => `let A${v} = A[aRow + ${v}u];`),
+    ...Array.from({ length: MB }, (_, i) => `let a${i} = A${i >> 1}.${i & 1 ? 'zw' : 'xy'};`),
+    ...Array.from({ length: BV }, (_, j) => `let b${j} = B[bRow + ${j}u]; let bs${j} = vec4<f32>(-b${j}.y, b${j}.x, -b${j}.w, b${j}.z);`),
+  ];
   const stores: string[] = [];
-  for (let i = 0; i < 4; i++) {
-    for (let j = 0; j < 2; j++) stores.push(`{ let at = (cLane + ${i}u * p.cRow) / 2u + ${j}u; C[at] = select(c${i}_${j}, c${i}_${j} + C[at], p.accumulate == 1u); }`);
+  for (let i = 0; i < MB; i++) {
+    for (let j = 0; j < BV; j++) stores.push(`{ let at = (cLane + ${i}u * p.cRow) / 2u + ${j}u; C[at] = select(c${i}_${j}, c${i}_${j} + C[at], p.accumulate == 1u); }`);
   }
-  const accs = [0, 1, 2, 3].flatMap((i) => [0, 1].map((j) => `var c${i}_${j} = vec4<f32>(0.0);`));
+  const accs = Array.from({ length: MB }, (_, i) => Array.from({ length: BV }, (_, j) => `var c${i}_${j} = vec4<f32>(0.0);`).join(' '));
   return /* wgsl */ `
-struct Params { mBlocks: u32, nBlocks: u32, k: u32, lanes: u32, aBin: u32, aStride: u32, bBin: u32, bRow: u32, cBin: u32, cRow: u32, conjugateA: u32, accumulate: u32 }
+struct Params { mBlocks: u32, nBlocks: u32, k: u32, lanes: u32, aBin: u32, aRow: u32, bBin: u32, bRow: u32, cBin: u32, cRow: u32, conjugateA: u32, accumulate: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> A: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> B: array<vec4<f32>>;
@@ -117,14 +88,19 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let fn_ = divmod(id, p.nBlocks);
   let fm = divmod(fn_.x, p.mBlocks);
   let f = fm.x;
-  let m0 = fm.y * 4u;
-  let n0 = fn_.y * 4u;
+  let m0 = fm.y * ${MB}u;
+  let n0 = fn_.y * ${NB}u;
   let s = select(1.0, -1.0, p.conjugateA == 1u);
-  let aLane = f * p.aBin + m0 * ${layout === 'k' ? 'p.aStride' : '1u'};
-  let bRow0 = f * p.bBin + n0;
+  let aLane = f * p.aBin + m0;
+  let bLane = f * p.bBin + n0;
   let cLane = f * p.cBin + m0 * p.cRow + n0;
-  ${accs.join(' ')}
-  ${layout === 'k' ? stepK : stepM}
+  ${accs.join('\n  ')}
+  for (var k = 0u; k < p.k; k++) {
+    let aRow = (aLane + k * p.aRow) / 2u;
+    let bRow = (bLane + k * p.bRow) / 2u;
+    ${loads.join('\n    ')}
+    ${mac.join('\n    ')}
+  }
   ${stores.join('\n  ')}
 }`;
 }
