@@ -16,7 +16,9 @@ export { CONFIGS, getConfig, validateConfig, parameterCount, multiplyAdds, recep
 export { encodeCheckpoint, parseCheckpoint, checkpointMetadata, type LoadedCheckpoint, type CheckpointInfo, type ParseCheckpointOptions } from './cpm/checkpoint.js';
 export { configFromShapes, checkShapes } from './cpm/shapes.js';
 export { encodeSafetensors, decodeSafetensors, SafetensorsError, type SafeTensor, type SafeFile } from './io/safetensors.js';
-export { predictPose, REFERENCE_SCALES, type BeliefModel, type PredictOptions, type PosePredictionResult } from './infer/predict.js';
+export { predictPose, predictPeople, REFERENCE_SCALES, type BeliefModel, type PredictOptions, type PosePredictionResult } from './infer/predict.js';
+export { parseBoxesJson, personFromPlacement, type Placement } from './infer/people.js';
+export { personFromBox, personFromCenterHeight, type PersonBox } from './data/annotation.js';
 export * as data from './data/browser.js';
 export * as evaluation from './eval/index.js';
 export { createRaster, drawLine, fillCircle, type Raster } from './viz/raster.js';
