@@ -3,39 +3,23 @@
 // An oracle model draws the ground truth where that rule puts it in the crop; predictPeople must
 // map it back onto the ground truth in the photo, for the LSP images with their boxes and for two
 // people in one picture. Bad boxes are refused.
-import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, type Engine, type Tensor } from '../../src/index.node.js';
-import type { PersonBox } from '../../src/data/annotation.js';
-import { lspFromSchemaJson } from '../../src/data/formats/lsp.js';
 import type { RgbImage } from '../../src/data/image.js';
 import { readImageFile } from '../../src/data/node/files.js';
 import { beliefTargets, defaultJointSigma } from '../../src/data/targets.js';
 import { boxesFor, parseBoxesJson, personFromPlacement, placementFromOptions, type Placement } from '../../src/infer/people.js';
 import { predictPeople, type BeliefModel } from '../../src/infer/predict.js';
 import { fromArray } from '../../src/tensor/tensor.js';
+import { boxAround, LSP, lspTruth, twoPeople } from './lsp-helpers.js';
 
-export const LSP = '../shared/data/lsp';
 const S = 128;
 
 let engine: Engine;
 test.before(async () => {
   engine = await init();
 });
-
-/** Ground truth (CPM order, 0-based) of the three LSP test images that exist as files. */
-export function lspTruth(): { file: string; joints: Float32Array }[] {
-  const parsed = lspFromSchemaJson(JSON.parse(readFileSync(`${LSP}/joints.json`, 'utf8')), 'joints.json');
-  return ['im1630.jpg', 'im1640.jpg', 'im1658.jpg'].map((file) => ({ file, joints: parsed.records.find((r) => r.file === file)!.persons[0]!.joints }));
-}
-
-/** The joints' box with a margin, COCO-style. */
-export function boxAround(joints: Float32Array, margin = 8): PersonBox {
-  const xs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map((j) => joints[j * 3]!), ys = xs.map((_, j) => joints[j * 3 + 1]!);
-  const [x0, y0] = [Math.min(...xs) - margin, Math.min(...ys) - margin];
-  return [x0 + 0.5, y0 + 0.5, Math.max(...xs) + margin - x0, Math.max(...ys) + margin - y0];
-}
 
 /** Draws, for each forward in turn, the next person's ground truth where §7's rule places it in the crop. */
 class OracleModel implements BeliefModel {
@@ -87,20 +71,14 @@ test('--box on the LSP images with their ground-truth boxes: each pose maps back
 });
 
 test('--center/--height and two people in one picture (a boxes JSON): one pose per person, each on its own', async () => {
-  const [a, b] = lspTruth();
-  const [ia, ib] = [readImageFile(`${LSP}/images/${a!.file}`), readImageFile(`${LSP}/images/${b!.file}`)];
-  const both: RgbImage = { width: ia.width + ib.width, height: Math.max(ia.height, ib.height), data: new Uint8Array((ia.width + ib.width) * Math.max(ia.height, ib.height) * 3) };
-  for (const [img, dx] of [[ia, 0], [ib, ia.width]] as const) {
-    for (let y = 0; y < img.height; y++) both.data.set(img.data.subarray(y * img.width * 3, (y + 1) * img.width * 3), (y * both.width + dx) * 3);
-  }
-  const jb = b!.joints.map((v, i) => (i % 3 === 0 ? v + ia.width : v));
-  const table = parseBoxesJson({ 'two.png': [boxAround(a!.joints), boxAround(jb)] }, 'boxes.json');
+  const { image: both, joints: [ja, jb] } = twoPeople();
+  const table = parseBoxesJson({ 'two.png': [boxAround(ja), boxAround(jb)] }, 'boxes.json');
   const placed = boxesFor(table, '/some/folder/two.png', 'boxes.json');
   assert.is(placed.length, 2);
-  const r = await worst(both, [{ joints: a!.joints, placement: placed[0]! }, { joints: jb, placement: placed[1]! }]);
+  const r = await worst(both, [{ joints: ja, placement: placed[0]! }, { joints: jb, placement: placed[1]! }]);
   assert.ok(r.error <= tolerance(200), `worst joint ${r.error.toFixed(2)} px`);
   const centre = placementFromOptions({ center: '40,95', height: '190' })!;
-  const c = await worst(ia, [{ joints: a!.joints, placement: centre }]);
+  const c = await worst(both, [{ joints: ja, placement: centre }]);
   assert.ok(c.error <= tolerance(190), `--center/--height: worst joint ${c.error.toFixed(2)} px`);
 });
 
