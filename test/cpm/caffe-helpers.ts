@@ -1,5 +1,6 @@
 // Test fixtures: random CPM parameters, the beliefs a model gives with them, and a .caffemodel
 // written from them (protobuf-encoded with the importer's schema, in either layout).
+import textformat from 'protobufjs/ext/textformat.js';
 import { layers, type CpmConfig } from '../../src/cpm/config.js';
 import { caffeLayerName } from '../../src/cpm/caffe/import.js';
 import { NetParameter, V1_CONVOLUTION } from '../../src/cpm/caffe/schema.js';
@@ -68,4 +69,11 @@ export function caffeModelBytes(params: Map<string, SafeTensor>, opts: CaffeFixt
     return [conv, relu];
   });
   return NetParameter.encode(NetParameter.fromObject({ name: 'CPM', ...(v1 ? { layers: list } : { layer: list }) })).finish();
+}
+
+/** The deploy prototxt of such a model: the same layers in text format, without weights. */
+export function prototxtOf(caffemodel: Uint8Array): string {
+  const net = NetParameter.toObject(NetParameter.decode(caffemodel)) as { layer?: { blobs?: unknown }[]; layers?: { blobs?: unknown }[] };
+  for (const l of [...(net.layer ?? []), ...(net.layers ?? [])]) delete l.blobs;
+  return textformat.toText(NetParameter, NetParameter.fromObject(net));
 }

@@ -8,7 +8,7 @@ import { caffeLayerName, cpmLayerName, importCaffeModel } from '../../src/cpm/ca
 import { encodeCheckpoint, parseCheckpoint, checkpointMetadata } from '../../src/cpm/checkpoint.js';
 import { encodeSafetensors } from '../../src/io/safetensors.js';
 import { init, type Engine } from '../../src/index.node.js';
-import { beliefsOf, caffeModelBytes, randomParams } from './caffe-helpers.js';
+import { beliefsOf, caffeModelBytes, prototxtOf, randomParams } from './caffe-helpers.js';
 
 let engine: Engine;
 test.before(async () => {
@@ -90,7 +90,9 @@ test('bad files are refused with the file and layer named', () => {
   assert.throws(() => importCaffeModel(good.subarray(0, Math.floor(good.length * 0.6)), 't.caffemodel'), /t.caffemodel: truncated or not a Caffe model/);
   // Not a CPM convolution: stride 2.
   assert.throws(() => importCaffeModel(caffeModelBytes(params, { layout: 'layer', convParam: { Mconv3_stage2: { stride: [2] } } }), 's.caffemodel'), /s.caffemodel: layer Mconv3_stage2: stride 2; CPM convolutions have stride 1/);
-  // A deploy prototxt whose convolution disagrees with the weights.
+  // The deploy prototxt of the same net passes; one whose convolution disagrees with the weights does not.
+  assert.ok(prototxtOf(good).includes('name: "Mconv5_stage2"'));
+  assert.is(importCaffeModel(good, 'g.caffemodel', { prototxt: { text: prototxtOf(good), source: 'deploy.prototxt' } }).config.name, 'tiny');
   const prototxt = (k: number) => `input: "data"\ninput_dim: 1\nlayer {\n  name: "conv1_stage1"\n  type: "Convolution"\n  bottom: "image"\n  top: "conv1_stage1"\n  param { lr_mult: 5 decay_mult: 1 }\n  convolution_param { num_output: 4 pad: ${(k - 1) / 2} kernel_size: ${k} weight_filler { type: "gaussian" std: 0.01 } }\n}\n`;
   assert.throws(() => importCaffeModel(good, 'g.caffemodel', { prototxt: { text: prototxt(5), source: 'deploy.prototxt' } }), /deploy.prototxt: layer conv1_stage1: kernel_size 5 does not match the 3×3 weights/);
   assert.throws(() => importCaffeModel(good, 'g.caffemodel', { prototxt: { text: prototxt(3), source: 'deploy.prototxt' } }), /deploy.prototxt: no layer conv2_stage1, which the caffemodel has/);
