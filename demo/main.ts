@@ -2,10 +2,11 @@
 // window.cpmDemo so the browser tests can drive the same code paths.
 import {
   init, CpmModel, getConfig, parseCheckpoint, predictPose, data, evaluation, noGrad, backward, Adam, renderLineChart, renderBeliefGrid,
-  drawSkeleton, createRaster, fromRasterToImageData, tensor as tensorFrom, type Engine, type Raster, type CpmConfig,
+  drawSkeleton, createRaster, fromRasterToImageData, tensor as tensorFrom, personFromBox, type Engine, type Raster, type CpmConfig, type PersonBox,
 } from './browser-api.js';
 import * as lib from './browser-api.js';
 import { timedForward } from './forward-check.js';
+import { drawBox, watchBoxes } from './box.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const errorBox = $('error');
@@ -32,6 +33,9 @@ let model: CpmModel;
 let config: CpmConfig = getConfig('cpm-mini');
 let raw: data.RawSample | null = null;
 let training = false;
+/** The person's box drawn on the overlay (image pixels), and the overlay's enlargement. */
+let box: PersonBox | null = null;
+let overlayScale = 1;
 
 /** Where the current weights came from, shown with each inference. */
 let weightsFrom = 'random weights';
@@ -45,6 +49,19 @@ function newModel(c: CpmConfig, seed = 0): void {
 
 function generatedSample(seed: number, c: CpmConfig = config): data.RawSample {
   return data.generateSample(data.generatedSpec({ seed, split: 'val', imageSize: Math.round(c.inputSize * 1.25) }), 0);
+}
+
+/** A new picture: the person is placed by the whole-image rule until a box is drawn. */
+function setImage(next: data.RawSample): void {
+  raw = next;
+  box = null;
+}
+
+/** Crops around the person in `b` (image pixels) and runs inference. */
+async function inferInBox(b: PersonBox): Promise<number> {
+  raw = { ...(raw ?? generatedSample(1)), persons: [personFromBox(b)], main: 0 };
+  box = b;
+  return runInference();
 }
 
 async function runInference(): Promise<number> {
@@ -61,11 +78,14 @@ async function runInference(): Promise<number> {
   }
   drawSkeleton(big, r.pose, { scale, lineWidth: 3 });
   paint('overlay', big);
+  overlayScale = scale;
+  if (box) drawBox($('overlay'), box, scale);
   const crop = createRaster(r.sample.size, r.sample.size);
   const S = r.sample.size;
   for (let i = 0; i < S * S; i++) crop.data.set([(r.sample.image[2 * S * S + i]! + 0.5) * 256, (r.sample.image[S * S + i]! + 0.5) * 256, (r.sample.image[i]! + 0.5) * 256, 255], 4 * i);
   paint('beliefs', renderBeliefGrid({ image: crop, stages: r.beliefs, mapSize: r.sample.grid, channels: config.joints + 1 }, { tileSize: 96 }));
-  status(`${engine.describe()}\ninference (${config.name}, ${weightsFrom}): ${ms.toFixed(0)} ms`);
+  const where = box ? `person in box [${box.map((v) => v.toFixed(0)).join(', ')}]` : 'drag a box on the picture to choose the person';
+  status(`${engine.describe()}\ninference (${config.name}, ${weightsFrom}): ${ms.toFixed(0)} ms, ${where}`);
   return ms;
 }
 
@@ -122,10 +142,11 @@ function wire(): void {
   $('config').addEventListener('change', guard(async () => {
     newModel(getConfig($<HTMLSelectElement>('config').value));
     raw = null;
+    box = null;
     await runInference();
   }));
   $('sample').addEventListener('click', guard(async () => {
-    raw = generatedSample(Math.floor(Math.random() * 1000));
+    setImage(generatedSample(Math.floor(Math.random() * 1000)));
     await runInference();
   }));
   $('run').addEventListener('click', guard(runInference));
@@ -144,13 +165,14 @@ function wire(): void {
     const px = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
     const image = data.createRgbImage(bmp.width, bmp.height);
     for (let i = 0; i < bmp.width * bmp.height; i++) image.data.set([px[4 * i]!, px[4 * i + 1]!, px[4 * i + 2]!], 3 * i);
-    raw = { id: file.name, image, persons: [data.personFromImageFrame(new Float32Array(42), bmp.width, bmp.height)], main: 0 };
+    setImage({ id: file.name, image, persons: [data.personFromImageFrame(new Float32Array(42), bmp.width, bmp.height)], main: 0 });
     await runInference();
   }));
   $('checkpoint').addEventListener('change', guard(async () => {
     const file = $<HTMLInputElement>('checkpoint').files?.[0];
     if (file) await loadCheckpointBytes(new Uint8Array(await file.arrayBuffer()), file.name);
   }));
+  watchBoxes($('overlay'), () => overlayScale, (b) => guard(() => inferInBox(b))());
   $('loadUrl').addEventListener('click', guard(async () => {
     const url = $<HTMLInputElement>('checkpointUrl').value;
     const res = await fetch(url);

@@ -13,9 +13,12 @@ export * from './optim/index.js';
 // CPM, inference, and the pure parts of data, evaluation and pictures (no Node built-ins: browser-safe).
 export { CpmModel, type ForwardOptions, type StageLosses } from './cpm/model.js';
 export { CONFIGS, getConfig, validateConfig, parameterCount, multiplyAdds, receptiveFields, layers, type CpmConfig, type LayerSpec } from './cpm/config.js';
-export { encodeCheckpoint, parseCheckpoint, type LoadedCheckpoint, type CheckpointInfo } from './cpm/checkpoint.js';
+export { encodeCheckpoint, parseCheckpoint, checkpointMetadata, type LoadedCheckpoint, type CheckpointInfo, type ParseCheckpointOptions } from './cpm/checkpoint.js';
+export { configFromShapes, checkShapes } from './cpm/shapes.js';
 export { encodeSafetensors, decodeSafetensors, SafetensorsError, type SafeTensor, type SafeFile } from './io/safetensors.js';
-export { predictPose, REFERENCE_SCALES, type BeliefModel, type PredictOptions, type PosePredictionResult } from './infer/predict.js';
+export { predictPose, predictPeople, REFERENCE_SCALES, type BeliefModel, type PredictOptions, type PosePredictionResult } from './infer/predict.js';
+export { parseBoxesJson, personFromPlacement, type Placement } from './infer/people.js';
+export { personFromBox, personFromCenterHeight, type PersonBox } from './data/annotation.js';
 export * as data from './data/browser.js';
 export * as evaluation from './eval/index.js';
 export { createRaster, drawLine, fillCircle, type Raster } from './viz/raster.js';

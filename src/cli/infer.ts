@@ -6,23 +6,30 @@ import { loadCheckpoint } from '../cpm/checkpoint-file.js';
 import { CpmModel } from '../cpm/model.js';
 import { personFromImageFrame } from '../data/annotation.js';
 import { readImageFile } from '../data/node/files.js';
-import type { RawSample } from '../data/types.js';
 import { buildPredictionsJson } from '../eval/predictionsFormat.js';
 import { CPM_JOINT_SHORT_NAMES } from '../eval/joints.js';
 import type { SubpixelMethod } from '../eval/keypoints.js';
-import { predictPose, REFERENCE_SCALES } from '../infer/predict.js';
-import { skeletonOverlay, stageBeliefs } from '../infer/pictures.js';
+import { boxesFor, personFromPlacement, placementFromOptions, type Placement } from '../infer/people.js';
+import { readBoxesFile } from '../infer/people-file.js';
+import { predictPeople, REFERENCE_SCALES } from '../infer/predict.js';
+import { peopleOverlay, stageBeliefs } from '../infer/pictures.js';
 import { writeFileAtomic } from '../io/files.js';
 import { init } from '../index.node.js';
 import { encodePng } from '../viz/png.js';
-import { parseFlags } from './args.js';
+import { parseFlags, type Flags } from './args.js';
 
 const HELP = `cpm infer IMAGE... --checkpoint FILE [options]
 
-Predicts the 14 joints of the person in each image (centre: the image centre; scale: the image
-height maps to 0.8 of the crop, the LSP rule) and writes them as a predictions JSON file.
+Predicts the 14 joints of the person in each image and writes them, with each joint's confidence
+(its belief maximum), as a predictions JSON file. Without a box the person stands at the image
+centre and its height maps to 0.8 of the crop (the LSP rule).
 
-  --checkpoint FILE   trained model (safetensors with its configuration)
+  --checkpoint FILE   trained or imported model (safetensors; without our metadata the configuration comes from the shapes)
+  --input-size N      crop size (default: the checkpoint's; 368 for a state dict of unknown widths)
+  --box X,Y,W,H       the person's box (COCO-style, pixels): crop centred on it, its larger side as the person height
+  --center X,Y --height H   the person's centre (0-based pixels) and height in pixels (the MPII test rule)
+  --boxes FILE        one or many people per image: {"im.jpg": [[x,y,w,h], ...]} or [{"file", "bbox"}, ...];
+                      one pose per box; without IMAGE arguments the images are the file's names, beside it
   --out DIR           where to write predictions.json and pictures (default out/infer)
   --overlay           also write <image>-skeleton.png
   --beliefs J,J,...   also write <image>-beliefs.png with each stage's maps for these joints (names or indices, e.g. rwri,rank,head)
@@ -39,11 +46,22 @@ function jointIndices(list: string): number[] {
   });
 }
 
+/** The images and each one's people: --boxes, else --box or --center/--height for all (null: the whole-image rule). */
+function people(f: Flags): { images: string[]; of: (file: string) => Placement[] | null } {
+  const one = placementFromOptions({ box: f.string('box'), center: f.string('center'), height: f.string('height') });
+  const boxes = f.string('boxes');
+  if (!boxes) return { images: f.positional, of: () => (one ? [one] : null) };
+  if (one) throw new Error('--boxes places every person; leave out --box, --center and --height');
+  const file = readBoxesFile(boxes);
+  return { images: f.positional.length > 0 ? f.positional : file.images, of: (image) => boxesFor(file.table, image, boxes) };
+}
+
 export async function inferCommand(argv: string[]): Promise<void> {
   const f = parseFlags(argv, ['overlay']);
-  if (f.has('help') || f.positional.length === 0) return void console.log(HELP);
+  const placed = people(f);
+  if (f.has('help') || placed.images.length === 0) return void console.log(HELP);
   const ckPath = f.required('checkpoint');
-  const ck = loadCheckpoint(ckPath);
+  const ck = loadCheckpoint(ckPath, { inputSize: f.has('input-size') ? f.number('input-size', 368) : undefined });
   const engine = await init({ adapter: f.string('adapter') });
   const model = new CpmModel(engine, ck.config);
   model.load(ck.params, ckPath);
@@ -52,16 +70,17 @@ export async function inferCommand(argv: string[]): Promise<void> {
   const scalesFlag = f.string('scales');
   const scales = scalesFlag === 'reference' ? REFERENCE_SCALES : scalesFlag ? scalesFlag.split(',').map(Number) : [1];
   const subpixel = (f.string('subpixel') ?? 'none') as SubpixelMethod;
-  const predictions = [];
-  for (const file of f.positional) {
+  const predictions: Parameters<typeof buildPredictionsJson>[0][number][] = [];
+  const joints = f.string('beliefs');
+  for (const file of placed.images) {
     const image = readImageFile(file);
-    const raw: RawSample = { id: basename(file), image, persons: [personFromImageFrame(new Float32Array(42), image.width, image.height)], main: 0 };
-    const r = await predictPose(model, raw, { scales, subpixel });
-    predictions.push({ file: basename(file), joints: r.pose, stages: r.stages });
+    const where = placed.of(file);
+    const persons = where ? where.map((p, i) => personFromPlacement(p, `${file} person ${i}`)) : [personFromImageFrame(new Float32Array(42), image.width, image.height)];
+    const results = await predictPeople(model, image, persons, { scales, subpixel, id: basename(file) });
+    results.forEach((r, i) => predictions.push({ file: basename(file), ...(where ? { person: { index: i, ...where[i] } } : {}), joints: r.pose, scores: r.scores, stages: r.stages }));
     const stem = join(out, basename(file).replace(/\.[^.]+$/, ''));
-    if (f.has('overlay')) writeFileAtomic(`${stem}-skeleton.png`, encodePng(skeletonOverlay(image, r.pose)));
-    const joints = f.string('beliefs');
-    if (joints) writeFileAtomic(`${stem}-beliefs.png`, encodePng(stageBeliefs(r.sample, r.beliefs, jointIndices(joints))));
+        if (f.has('overlay')) writeFileAtomic(`${stem}-skeleton.png`, encodePng(peopleOverlay(image, results.map((r, i) => ({ pose: r.pose, ...where?.[i] })))));
+    results.forEach((r, i) => joints && writeFileAtomic(`${stem}${results.length > 1 ? `-person${i}` : ''}-beliefs.png`, encodePng(stageBeliefs(r.sample, r.beliefs, jointIndices(joints)))));
   }
   const json = join(out, 'predictions.json');
   writeFileAtomic(json, JSON.stringify(buildPredictionsJson(predictions, ck.config.name), null, 1));

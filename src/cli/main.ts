@@ -13,6 +13,7 @@ commands:
   evaluate       run a checkpoint on a dataset: PCK per stage beside the mean-pose floor
   eval           score predictions: eval score --pred F --gt F | eval mean-pose ...
   model          parameters, multiply-adds per block and receptive field per stage of a configuration
+  import-caffe   convert the authors' released Caffe CPM models into checkpoints
   tensors        run the §12 tensor-file forward/backward, to compare with another framework
   data           dataset pictures and loader speed: data grid --out F | data bench
   serve          serve the demo page on localhost (npm run demo builds it first)
@@ -70,6 +71,8 @@ export async function main(argv: string[]): Promise<void> {
       return (await import('./infer.js')).inferCommand(rest);
     case 'evaluate':
       return (await import('./infer.js')).evaluateCommand(rest);
+    case 'import-caffe':
+      return (await import('./importCaffe.js')).importCaffeCommand(rest);
     case 'data':
       return (await import('./data.js')).dataCommand(rest);
     case 'eval':

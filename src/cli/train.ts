@@ -3,6 +3,7 @@
 import { backward, noGrad } from '../autograd/graph.js';
 import { CONFIGS, getConfig, multiplyAdds, parameterCount, receptiveFields, layers } from '../cpm/config.js';
 import { loadCheckpoint } from '../cpm/checkpoint-file.js';
+import { fineTuneConfig } from '../cpm/finetune.js';
 import { CpmModel } from '../cpm/model.js';
 import { train, type Strategy } from '../cpm/train.js';
 import { readSafetensorsFile, writeSafetensorsFile } from '../io/files.js';
@@ -31,6 +32,9 @@ export const TRAIN_HELP = `cpm train: train a CPM with intermediate supervision
   --sigma X            joint Gaussian σ in input pixels (default 7·S/368)
   --out DIR            output folder (default runs/<config>)
   --resume             continue from DIR/checkpoint.safetensors exactly
+  --init-from FILE     fine-tune: start from any checkpoint (ours, a state dict, import-caffe's); the
+                       configuration is the checkpoint's unless --config is given
+  --reinit-outputs     with --init-from: start the output convs afresh when the joint count differs
   --checkpoint-every N (default 50)
   --seed N             (default 0)
   --workers N          data loader threads (default 1)
@@ -57,9 +61,10 @@ function range(v: string | undefined): [number, number] | undefined {
 }
 
 export async function trainCommand(argv: string[]): Promise<void> {
-  const f = parseFlags(argv, ['resume', 'last-stage-only', 'quiet', 'no-augment', 'autotune', 'skip-bad']);
+  const f = parseFlags(argv, ['resume', 'last-stage-only', 'quiet', 'no-augment', 'autotune', 'skip-bad', 'reinit-outputs']);
   if (f.has('help')) return void console.log(TRAIN_HELP);
-  const config = getConfig(f.string('config') ?? 'cpm-mini');
+  const initFrom = f.string('init-from');
+  const config = initFrom && !f.has('config') ? fineTuneConfig(loadCheckpoint(initFrom).config) : getConfig(f.string('config') ?? 'cpm-mini');
   const engine = await init({ adapter: f.string('adapter') });
   const strategy = (f.has('last-stage-only') ? 'last-stage' : f.string('strategy') ?? 'e2e') as Strategy;
   if (!['e2e', 'last-stage', 'stagewise', 'stagewise-finetune'].includes(strategy)) throw new Error(`--strategy: unknown "${strategy}"`);
@@ -73,6 +78,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     gamma: f.has('gamma') ? f.number('gamma', 0) : undefined, strategy, out, resume: f.has('resume'), seed: f.number('seed', 0),
     checkpointEvery: f.number('checkpoint-every', 50), workers: f.number('workers', 1), sigma: f.has('sigma') ? f.number('sigma', 0) : undefined, quiet: f.has('quiet'), autotune: f.has('autotune'), skipBad: f.has('skip-bad'),
     gradientsEvery: f.has('gradients-every') ? f.number('gradients-every', 0) : undefined, augment: f.has('no-augment') ? false : undefined,
+    initFrom, reinitOutputs: f.has('reinit-outputs'),
   });
   console.log(`wrote ${r.checkpoint}, ${out}/train.jsonl (every step) and ${out}/loss.png (loss per stage)`);
 }

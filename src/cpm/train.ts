@@ -20,6 +20,7 @@ import { renderLineChart } from '../viz/chart.js';
 import { encodePng } from '../viz/png.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
 import type { CpmConfig } from './config.js';
+import { initParams } from './finetune.js';
 import { gradientRecord } from './gradients.js';
 import { CpmModel } from './model.js';
 import { enableConv2dAutotune } from '../shaders/conv2d/tuning.js';
@@ -62,6 +63,10 @@ export interface TrainOptions {
   skipBad?: boolean;
   /** Time each conv2d kernel variant on every layer shape after the first step and keep the fastest (cached on disk per adapter). */
   autotune?: boolean;
+  /** Fine-tuning: start from this checkpoint's parameters (any checkpoint; see initParams). */
+  initFrom?: string;
+  /** With initFrom: start the output convs afresh when the checkpoint's joint count differs. */
+  reinitOutputs?: boolean;
 }
 
 export interface StepRecord {
@@ -222,6 +227,7 @@ export async function train(engine: Engine, o: TrainOptions): Promise<TrainResul
       writeFileAtomic(path, kept.map((l) => `${l}\n`).join(''));
     }
   } else {
+    if (o.initFrom) model.load(initParams(o.config, loadCheckpoint(o.initFrom), await model.read(), { reinitOutputs: o.reinitOutputs, source: o.initFrom }), o.initFrom);
     writeFileAtomic(logPath, '');
     if (o.gradientsEvery) writeFileAtomic(gradientsPath, '');
   }
@@ -269,7 +275,7 @@ export async function train(engine: Engine, o: TrainOptions): Promise<TrainResul
       appendFileSync(logPath, `${JSON.stringify(r)}\n`);
       progress(r, records, o.steps, o.quiet ?? false);
       if ((o.checkpointEvery && step % o.checkpointEvery === 0) || step === o.steps) {
-        await saveCheckpoint(checkpoint, model, optimizer, { step, trainer: { seed, strategy, batchSize: o.batchSize } });
+        await saveCheckpoint(checkpoint, model, optimizer, { step, trainer: { seed, strategy, batchSize: o.batchSize, ...(o.initFrom ? { initFrom: o.initFrom } : {}) } });
         writeLossCurves(logPath, join(o.out, 'loss.png'));
       }
     }

@@ -62,3 +62,24 @@ export function personFromImageFrame(joints: Float32Array, width: number, height
     scale: (TARGET_DIST * height) / (0.8 * REFERENCE_SIZE),
   };
 }
+
+/** A box around a person, COCO-style [x, y, w, h]: top-left corner and size in pixels (pixel i spans [i, i + 1)). */
+export type PersonBox = readonly [number, number, number, number];
+
+/**
+ * A person given by centre (0-based pixels) and height in pixels, placed as the reference test code
+ * places an annotated MPII person (cpm-architecture.md §7): MPII scale = height / 200, so the crop
+ * maps the height to target_dist · 200 px at S = 368. No joints are known (all flags 0).
+ */
+export function personFromCenterHeight(center: readonly [number, number], height: number, source = 'person'): Person {
+  if (!center.every(Number.isFinite)) throw new DataError(source, `centre (${center}) is not a pair of finite numbers`);
+  if (!(height > 0) || !Number.isFinite(height)) throw new DataError(source, `height must be a positive number of pixels, got ${height}`);
+  return { joints: new Float32Array(NUM_JOINTS * 3), center: [center[0], center[1]], scale: height / 200 };
+}
+
+/** A person in a box: its centre, and its larger side as the person height (the joint-box rule above). */
+export function personFromBox(box: PersonBox, source = 'box'): Person {
+  const [x, y, w, h] = box;
+  if (box.length !== 4 || !box.every(Number.isFinite) || !(w > 0 && h > 0)) throw new DataError(source, `a box is [x, y, w, h] with w, h > 0, got [${box.join(', ')}]`);
+  return personFromCenterHeight([x + w / 2 - 0.5, y + h / 2 - 0.5], Math.max(w, h), source);
+}

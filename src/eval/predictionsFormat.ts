@@ -80,8 +80,16 @@ export function parsePredictions(json: Json, source: string): PredictionSet[] {
   return [{ name: typeof json.model === 'string' ? json.model : 'predictions', predictions }];
 }
 
+/** What inference adds to a prediction: which person of the image (how it was placed) and each joint's confidence. */
+export interface PredictionExtras {
+  /** The person's index in its image and how its crop was placed ({ box } or { center, height }). */
+  person?: { index: number } & Record<string, unknown>;
+  /** Per joint (CPM order, as `joints`): the belief maximum. */
+  scores?: readonly number[];
+}
+
 /** Builds a predictions file (our format) from CPM-order, 0-based poses. */
-export function buildPredictionsJson(predictions: readonly PosePrediction[], model?: string, base: CoordinateBase = 0): Json {
+export function buildPredictionsJson(predictions: readonly (PosePrediction & PredictionExtras)[], model?: string, base: CoordinateBase = 0): Json {
   return {
     format: PREDICTIONS_FORMAT,
     version: PREDICTIONS_VERSION,
@@ -90,7 +98,9 @@ export function buildPredictionsJson(predictions: readonly PosePrediction[], mod
     coordinate_base: base,
     predictions: predictions.map((p) => ({
       file: p.file,
+      ...(p.person ? { person: p.person } : {}),
       joints: fromCpmPose(p.joints, base),
+      ...(p.scores ? { scores: p.scores.map((v) => Math.round(v * 1e4) / 1e4) } : {}),
       ...(p.stages ? { stages: p.stages.map((s: Pose) => fromCpmPose(s, base)) } : {}),
     })),
   };

@@ -4,7 +4,8 @@ import type { RgbImage } from '../data/image.js';
 import type { Sample } from '../data/types.js';
 import type { Pose } from '../eval/types.js';
 import { renderBeliefGrid } from '../viz/beliefGrid.js';
-import { createRaster, type Raster } from '../viz/raster.js';
+import type { PersonBox } from '../data/annotation.js';
+import { createRaster, strokeRect, type Raster } from '../viz/raster.js';
 import { drawSkeleton } from '../viz/skeleton.js';
 
 export function rasterFromRgb(img: RgbImage): Raster {
@@ -34,6 +35,11 @@ export function rasterFromCrop(sample: Sample, order: 'bgr' | 'rgb' = 'bgr'): Ra
 
 /** The image, enlarged so small images stay readable, with the skeleton drawn over it. */
 export function skeletonOverlay(img: RgbImage, pose: Pose, minSide = 256): Raster {
+  return peopleOverlay(img, [{ pose }], minSide);
+}
+
+/** The image, enlarged likewise, with each person's skeleton and, where given, the box it was found in. */
+export function peopleOverlay(img: RgbImage, people: readonly { pose: Pose; box?: PersonBox }[], minSide = 256): Raster {
   const scale = Math.max(1, Math.ceil(minSide / Math.min(img.width, img.height)));
   const base = rasterFromRgb(img);
   const big = createRaster(img.width * scale, img.height * scale);
@@ -43,7 +49,10 @@ export function skeletonOverlay(img: RgbImage, pose: Pose, minSide = 256): Raste
       big.data.set(base.data.subarray(s, s + 4), 4 * (y * big.width + x));
     }
   }
-  drawSkeleton(big, pose, { scale, offset: [(scale - 1) / 2, (scale - 1) / 2], lineWidth: Math.max(2, scale) });
+  for (const { pose, box } of people) {
+    if (box) strokeRect(big, Math.round(box[0] * scale), Math.round(box[1] * scale), Math.round(box[2] * scale), Math.round(box[3] * scale), [255, 255, 255, 220], Math.max(1, scale >> 1));
+    drawSkeleton(big, pose, { scale, offset: [(scale - 1) / 2, (scale - 1) / 2], lineWidth: Math.max(2, scale) });
+  }
   return big;
 }
 

@@ -3,7 +3,8 @@
 // (optionally sub-pixel) mapped back through the crop's inverse affine (cpm-architecture.md §7).
 import { noGrad } from '../autograd/graph.js';
 import { preprocessForEval, type PreprocessOptions } from '../data/preprocess.js';
-import type { RawSample, Sample } from '../data/types.js';
+import type { RgbImage } from '../data/image.js';
+import type { Person, RawSample, Sample } from '../data/types.js';
 import { keypointsFromBeliefs, type SubpixelMethod } from '../eval/keypoints.js';
 import type { Pose } from '../eval/types.js';
 import { upsampleMaps, type UpsampleMethod } from '../eval/upsample.js';
@@ -114,4 +115,16 @@ export async function predictPose(model: BeliefModel, raw: RawSample, opts: Pred
   });
   const last = stagePoses[stagePoses.length - 1]!;
   return { pose: last.pose, scores: last.scores, stages: stagePoses.map((s) => s.pose), beliefs: baseBeliefs, sample: base };
+}
+
+/**
+ * One pose per person in `image`, each from a crop centred on that person at its scale (a box or a
+ * centre and height; see personFromBox / personFromCenterHeight). Stage 1 sees everyone in the crop;
+ * the center map tells the later stages which person is meant.
+ */
+export async function predictPeople(model: BeliefModel, image: RgbImage, people: readonly Person[], opts: PredictOptions & { id?: string } = {}): Promise<PosePredictionResult[]> {
+  const raw: RawSample = { id: opts.id ?? 'image', image, persons: [...people], main: 0 };
+  const out: PosePredictionResult[] = [];
+  for (let main = 0; main < people.length; main++) out.push(await predictPose(model, { ...raw, main }, opts));
+  return out;
 }

@@ -85,6 +85,22 @@ test('the demo trains live, runs inference, and its screenshot is not blank', as
   assert.ok(colours.size > 50, `${colours.size} distinct colours: the page looks blank`);
 });
 
+test('a box dragged on the picture crops inference around it', async () => {
+  const c = (await page.locator('#overlay').boundingBox())!;
+  await page.mouse.move(c.x + 0.2 * c.width, c.y + 0.1 * c.height);
+  await page.mouse.down();
+  await page.mouse.move(c.x + 0.7 * c.width, c.y + 0.9 * c.height, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForFunction(() => /person in box \[\d+, \d+, \d+, \d+\]/.test(document.getElementById('status')!.textContent!), undefined, { timeout: 10_000 });
+  assert.is(await page.textContent('#error'), '');
+  // The box's left side is outlined in white where the drag started.
+  const edge = await page.evaluate(() => {
+    const cv = document.getElementById('overlay') as HTMLCanvasElement;
+    return Array.from(cv.getContext('2d')!.getImageData(Math.round(cv.width * 0.2) - 1, Math.round(cv.height * 0.5), 3, 1).data);
+  });
+  assert.ok([0, 4, 8].some((i) => edge[i]! > 200 && edge[i + 1]! > 200 && edge[i + 2]! > 200), `pixels at the box's left side: ${edge}`);
+});
+
 test('a checkpoint written by Node loads in the page by URL and by file picker', async () => {
   const model = new lib.CpmModel(engine, lib.getConfig('tiny'), 5);
   mkdirSync('out/browser', { recursive: true });
