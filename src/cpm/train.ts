@@ -262,7 +262,10 @@ export async function train(engine: Engine, o: TrainOptions): Promise<TrainResul
         const tuneMs = performance.now() - tuneStart;
         t0 += tuneMs;
         previous += tuneMs;
-        if (!o.quiet) console.log(`\nautotune: ${tuned.length} conv shapes in ${(tuneMs / 1000).toFixed(1)} s (${defaultTuningFile()})`);
+        if (!o.quiet) {
+          console.log(`\nautotune: ${tuned.length} conv shapes in ${(tuneMs / 1000).toFixed(1)} s (${defaultTuningFile()})`);
+          for (const t of tuned) console.log(`  ${t.key}: ${t.chosen} (${t.chosen.startsWith('fft') ? 'FFT' : 'direct'}), ${t.ms[t.chosen]!.toFixed(1)} ms`);
+        }
       }
       const now = performance.now();
       const elapsed = (now - t0) / 1000;
