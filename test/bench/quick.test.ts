@@ -11,6 +11,7 @@ test('quick bench with TF.js side by side: rows for every case, matching numbers
   assert.is(convs.length, 9, 'three conv cases × forward, dX, dW');
   for (const r of convs) {
     assert.ok(r.rate > 0 && Number.isFinite(r.rate), `${r.name} ${r.kind} rate`);
+    assert.ok((r.algorithm === 'direct' || r.algorithm === 'fft') && r.variant, `${r.name} ${r.kind}: the algorithm and variant that ran`);
     // float32 sums of ≤ 200 products in different orders: a few ulps relative to the largest output.
     assert.ok(r.tfjsMaxRelDiff !== undefined && r.tfjsMaxRelDiff < 1e-4, `${r.name} ${r.kind}: ours vs TF.js differ by ${r.tfjsMaxRelDiff}`);
   }
@@ -21,7 +22,9 @@ test('quick bench with TF.js side by side: rows for every case, matching numbers
     assert.ok(r.tfjsMaxRelDiff !== undefined && r.tfjsMaxRelDiff < 1e-5, `${r.name}: ours vs TF.js differ by ${r.tfjsMaxRelDiff}`);
     assert.ok(r.tfjsRatio !== undefined && r.tfjsRatio > 0, `${r.name}: a TF.js/ours ratio`);
   }
-  assert.ok(rows.some((r) => r.unit === 'img/s' && r.kind === 'train'));
+  const train = rows.filter((r) => r.unit === 'img/s' && r.kind === 'train');
+  assert.equal(train.map((r) => r.algorithm), ['direct', 'chosen'], 'training step with direct kernels only, then chosen per layer');
+  assert.ok(train.every((r) => r.firstMs! > 0), 'the first (compiling) step is reported');
   assert.match(formatTable(rows), /ours\/TF\.js/);
 });
 
