@@ -1,4 +1,5 @@
 // The package's public API, shared by the Node and browser entries.
+/// <reference types="@webgpu/types" preserve="true" />
 export { Engine, type MemoryStats, type DispatchArgs, type BufferBinding } from './tensor/engine.js';
 export { requestEngineDevice, describeDevice, type DeviceOptions, type EngineDevice, type EngineLimits, type OptionalFeature } from './tensor/device.js';
 export { GPUOpError, DeviceLostError, EngineError } from './tensor/errors.js';

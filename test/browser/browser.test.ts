@@ -9,6 +9,7 @@ import * as lib from '../../src/index.node.js';
 import { decodePng } from '../../src/viz/png.js';
 import { timedForward, type TimedForward } from '../../demo/forward-check.js';
 import { openPage, type BrowserSession } from './chromium.js';
+import { assertBeliefsMatch } from './parity.js';
 
 let session: BrowserSession;
 let page: Page;
@@ -46,18 +47,7 @@ for (const config of ['tiny', 'cpm-mini']) {
   test(`${config}: forward beliefs in the browser match Node on the same weights and input`, async () => {
     const web = await callDemo<TimedForward>('forward', config, 3, 1);
     const node = await timedForward(lib, engine, config, 3, 1);
-    assert.is(web.beliefs.length, node.beliefs.length, 'stages');
-    for (const [t, n] of node.beliefs.entries()) {
-      const w = web.beliefs[t]!;
-      assert.is(w.length, n.length);
-      let scale = 1e-6;
-      for (const v of n) scale = Math.max(scale, Math.abs(v));
-      let worst = 0;
-      for (let i = 1; i < n.length; i++) if (Math.abs(n[i]! - w[i]!) > Math.abs(n[worst]! - w[worst]!)) worst = i;
-      // Same WGSL, different compilers (Dawn→SPIR-V vs ANGLE→GLSL) may round/contract float32 differently,
-      // compounding over the stages: 1e-4 of the range, the float32 tolerance of the parity tests.
-      assert.ok(Math.abs(n[worst]! - w[worst]!) <= 1e-4 * scale, `stage ${t + 1} [${worst}]: node ${n[worst]}, browser ${w[worst]} (range ${scale})`);
-    }
+    assertBeliefsMatch(node.beliefs, web.beliefs);
     timings[config] = { browserMs: web.ms, nodeMs: node.ms };
     console.log(`  ${config} forward (batch 1): browser ${web.ms.toFixed(1)} ms, Node ${node.ms.toFixed(1)} ms`);
   });
