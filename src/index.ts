@@ -23,3 +23,4 @@ export { createRaster, drawLine, fillCircle, type Raster } from './viz/raster.js
 export { renderLineChart } from './viz/chart.js';
 export { drawSkeleton } from './viz/skeleton.js';
 export { renderBeliefGrid } from './viz/beliefGrid.js';
+export { heatmapRaster, type HeatmapOptions, type ColormapName } from './viz/colormap.js';
