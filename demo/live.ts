@@ -36,6 +36,8 @@ export interface LiveOptions {
 /** Frames over which the frame rate is averaged. */
 const FPS_WINDOW = 10;
 const STAGE_TILE = 96;
+/** Mean peak belief under which the person counts as lost: the next crop starts again from the whole frame. */
+const LOST_SCORE = 0.1;
 
 export class LiveLoop {
   processed = 0;
@@ -89,7 +91,7 @@ export class LiveLoop {
     const image = this.frameImage();
     const person = this.personFor(image.width, image.height);
     const r = await predictPose(this.opts.model(), { id: `frame ${this.processed + 1}`, image, persons: [person], main: 0 });
-    this.pose = r.pose;
+    this.pose = r.scores.reduce((a, v) => a + v, 0) / r.scores.length >= LOST_SCORE ? r.pose : null;
     this.processed++;
     const ms = performance.now() - t0;
     this.times.push(performance.now());

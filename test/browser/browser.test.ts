@@ -1,7 +1,7 @@
 // The engine and CPM in real headless Chromium (Debian's /usr/bin/chromium via playwright-core),
 // on WebGPU compatibility mode over ANGLE/lavapipe: forward parity with Node on the same weights and
 // input, one training step lowering the loss, and a non-blank screenshot of the demo.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
@@ -41,6 +41,14 @@ test.after(async () => {
 
 test('the page gets a WebGPU device in compatibility mode', () => {
   assert.match(adapterText, /mode: compatibility/);
+});
+
+test('on start the page loads the main job\'s checkpoint, or says how to make one', async () => {
+  if (existsSync('runs/main/checkpoint.safetensors')) {
+    assert.match((await page.textContent('#status'))!, /inference \([\w-]+, runs\/main\/checkpoint\.safetensors, step \d+\)/);
+  } else {
+    assert.match((await page.textContent('#notice'))!, /random weights.*npm run main.*runs\/main\/checkpoint\.safetensors/s);
+  }
 });
 
 for (const config of ['tiny', 'cpm-mini']) {

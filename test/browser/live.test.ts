@@ -25,12 +25,12 @@ import { peopleVideo } from './people-video.js';
 
 const FRAMES = 300;
 const CAMERA_FPS = 30;
-const STEPS = Number(process.env.LIVE_TEST_STEPS ?? 60);
+const STEPS = Number(process.env.LIVE_TEST_STEPS ?? 150);
 const video = peopleVideo();
 let session: BrowserSession;
 let log: { processed: number; dropped: number; fps: number; frames: LiveFrame[] };
 
-/** cpm-mini fitted to the video's frames (Adam, as the main job; the loader crops each at its true person). */
+/** cpm-mini fitted to the video's frames (Adam at the main job's lr; measured PCK@0.2 at true crops: 0 % at 40 steps, 57 % at 120, 79 % at 160). */
 async function fittedCheckpoint(): Promise<Uint8Array> {
   const engine = await lib.init();
   const config = lib.getConfig('cpm-mini');
