@@ -1,6 +1,6 @@
 // Live pose estimation on a <video> (camera or file): one forward pass per shown frame, and frames that
 // arrive while one is still running are dropped, not queued. The crop follows the person: a box the user
-// drew, else the previous frame's pose, else the frame's centre. Everything a frame allocates on the GPU
+// drew, else the last confident frame's pose, else the frame's centre. Everything a frame allocates on the GPU
 // is freed by predictPose, so the engine's memory, shown with the frame rate, stays flat.
 import {
   predictPose, data, evaluation, createRaster, drawSkeleton, heatmapRaster, fromRasterToImageData, paintRaster, type CpmModel, type MemoryStats,
@@ -36,18 +36,17 @@ export interface LiveOptions {
 /** Frames over which the frame rate is averaged. */
 const FPS_WINDOW = 10;
 const STAGE_TILE = 96;
-/** Mean peak belief under which the person counts as lost: the next crop starts again from the whole frame. */
+/** Mean peak belief under which a frame's pose is not trusted to move the crop. */
 const LOST_SCORE = 0.1;
 
 export class LiveLoop {
   processed = 0;
   dropped = 0;
   readonly log: LiveFrame[] = [];
-  /** A box in video pixels [x0, y0, x1, y1] that places the next crop. */
-  userBox: [number, number, number, number] | null = null;
   private running = false;
   private busy = false;
-  private pose: evaluation.Pose | null = null;
+  /** Where the next crop goes, [x0, y0, x1, y1] in video pixels; null: the whole frame. */
+  private box: [number, number, number, number] | null = null;
   private times: number[] = [];
   private readonly grab: OffscreenCanvasRenderingContext2D;
 
@@ -63,7 +62,7 @@ export class LiveLoop {
 
   start(): void {
     this.running = true;
-    this.pose = null;
+    this.box = null;
     this.video.requestVideoFrameCallback(this.onFrame);
   }
 
@@ -91,7 +90,7 @@ export class LiveLoop {
     const image = this.frameImage();
     const person = this.personFor(image.width, image.height);
     const r = await predictPose(this.opts.model(), { id: `frame ${this.processed + 1}`, image, persons: [person], main: 0 });
-    this.pose = r.scores.reduce((a, v) => a + v, 0) / r.scores.length >= LOST_SCORE ? r.pose : null;
+    if (r.scores.reduce((a, v) => a + v, 0) / r.scores.length >= LOST_SCORE) this.box = boxOf(r.pose) ?? this.box;
     this.processed++;
     const ms = performance.now() - t0;
     this.times.push(performance.now());
@@ -115,14 +114,12 @@ export class LiveLoop {
     return image;
   }
 
-  /** Where to crop: the drawn box (once), else the previous pose's box, else the centre of the frame. */
+  /** The person the crop is made for: at this.box, or the whole frame. */
   private personFor(width: number, height: number): data.Person {
     const joints = new Float32Array(data.NUM_JOINTS * 3);
     const whole = data.personFromImageFrame(joints, width, height);
-    const box = this.userBox ?? (this.pose ? boxOf(this.pose) : null);
-    this.userBox = null;
-    if (!box) return whole;
-    const [x0, y0, x1, y1] = box;
+    if (!this.box) return whole;
+    const [x0, y0, x1, y1] = this.box;
     // The generated-people rule (personFromJointBox): the box's longer side is the person's height, scale = side / 200;
     // kept within a factor of the whole-frame crop so one bad frame cannot shrink or blow up the crop for good.
     const scale = Math.min(Math.max(Math.max(x1 - x0, y1 - y0) / 200, whole.scale / 3), whole.scale * 1.5);
@@ -164,7 +161,7 @@ export class LiveLoop {
       if (!from) return;
       const to = at(e);
       if (Math.abs(to[0] - from[0]) > 8 && Math.abs(to[1] - from[1]) > 8) {
-        this.userBox = [Math.min(from[0], to[0]), Math.min(from[1], to[1]), Math.max(from[0], to[0]), Math.max(from[1], to[1])];
+        this.box = [Math.min(from[0], to[0]), Math.min(from[1], to[1]), Math.max(from[0], to[0]), Math.max(from[1], to[1])];
       }
       from = null;
     });

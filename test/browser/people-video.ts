@@ -34,20 +34,20 @@ export function peopleVideo({ seed = 3, size = 160, travel = 64, frames = 128 } 
   return { width, height, frames, frame, y4m: (fps) => encodeY4m(Array.from({ length: frames }, (_, t) => frame(t).image), fps) };
 }
 
-/** Full-range BT.601 4:2:0 (C420jpeg), chroma averaged over each 2×2 block. */
+/** BT.601 studio range (Y 16–235, chroma 16–240) 4:2:0, as Chromium's fake camera decodes it; chroma averaged over each 2×2 block. */
 function encodeY4m(images: RgbImage[], fps: number): Uint8Array {
   const { width: w, height: h } = images[0]!;
-  const header = new TextEncoder().encode(`YUV4MPEG2 W${w} H${h} F${fps}:1 Ip A1:1 C420jpeg\n`);
+  const header = new TextEncoder().encode(`YUV4MPEG2 W${w} H${h} F${fps}:1 Ip A1:1 C420mpeg2\n`);
   const tag = new TextEncoder().encode('FRAME\n');
   const planeBytes = w * h + 2 * (w / 2) * (h / 2);
-  const out = new Uint8ClampedArray(header.length + images.length * (tag.length + planeBytes)); // clamped: 255.5 must not wrap to 0
+  const out = new Uint8ClampedArray(header.length + images.length * (tag.length + planeBytes));
   out.set(header);
   let o = header.length;
   for (const img of images) {
     out.set(tag, o);
     o += tag.length;
     const px = img.data;
-    for (let i = 0; i < w * h; i++) out[o + i] = Math.round(0.299 * px[3 * i]! + 0.587 * px[3 * i + 1]! + 0.114 * px[3 * i + 2]!);
+    for (let i = 0; i < w * h; i++) out[o + i] = Math.round(16 + (219 / 255) * (0.299 * px[3 * i]! + 0.587 * px[3 * i + 1]! + 0.114 * px[3 * i + 2]!));
     const u = o + w * h, v = u + (w / 2) * (h / 2);
     for (let y = 0; y < h / 2; y++) for (let x = 0; x < w / 2; x++) {
       let r = 0, g = 0, b = 0;
@@ -55,8 +55,8 @@ function encodeY4m(images: RgbImage[], fps: number): Uint8Array {
         const i = 3 * ((2 * y + oy) * w + 2 * x + ox);
         r += px[i]! / 4; g += px[i + 1]! / 4; b += px[i + 2]! / 4;
       }
-      out[u + y * (w / 2) + x] = Math.round(128 - 0.168736 * r - 0.331264 * g + 0.5 * b);
-      out[v + y * (w / 2) + x] = Math.round(128 + 0.5 * r - 0.418688 * g - 0.081312 * b);
+      out[u + y * (w / 2) + x] = Math.round(128 + (224 / 255) * (-0.168736 * r - 0.331264 * g + 0.5 * b));
+      out[v + y * (w / 2) + x] = Math.round(128 + (224 / 255) * (0.5 * r - 0.418688 * g - 0.081312 * b));
     }
     o += planeBytes;
   }
