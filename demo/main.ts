@@ -148,6 +148,8 @@ function stopLive(): void {
   live.stop();
   stream?.getTracks().forEach((t) => t.stop());
   stream = null;
+  const video = $<HTMLVideoElement>('video');
+  if (video.src.startsWith('blob:')) URL.revokeObjectURL(video.src);
 }
 
 async function loadCheckpointBytes(bytes: Uint8Array, source: string): Promise<void> {

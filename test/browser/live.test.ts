@@ -96,10 +96,10 @@ test.before(async () => {
   await page.mouse.move(c.x + x1 * sx, c.y + y1 * sy, { steps: 4 });
   await page.mouse.up();
   await processed(FRAMES);
+  await page.screenshot({ path: 'out/live/camera.png', fullPage: true });
   await page.click('#stopLive');
   log = await liveLog();
   writeFileSync('out/live/log.json', JSON.stringify({ boxFrom, ...log, videoSize: await page.evaluate(() => [document.querySelector('video')!.videoWidth, document.querySelector('video')!.videoHeight]) }));
-  await page.screenshot({ path: 'out/live/camera.png', fullPage: true });
 });
 
 test.after(async () => {
