@@ -2,11 +2,13 @@
 // window.cpmDemo so the browser tests can drive the same code paths.
 import {
   init, CpmModel, getConfig, parseCheckpoint, predictPose, data, evaluation, noGrad, backward, Adam, renderLineChart, renderBeliefGrid,
-  drawSkeleton, createRaster, fromRasterToImageData, tensor as tensorFrom, personFromBox, type Engine, type Raster, type CpmConfig, type PersonBox,
+  drawSkeleton, createRaster, paintRaster, tensor as tensorFrom, personFromBox, type Engine, type Raster, type CpmConfig, type PersonBox,
 } from './browser-api.js';
 import * as lib from './browser-api.js';
 import { timedForward } from './forward-check.js';
 import { drawBox, watchBoxes } from './box.js';
+import { readFrameTag } from './frame-tag.js';
+import { LiveLoop } from './live.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const errorBox = $('error');
@@ -22,11 +24,12 @@ function status(text: string): void {
 }
 
 function paint(canvasId: string, r: Raster): void {
-  const c = $<HTMLCanvasElement>(canvasId);
-  c.width = r.width;
-  c.height = r.height;
-  c.getContext('2d')!.putImageData(fromRasterToImageData(r), 0, 0);
+  paintRaster($<HTMLCanvasElement>(canvasId), r);
 }
+
+/** The main job's checkpoint, which `npm run demo` serves from the project root; `?checkpoint=URL` picks another. */
+const params = new URLSearchParams(location.search);
+const DEFAULT_CHECKPOINT = '../runs/main/checkpoint.safetensors';
 
 let engine: Engine;
 let model: CpmModel;
@@ -126,6 +129,49 @@ async function trainStepOn(opt: Adam, b: data.Batch): Promise<number> {
   return value;
 }
 
+async function fetchCheckpoint(url: string): Promise<void> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  await loadCheckpointBytes(new Uint8Array(await res.arrayBuffer()), url);
+}
+
+/** On start: the checkpoint named in the URL, else the main job's if it exists, else a note on how to make one. */
+async function loadStartCheckpoint(): Promise<void> {
+  const asked = params.get('checkpoint');
+  if (asked) return fetchCheckpoint(asked);
+  const res = await fetch(DEFAULT_CHECKPOINT);
+  if (res.ok) return loadCheckpointBytes(new Uint8Array(await res.arrayBuffer()), 'runs/main/checkpoint.safetensors');
+  $('notice').textContent = 'No trained checkpoint yet, so the model below has random weights. `npm run main` trains cpm-mini (about 9 minutes on a CPU) '
+    + 'and writes runs/main/checkpoint.safetensors, which `npm run demo` then loads on start; or pick a checkpoint file or URL above.';
+}
+
+let live: LiveLoop;
+let stream: MediaStream | null = null;
+
+async function startLive(source: { camera: true } | { file: File }): Promise<void> {
+  stopLive();
+  const video = $<HTMLVideoElement>('video');
+  if ('camera' in source) {
+    if (!navigator.mediaDevices?.getUserMedia) throw new Error('this browser gives the page no camera (navigator.mediaDevices is missing; pages need https or localhost)');
+    stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: false });
+    video.srcObject = stream;
+  } else {
+    video.srcObject = null;
+    video.src = URL.createObjectURL(source.file);
+    video.loop = true;
+  }
+  await video.play();
+  live.start();
+}
+
+function stopLive(): void {
+  live.stop();
+  stream?.getTracks().forEach((t) => t.stop());
+  stream = null;
+  const video = $<HTMLVideoElement>('video');
+  if (video.src.startsWith('blob:')) URL.revokeObjectURL(video.src);
+}
+
 async function loadCheckpointBytes(bytes: Uint8Array, source: string): Promise<void> {
   const ck = parseCheckpoint(bytes, source);
   newModel(ck.config);
@@ -173,12 +219,20 @@ function wire(): void {
     if (file) await loadCheckpointBytes(new Uint8Array(await file.arrayBuffer()), file.name);
   }));
   watchBoxes($('overlay'), () => overlayScale, (b) => guard(() => inferInBox(b))());
-  $('loadUrl').addEventListener('click', guard(async () => {
-    const url = $<HTMLInputElement>('checkpointUrl').value;
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-    await loadCheckpointBytes(new Uint8Array(await res.arrayBuffer()), url);
+  $('loadUrl').addEventListener('click', guard(() => fetchCheckpoint($<HTMLInputElement>('checkpointUrl').value)));
+  const joint = $<HTMLSelectElement>('joint');
+  data.JOINT_NAMES.forEach((name, j) => joint.add(new Option(name, String(j), false, j === 4)));
+  live = new LiveLoop($<HTMLVideoElement>('video'), { overlay: $('live'), stages: $('stages'), stats: $('liveStats'), joint: () => Number(joint.value) }, {
+    model: () => model,
+    onError: showError,
+    ...(params.has('frameTags') ? { readTag: readFrameTag } : {}),
+  });
+  $('camera').addEventListener('click', guard(() => startLive({ camera: true })));
+  $('videoFile').addEventListener('change', guard(async () => {
+    const file = $<HTMLInputElement>('videoFile').files?.[0];
+    if (file) await startLive({ file });
   }));
+  $('stopLive').addEventListener('click', stopLive);
 }
 
 /** Test hooks: the same code paths the page uses. */
@@ -190,6 +244,7 @@ const api = {
       newModel(config);
       wire();
       status(engine.describe());
+      await loadStartCheckpoint();
       return engine.describe();
     } catch (e) {
       showError(e);
@@ -212,6 +267,8 @@ const api = {
   },
   runInference,
   trainLive,
+  /** The live loop's counters and per-frame log (from `from` on). */
+  liveLog: (from = 0) => ({ processed: live.processed, dropped: live.dropped, fps: live.fps, frames: live.log.slice(from) }),
   /** Destroys the device, as a driver reset would lose it (to test the message). */
   loseDevice: () => engine.device.destroy(),
   evaluation,

@@ -3,14 +3,28 @@
 // Fails if anything pulls in a Node built-in.
 import { build } from 'esbuild';
 
-export async function buildBrowser({ quiet = false } = {}) {
-  const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', sourcemap: true, logLevel: quiet ? 'error' : 'info' };
-  const lib = await build({ ...common, entryPoints: ['src/index.browser.ts'], outfile: 'dist/browser/cpm-webgpu.js', metafile: true });
-  const demo = await build({ ...common, entryPoints: ['demo/main.ts'], outfile: 'demo/dist/demo.js', metafile: true });
-  const ops = await build({ ...common, entryPoints: ['demo/op-check-page.ts'], outfile: 'demo/dist/op-check.js', metafile: true });
-  const nodeImports = [lib, demo, ops].flatMap((r) => Object.keys(r.metafile.inputs)).filter((p) => !p.startsWith('(disabled):') && (p.startsWith('node:') || /node_modules\/(pngjs|webgpu)\//.test(p)));
+const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', metafile: true };
+
+/** Fails naming the Node-only inputs of esbuild results (Node built-ins, pngjs, webgpu). */
+function refuseNodeInputs(results) {
+  const nodeImports = results.flatMap((r) => Object.keys(r.metafile.inputs)).filter((p) => !p.startsWith('(disabled):') && (p.startsWith('node:') || /node_modules\/(pngjs|webgpu)\//.test(p)));
   if (nodeImports.length > 0) throw new Error(`the browser bundle pulls in Node-only code: ${nodeImports.join(', ')}`);
-  return { lib: lib.metafile, demo: demo.metafile, ops: ops.metafile };
+}
+
+/** The one-file browser bundle of the package; the published one has no source map. */
+export async function buildLibBundle({ quiet = false, sourcemap = true } = {}) {
+  const lib = await build({ ...common, sourcemap, logLevel: quiet ? 'error' : 'info', entryPoints: ['src/index.browser.ts'], outfile: 'dist/browser/cpm-webgpu.js' });
+  refuseNodeInputs([lib]);
+  return lib.metafile;
+}
+
+export async function buildBrowser({ quiet = false } = {}) {
+  const opts = { ...common, sourcemap: true, logLevel: quiet ? 'error' : 'info' };
+  const lib = await buildLibBundle({ quiet });
+  const demo = await build({ ...opts, entryPoints: ['demo/main.ts'], outfile: 'demo/dist/demo.js' });
+  const ops = await build({ ...opts, entryPoints: ['demo/op-check-page.ts'], outfile: 'demo/dist/op-check.js' });
+  refuseNodeInputs([demo, ops]);
+  return { lib, demo: demo.metafile, ops: ops.metafile };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await buildBrowser();

@@ -1,4 +1,5 @@
 // The package's public API, shared by the Node and browser entries.
+/// <reference types="@webgpu/types" preserve="true" />
 export { Engine, type MemoryStats, type DispatchArgs, type BufferBinding } from './tensor/engine.js';
 export { requestEngineDevice, describeDevice, type DeviceOptions, type EngineDevice, type EngineLimits, type OptionalFeature } from './tensor/device.js';
 export { GPUOpError, DeviceLostError, EngineError } from './tensor/errors.js';
@@ -25,3 +26,4 @@ export { createRaster, drawLine, fillCircle, type Raster } from './viz/raster.js
 export { renderLineChart } from './viz/chart.js';
 export { drawSkeleton } from './viz/skeleton.js';
 export { renderBeliefGrid } from './viz/beliefGrid.js';
+export { heatmapRaster, type HeatmapOptions, type ColormapName } from './viz/colormap.js';

@@ -25,7 +25,7 @@ export interface Evaluation {
 }
 
 /** The person's frame for the mean pose: its centre and its MPII-style height (scale · 200 px). */
-function frameOf(p: Person): PersonFrame {
+export function frameOf(p: Person): PersonFrame {
   return { center: p.center, scale: p.scale * 200 };
 }
 

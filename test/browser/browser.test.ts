@@ -1,7 +1,7 @@
 // The engine and CPM in real headless Chromium (Debian's /usr/bin/chromium via playwright-core),
 // on WebGPU compatibility mode over ANGLE/lavapipe: forward parity with Node on the same weights and
 // input, one training step lowering the loss, and a non-blank screenshot of the demo.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
@@ -9,6 +9,7 @@ import * as lib from '../../src/index.node.js';
 import { decodePng } from '../../src/viz/png.js';
 import { timedForward, type TimedForward } from '../../demo/forward-check.js';
 import { openPage, type BrowserSession } from './chromium.js';
+import { assertBeliefsMatch } from './parity.js';
 
 let session: BrowserSession;
 let page: Page;
@@ -42,22 +43,19 @@ test('the page gets a WebGPU device in compatibility mode', () => {
   assert.match(adapterText, /mode: compatibility/);
 });
 
+test('on start the page loads the main job\'s checkpoint, or says how to make one', async () => {
+  if (existsSync('runs/main/checkpoint.safetensors')) {
+    assert.match((await page.textContent('#status'))!, /inference \([\w-]+, runs\/main\/checkpoint\.safetensors, step \d+\)/);
+  } else {
+    assert.match((await page.textContent('#notice'))!, /random weights.*npm run main.*runs\/main\/checkpoint\.safetensors/s);
+  }
+});
+
 for (const config of ['tiny', 'cpm-mini']) {
   test(`${config}: forward beliefs in the browser match Node on the same weights and input`, async () => {
     const web = await callDemo<TimedForward>('forward', config, 3, 1);
     const node = await timedForward(lib, engine, config, 3, 1);
-    assert.is(web.beliefs.length, node.beliefs.length, 'stages');
-    for (const [t, n] of node.beliefs.entries()) {
-      const w = web.beliefs[t]!;
-      assert.is(w.length, n.length);
-      let scale = 1e-6;
-      for (const v of n) scale = Math.max(scale, Math.abs(v));
-      let worst = 0;
-      for (let i = 1; i < n.length; i++) if (Math.abs(n[i]! - w[i]!) > Math.abs(n[worst]! - w[worst]!)) worst = i;
-      // Same WGSL, different compilers (Dawn→SPIR-V vs ANGLE→GLSL) may round/contract float32 differently,
-      // compounding over the stages: 1e-4 of the range, the float32 tolerance of the parity tests.
-      assert.ok(Math.abs(n[worst]! - w[worst]!) <= 1e-4 * scale, `stage ${t + 1} [${worst}]: node ${n[worst]}, browser ${w[worst]} (range ${scale})`);
-    }
+    assertBeliefsMatch(node.beliefs, web.beliefs);
     timings[config] = { browserMs: web.ms, nodeMs: node.ms };
     console.log(`  ${config} forward (batch 1): browser ${web.ms.toFixed(1)} ms, Node ${node.ms.toFixed(1)} ms`);
   });

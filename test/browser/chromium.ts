@@ -22,13 +22,22 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
+export interface OpenOptions {
+  /** The folder served (default the project root). */
+  root?: string;
+  /** Build the package's and the demo's bundles first (default true). */
+  build?: boolean;
+  /** Chromium flags beside CHROMIUM_FLAGS (e.g. a fake camera). */
+  extraFlags?: string[];
+}
+
 /** Builds, serves and opens `path` (e.g. '/demo/'); fails with a readable message when Chromium is missing. */
-export async function openPage(path: string): Promise<BrowserSession> {
-  await (buildBrowser as (o: { quiet: boolean }) => Promise<unknown>)({ quiet: true });
-  const { server, url } = await startServer('.');
+export async function openPage(path: string, { root = '.', build = true, extraFlags = [] }: OpenOptions = {}): Promise<BrowserSession> {
+  if (build) await (buildBrowser as (o: { quiet: boolean }) => Promise<unknown>)({ quiet: true });
+  const { server, url } = await startServer(root);
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' } });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS, ...extraFlags], env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' } });
   } catch (e) {
     server.close();
     throw new Error(`cannot start Chromium at ${CHROMIUM_PATH} (install it with \`npm run setup\`): ${(e as Error).message}`);
