@@ -19,7 +19,7 @@ export type { BenchRow, BenchOptions } from './row.js';
 
 const KINDS = ['forward', 'dX', 'dW'] as const;
 
-async function convRows(engine: Engine, c: ConvBenchCase, o: BenchOptions): Promise<BenchRow[]> {
+export async function convRows(engine: Engine, c: ConvBenchCase, o: BenchOptions): Promise<BenchRow[]> {
   const p = (c.k - 1) / 2;
   const x = randn([c.n, c.cin, c.size, c.size], { seed: 1 });
   const w = randn([c.cout, c.cin, c.k, c.k], { seed: 2, std: 1 / Math.sqrt(c.cin * c.k * c.k) });
@@ -83,7 +83,7 @@ async function tfjsConv(c: ConvBenchCase, kind: string, v: { xv: Float32Array; w
   };
   return tfjsColumns(flop, t, tt, maxRelDiff(mine, at));
 }
-async function endToEndRows(engine: Engine, names: string[], batch: number, o: BenchOptions): Promise<BenchRow[]> {
+export async function endToEndRows(engine: Engine, names: string[], batch: number, o: BenchOptions): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const name of names) {
     const config = getConfig(name);
@@ -92,7 +92,6 @@ async function endToEndRows(engine: Engine, names: string[], batch: number, o: B
     const opt = makeOptimizer(model, { config, steps: 1, batchSize: batch, out: '' });
     const image = randn([batch, 3, S, S], { seed: 1, std: 0.3 }), center = randn([batch, 1, S, S], { seed: 2 });
     const target = randn([batch, P1, G, G], { seed: 3 }), targetAll = randn([batch, P1, G, G], { seed: 4 });
-    engine.pool.resetPeak();
     const trainStep = () => {
       const loss = engine.tidy(() => model.losses(model.forward(image, center, { training: true }), target, targetAll).total);
       backward(loss);
@@ -101,11 +100,16 @@ async function endToEndRows(engine: Engine, names: string[], batch: number, o: B
       opt.zeroGrad();
     };
     const reps = o.quick ? 1 : name === 'paper' ? 1 : 3;
-    const train = await measure(engine, trainStep, reps);
-    const peak = engine.memory().peakAllocatedBytes;
-    const infer = await measure(engine, () => noGrad(engine, () => void model.forward(image, center, { training: false })), reps);
-    rows.push({ name: `${name} training step, batch ${batch} (peak GPU memory ${(peak / 2 ** 20).toFixed(0)} MiB)`, kind: 'train', wallMs: train.wallMs, spreadMs: [train.minMs, train.maxMs], gpuMs: train.gpuMs, rate: (1000 * batch) / train.wallMs, unit: 'img/s' });
-    rows.push({ name: `${name} inference, batch ${batch}`, kind: 'infer', wallMs: infer.wallMs, spreadMs: [infer.minMs, infer.maxMs], gpuMs: infer.gpuMs, rate: (1000 * batch) / infer.wallMs, unit: 'img/s' });
+    // Inference first, so that its peak holds no gradients or optimizer state.
+    const peakOf = async (work: () => void): Promise<[Timing, string]> => {
+      engine.pool.resetPeak();
+      const t = await measure(engine, work, reps);
+      return [t, `peak GPU memory ${(engine.memory().peakAllocatedBytes / 2 ** 20).toFixed(0)} MiB`];
+    };
+    const [infer, inferPeak] = await peakOf(() => noGrad(engine, () => void model.forward(image, center, { training: false })));
+    const [train, trainPeak] = await peakOf(trainStep);
+    rows.push({ name: `${name} training step, batch ${batch} (${trainPeak})`, kind: 'train', wallMs: train.wallMs, spreadMs: [train.minMs, train.maxMs], gpuMs: train.gpuMs, rate: (1000 * batch) / train.wallMs, unit: 'img/s' });
+    rows.push({ name: `${name} inference, batch ${batch} (${inferPeak})`, kind: 'infer', wallMs: infer.wallMs, spreadMs: [infer.minMs, infer.maxMs], gpuMs: infer.gpuMs, rate: (1000 * batch) / infer.wallMs, unit: 'img/s' });
     [image, center, target, targetAll].forEach((t) => t.dispose());
     opt.dispose();
     model.dispose();
@@ -138,12 +142,20 @@ export async function runBench(o: BenchOptions): Promise<{ machine: Record<strin
   if (o.e2e || o.quick) rows.push(...(await endToEndRows(engine, o.quick ? ['tiny'] : ['cpm-mini', 'cpm-small'], o.quick ? 2 : 8, o)));
   if (o.paper) rows.push(...(await endToEndRows(engine, ['paper'], 1, o)));
   process.stderr.write('\n');
-  let commit = 'unknown';
+  return { machine: machineInfo(engine), rows };
+}
+
+/** Where a result was measured: date, commit, CPUs, memory, Node, adapter, mode and features. */
+export function machineInfo(engine: Engine, commit = gitCommit()): Record<string, unknown> {
+  return { date: new Date().toISOString(), commit, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, adapter: engine.info.adapter, mode: engine.info.featureLevel, features: engine.info.features };
+}
+
+function gitCommit(): string {
   try {
-    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch { /* not a checkout */ }
-  const machine = { date: new Date().toISOString(), commit, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, adapter: engine.info.adapter, mode: engine.info.featureLevel, features: engine.info.features };
-  return { machine, rows };
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return 'unknown'; // not a checkout
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
