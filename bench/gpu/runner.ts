@@ -1,8 +1,8 @@
 // The GPU kit's bench: prints the adapter with the limits it offers and the device was granted, runs
 // kitPlan's items while the time budget lasts, and rewrites OUT/bench.json after each item so that a
 // run stopped from outside keeps what it measured. The kit runs it as `node bench.mjs OUT [options]`.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { DeviceLostError, init, type EngineLimits } from '../../src/index.node.js';
 import { nodeGPU } from '../../src/tensor/gpu-node.js';
 import { formatTable, machineInfo, type BenchRow } from '../run.js';
@@ -55,6 +55,17 @@ export function parseKitArgs(argv: string[]): Omit<KitOptions, 'commit'> {
   return o;
 }
 
+/** This process's shared libraries whose file name matches (from /proc/self/maps): which Vulkan loader and driver Dawn opened. */
+function loadedLibraries(name: RegExp): string[] {
+  let maps = '';
+  try {
+    maps = readFileSync('/proc/self/maps', 'utf8');
+  } catch {
+    return []; // not Linux
+  }
+  return [...new Set(maps.split('\n').map((l) => l.slice(l.indexOf('/'))).filter((p) => p.startsWith('/') && name.test(basename(p))))];
+}
+
 /** One row as the log shows it while the run goes on; with autotuning, each variant's time too. */
 function progressLine(r: BenchRow): string {
   const gpu = r.gpuMs === null ? '–' : r.gpuMs.toFixed(2);
@@ -67,11 +78,12 @@ export async function runKit(o: KitOptions): Promise<KitResult> {
   const offered = (await nodeGPU().requestAdapter())?.limits as unknown as Record<string, number> | undefined;
   const adapter: Partial<EngineLimits> = {};
   for (const name of Object.keys(engine.limits) as (keyof EngineLimits)[]) if (offered?.[name] !== undefined) adapter[name] = offered[name];
-  console.log(engine.describe());
+  const vulkan = loadedLibraries(/vulkan|nvidia|GLdispatch/i);
+  console.log(`${engine.describe()}\nVulkan libraries loaded: ${vulkan.join(', ') || 'none seen'}`);
   const short = (Object.keys(adapter) as (keyof EngineLimits)[]).filter((k) => adapter[k] !== engine.limits[k]);
   console.log(short.length ? `granted less than the adapter offers: ${short.map((k) => `${k} ${engine.limits[k]} < ${adapter[k]}`).join(', ')}` : 'granted limits: all the adapter offers');
 
-  const result: KitResult = { machine: { ...machineInfo(engine, o.commit), quick: o.quick }, limits: { adapter, granted: { ...engine.limits } }, rows: [], skipped: [], failed: [], seconds: 0 };
+  const result: KitResult = { machine: { ...machineInfo(engine, o.commit), vulkanLibraries: vulkan, quick: o.quick }, limits: { adapter, granted: { ...engine.limits } }, rows: [], skipped: [], failed: [], seconds: 0 };
   mkdirSync(o.out, { recursive: true });
   const save = () => {
     result.seconds = (performance.now() - started) / 1000;
