@@ -46,7 +46,7 @@ main() {
   local work status=0 timeout_s="${CPM_KIT_TIMEOUT_S:-540}"
   work=$(mktemp -d "${TMPDIR:-/tmp}/cpm-gpu-kit.XXXXXX")
   trap 'rm -rf "$work"' EXIT
-  echo "kit $(grep -m1 '"commit"' "$kit/kit.json" | tr -d ' ,'), unpacking into $work"
+  echo "kit packed from commit $(sed -n 's/.*"commit": *"\([^"]*\)".*/\1/p' "$kit/kit.json" | head -1), unpacking into $work"
   mkdir -p "$work/bin" "$work/dist/linux-x64" "$work/root"
   gzip -dc "$kit/node.gz" >"$work/bin/node"
   chmod +x "$work/bin/node"
@@ -58,7 +58,7 @@ main() {
   for d in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do [ -d "$d" ] && libs="$libs:$d"; done
   export LD_LIBRARY_PATH="$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   if ! "$work/bin/node" --version >/dev/null 2>&1; then
-    echo "the kit's Node ($(grep -m1 '"node"' "$kit/kit.json" | tr -d ' ,')) does not start on this machine:"
+    echo "the kit's Node ($(sed -n 's/.*"node": *"\([^"]*\)".*/\1/p' "$kit/kit.json" | head -1)) does not start on this machine:"
     "$work/bin/node" --version || true
     exit 1
   fi
