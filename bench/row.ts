@@ -22,6 +22,8 @@ export interface BenchRow {
   /** Largest |ours − tfjs| relative to the largest |ours|. */
   tfjsMaxRelDiff?: number;
   pytorchRate?: number | null;
+  /** End-to-end rows: GPU milliseconds per op in the last timed call, largest first (empty without timestamps). */
+  gpuMsByOp?: Record<string, number>;
 }
 
 export interface BenchOptions {

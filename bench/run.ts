@@ -101,15 +101,17 @@ export async function endToEndRows(engine: Engine, names: string[], batch: numbe
     };
     const reps = o.quick ? 1 : name === 'paper' ? 1 : 3;
     // Inference first, so that its peak holds no gradients or optimizer state.
-    const peakOf = async (work: () => void): Promise<[Timing, string]> => {
+    const timed = async (work: () => void): Promise<{ t: Timing; peak: string; byOp: Record<string, number> }> => {
       engine.pool.resetPeak();
       const t = await measure(engine, work, reps);
-      return [t, `peak GPU memory ${(engine.memory().peakAllocatedBytes / 2 ** 20).toFixed(0)} MiB`];
+      const byOp = Object.fromEntries([...engine.lastGpuTimingByOp].sort((a, b) => b[1].ns - a[1].ns).map(([op, v]) => [op, v.ns / 1e6]));
+      return { t, peak: `peak GPU memory ${(engine.memory().peakAllocatedBytes / 2 ** 20).toFixed(0)} MiB`, byOp };
     };
-    const [infer, inferPeak] = await peakOf(() => noGrad(engine, () => void model.forward(image, center, { training: false })));
-    const [train, trainPeak] = await peakOf(trainStep);
-    rows.push({ name: `${name} training step, batch ${batch} (${trainPeak})`, kind: 'train', wallMs: train.wallMs, spreadMs: [train.minMs, train.maxMs], gpuMs: train.gpuMs, rate: (1000 * batch) / train.wallMs, unit: 'img/s' });
-    rows.push({ name: `${name} inference, batch ${batch} (${inferPeak})`, kind: 'infer', wallMs: infer.wallMs, spreadMs: [infer.minMs, infer.maxMs], gpuMs: infer.gpuMs, rate: (1000 * batch) / infer.wallMs, unit: 'img/s' });
+    const infer = await timed(() => noGrad(engine, () => void model.forward(image, center, { training: false })));
+    const train = await timed(trainStep);
+    for (const [what, kind, m] of [['training step', 'train', train], ['inference', 'infer', infer]] as const) {
+      rows.push({ name: `${name} ${what}, batch ${batch} (${m.peak})`, kind, wallMs: m.t.wallMs, spreadMs: [m.t.minMs, m.t.maxMs], gpuMs: m.t.gpuMs, rate: (1000 * batch) / m.t.wallMs, unit: 'img/s', gpuMsByOp: m.byOp });
+    }
     [image, center, target, targetAll].forEach((t) => t.dispose());
     opt.dispose();
     model.dispose();

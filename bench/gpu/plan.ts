@@ -22,7 +22,7 @@ export function kitConvCases(): ConvBenchCase[] {
   return FULL_CONV_CASES.filter((c) => c.n === 1).flatMap((c) => KIT_BATCHES.map((n) => (n === 1 ? c : { ...c, n, name: `${c.name}, batch ${n}`, pytorch: undefined, tfjsMeasured: undefined })));
 }
 
-/** Cases the closing note of issue 16 quotes (percent of FP32 peak), run before everything else. */
+/** The cases whose share of FP32 peak the GPU figures quote: run before everything else. */
 const FIRST = ['stage≥2 mconv2 11×11 128→128 @46, batch 16', 'conv2 9×9 128→128 @184'];
 
 export function kitPlan(o: { quick: boolean }): PlanItem[] {

@@ -69,7 +69,8 @@ function loadedLibraries(name: RegExp): string[] {
 /** One row as the log shows it while the run goes on; with autotuning, each variant's time too. */
 function progressLine(r: BenchRow): string {
   const gpu = r.gpuMs === null ? '–' : r.gpuMs.toFixed(2);
-  return `${r.name} | ${r.kind} | GPU ${gpu} ms | wall ${r.wallMs.toFixed(2)} ms | ${r.rate.toFixed(2)} ${r.unit}${r.variants ? ` | tuned: ${r.variants}` : ''}`;
+  const ops = Object.entries(r.gpuMsByOp ?? {}).slice(0, 8).map(([op, ms]) => `${op} ${ms.toFixed(1)}`);
+  return `${r.name} | ${r.kind} | GPU ${gpu} ms | wall ${r.wallMs.toFixed(2)} ms | ${r.rate.toFixed(2)} ${r.unit}${r.variants ? ` | tuned: ${r.variants}` : ''}${ops.length ? ` | GPU ms by op: ${ops.join(', ')}` : ''}`;
 }
 
 export async function runKit(o: KitOptions): Promise<KitResult> {
