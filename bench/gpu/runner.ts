@@ -106,12 +106,13 @@ export async function runKit(o: KitOptions): Promise<KitResult> {
     } catch (e) {
       // One case failing (out of memory, a validation error) leaves the others worth running; a lost device does not.
       lost = e instanceof DeviceLostError;
-      result.failed.push({ name: item.name, error: e instanceof Error ? e.message : String(e) });
-      console.log(`FAILED ${item.name}: ${e instanceof Error ? e.message : String(e)}`);
+      const error = e instanceof Error ? e.message : String(e);
+      result.failed.push({ name: item.name, error });
+      console.log(`FAILED ${item.name}: ${error}`);
     }
     save();
   }
-  save();
+  save(); // the items skipped after the last one run
   console.log(`all rows:\n${formatTable(result.rows)}`);
   if (result.skipped.length) console.log(`not run (budget of ${o.budgetS} s spent${lost ? ' or device lost' : ''}): ${result.skipped.join('; ')}`);
   console.log(`${result.rows.length} rows, ${result.failed.length} failed, ${result.skipped.length} skipped in ${result.seconds.toFixed(0)} s; JSON: ${join(o.out, 'bench.json')}`);
