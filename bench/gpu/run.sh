@@ -72,6 +72,8 @@ main() {
   # Loaders before 1.3.207 read only the older name.
   export VK_DRIVER_FILES VK_ICD_FILENAMES="$VK_DRIVER_FILES"
   echo "Vulkan drivers: $VK_DRIVER_FILES"
+  # The loader says why a driver did not load (a library it needs missing, say): one run on a GPU machine has to tell.
+  export VK_LOADER_DEBUG="${VK_LOADER_DEBUG:-error,warn}"
   if command -v nvidia-smi >/dev/null; then nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader || true; fi
   export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
   timeout -k 15 "$timeout_s" "$work/bin/node" "$work/bench.mjs" "$out" "$@" || status=$?
