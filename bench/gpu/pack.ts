@@ -53,8 +53,15 @@ function gitCommit(): string {
   return r.ok ? `${r.output.trim()}${dirty.ok && dirty.output.trim() ? '+changes' : ''}` : 'unknown';
 }
 
-function folderBytes(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => sum + (e.isDirectory() ? folderBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
+/** Bytes of every file under `dir`, by path relative to `root`. */
+function fileSizes(dir: string, root = dir): Record<string, number> {
+  const sizes: Record<string, number> = {};
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) Object.assign(sizes, fileSizes(p, root));
+    else sizes[relative(root, p)] = statSync(p).size;
+  }
+  return sizes;
 }
 
 export interface Kit {
@@ -88,11 +95,9 @@ export async function packKit(dir: string): Promise<Kit> {
   copyFileSync(join(ROOT, 'bench/gpu/run.sh'), join(dir, 'run.sh'));
   chmodSync(join(dir, 'run.sh'), 0o755);
   const webgpu = JSON.parse(readFileSync(join(ROOT, 'node_modules/webgpu/package.json'), 'utf8')) as { version: string };
-  const files: Record<string, number> = {};
-  const list = (d: string) => readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? list(join(d, e.name)) : (files[relative(dir, join(d, e.name))] = statSync(join(d, e.name)).size)));
-  list(dir);
+  const files = fileSizes(dir);
   writeFileSync(join(dir, 'kit.json'), JSON.stringify({ commit, packed: new Date().toISOString(), node: process.version, webgpu: webgpu.version, debs: debs.map((d) => basename(d)), files }, null, 2));
-  const bytes = folderBytes(dir);
+  const bytes = Object.values(fileSizes(dir)).reduce((a, b) => a + b, 0);
   if (bytes > KIT_LIMIT_BYTES) throw new Error(`pack: the kit in ${dir} is ${(bytes / 2 ** 20).toFixed(1)} MiB, over the ${KIT_LIMIT_BYTES / 2 ** 20} MiB a GPU run can carry`);
   return { dir, bytes, files };
 }
