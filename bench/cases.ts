@@ -8,8 +8,6 @@ export interface ConvBenchCase {
   cout: number;
   size: number;
   k: number;
-  /** PyTorch 1.13 CPU GFLOP/s from peers-measured.md (forward, dX, dW), where measured. */
-  pytorch?: [number | null, number | null, number | null];
   /** TF.js WebGPU GFLOP/s from peers-measured.md (forward, dX, dW), where measured. */
   tfjsMeasured?: [number | null, number | null, number | null];
 }
@@ -18,18 +16,18 @@ const conv = (name: string, cin: number, cout: number, size: number, k: number, 
 
 export const FULL_CONV_CASES: ConvBenchCase[] = [
   conv('stage≥2 mconv1 11×11 48→128 @46', 48, 128, 46, 11),
-  conv('stage≥2 mconv2 11×11 128→128 @46', 128, 128, 46, 11, 1, { pytorch: [409, null, null], tfjsMeasured: [3.5, null, null] }),
-  conv('stage≥2 mconv4 1×1 128→128 @46', 128, 128, 46, 1, 1, { pytorch: [270, null, null], tfjsMeasured: [3.3, null, null] }),
-  conv('stage≥2 mconv5 1×1 128→15 @46', 128, 15, 46, 1, 1, { pytorch: [86, null, null], tfjsMeasured: [1.1, null, null] }),
+  conv('stage≥2 mconv2 11×11 128→128 @46', 128, 128, 46, 11, 1, { tfjsMeasured: [3.5, null, null] }),
+  conv('stage≥2 mconv4 1×1 128→128 @46', 128, 128, 46, 1, 1, { tfjsMeasured: [3.3, null, null] }),
+  conv('stage≥2 mconv5 1×1 128→15 @46', 128, 15, 46, 1, 1, { tfjsMeasured: [1.1, null, null] }),
   conv('stage≥2 features 5×5 128→32 @46', 128, 32, 46, 5),
-  conv('peer 7×7 128→128 @46', 128, 128, 46, 7, 1, { pytorch: [380, 378, 361], tfjsMeasured: [3.5, 5.0, 1.2] }),
+  conv('peer 7×7 128→128 @46', 128, 128, 46, 7, 1, { tfjsMeasured: [3.5, 5.0, 1.2] }),
   conv('stage1 conv5 9×9 32→512 @46', 32, 512, 46, 9),
   conv('stage1 conv6 1×1 512→512 @46', 512, 512, 46, 1),
   conv('conv3 9×9 128→128 @92', 128, 128, 92, 9),
-  conv('peer 3×3 128→128 @92', 128, 128, 92, 3, 1, { pytorch: [370, null, null], tfjsMeasured: [3.9, null, null] }),
+  conv('peer 3×3 128→128 @92', 128, 128, 92, 3, 1, { tfjsMeasured: [3.9, null, null] }),
   conv('conv2 9×9 128→128 @184', 128, 128, 184, 9),
   conv('conv1 9×9 3→128 @368', 3, 128, 368, 9),
-  conv('peer 3×3 3→64 @368', 3, 64, 368, 3, 1, { pytorch: [148, null, null], tfjsMeasured: [1.1, null, null] }),
+  conv('peer 3×3 3→64 @368', 3, 64, 368, 3, 1, { tfjsMeasured: [1.1, null, null] }),
   conv('stage≥2 mconv2 11×11 128→128 @46, batch 8', 128, 128, 46, 11, 8),
   conv('stage≥2 mconv4 1×1 128→128 @46, batch 8', 128, 128, 46, 1, 8),
 ];
@@ -44,7 +42,6 @@ export interface MemoryBenchCase {
   name: string;
   op: 'maxPool' | 'relu' | 'reluGrad' | 'concat' | 'l2Loss' | 'sgd';
   shape: number[];
-  pytorchMs?: number;
   tfjsMeasuredMs?: number;
 }
 
@@ -70,8 +67,3 @@ export const QUICK_MEMORY_CASES: MemoryBenchCase[] = [
   { name: 'SGD update 1000', op: 'sgd', shape: [1000] },
 ];
 
-/** peers-measured.md's figures for the memory-bound cases. */
-export const PEER_MEMORY: Record<string, { pytorch: string; tfjs: string }> = {
-  'max-pool 3×3/2, 64×184×184': { pytorch: '1.4 GB/s', tfjs: '0.44 GB/s' },
-  'ReLU 128×46×46': { pytorch: '0.02 ms', tfjs: '1.7 ms' },
-};

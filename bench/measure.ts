@@ -8,6 +8,8 @@ export interface Timing {
   maxMs: number;
   /** GPU milliseconds from timestamp queries (median), or null without the feature. */
   gpuMs: number | null;
+  /** Wall milliseconds of the warm-up call (pipelines compiled there). */
+  firstMs: number;
 }
 
 function median(xs: number[]): number {
@@ -17,8 +19,10 @@ function median(xs: number[]): number {
 
 /** Runs `work` once to warm up (compiles pipelines), then `reps` times. */
 export async function measure(engine: Engine, work: () => void, reps: number): Promise<Timing> {
+  const t0 = performance.now();
   engine.tidy(work);
   await engine.sync();
+  const firstMs = performance.now() - t0;
   const wall: number[] = [];
   const gpu: number[] = [];
   for (let i = 0; i < reps; i++) {
@@ -26,7 +30,7 @@ export async function measure(engine: Engine, work: () => void, reps: number): P
     wall.push(t.wallMs);
     if (t.gpuMs !== null) gpu.push(t.gpuMs);
   }
-  return { wallMs: median(wall), minMs: Math.min(...wall), maxMs: Math.max(...wall), gpuMs: gpu.length ? median(gpu) : null };
+  return { wallMs: median(wall), minMs: Math.min(...wall), maxMs: Math.max(...wall), gpuMs: gpu.length ? median(gpu) : null, firstMs };
 }
 
 /** Repetitions that keep a case to roughly `budgetMs` given one timing. */

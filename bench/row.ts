@@ -3,6 +3,16 @@
 export interface BenchRow {
   name: string;
   kind: string;
+  /** Convolutions and end-to-end rows: `direct` or `fft` (e2e: `direct` only, or `chosen` per layer). */
+  algorithm?: string;
+  /** The direct variant or FFT tile that ran (the autotuner's choice with --autotune, else the cost model's). */
+  variant?: string;
+  /** The convolution's shape (stride 1, 'same' padding), for the PyTorch column. */
+  conv?: { n: number; cin: number; cout: number; size: number; k: number };
+  /** End-to-end rows: the configuration and batch. */
+  net?: { config: string; batch: number };
+  /** End-to-end training rows: the first step's wall time (pipeline compilation included). */
+  firstMs?: number;
   /** With --autotune: each variant's time when tuning (the chosen one is named in `kind`). */
   variants?: string;
   wallMs: number;
@@ -21,7 +31,10 @@ export interface BenchRow {
   tfjsRatio?: number;
   /** Largest |ours − tfjs| relative to the largest |ours|. */
   tfjsMaxRelDiff?: number;
-  pytorchRate?: number | null;
+  /** PyTorch on this machine's CPU, same run, same unit. */
+  torchRate?: number;
+  /** Our rate ÷ PyTorch's: > 1 means ours is faster. */
+  torchRatio?: number;
   /** End-to-end rows: GPU milliseconds per op in the last timed call, largest first (empty without timestamps). */
   gpuMsByOp?: Record<string, number>;
 }
@@ -29,6 +42,7 @@ export interface BenchRow {
 export interface BenchOptions {
   quick?: boolean;
   tfjs?: boolean;
+  torch?: boolean;
   e2e?: boolean;
   paper?: boolean;
   /** Tune the conv kernel variant per case and kind first (the chosen one is named in the row). */

@@ -1,19 +1,21 @@
-// `npm run bench [-- --quick] [--tfjs] [--e2e] [--paper] [--autotune] [--cases REGEX] [--out FILE]`: kernel and end-to-end
-// throughput on CPM's shapes, optionally side by side with TensorFlow.js on the same adapter.
+// `npm run bench [-- --quick] [--tfjs] [--torch] [--e2e] [--paper] [--autotune] [--cases REGEX] [--out FILE]`: kernel and
+// end-to-end throughput on CPM's shapes, optionally side by side with TensorFlow.js on the same adapter
+// and with PyTorch on this machine's CPU (a child process, bench/torch_bench.py).
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
-import { init, randn, conv2dForward, conv2dInputGrad, conv2dWeightGrad, enableConv2dAutotune, disableConv2dAutotune, tuneConv2d, backward, type TuneResult, type Engine, type Tensor } from '../src/index.node.js';
-import { getConfig } from '../src/cpm/config.js';
+import { init, randn, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dChoice, enableConv2dAutotune, disableConv2dAutotune, setConv2dAlgorithm, tuneConv2d, backward, type TuneResult, type Engine, type Tensor } from '../src/index.node.js';
+import { getConfig, layers } from '../src/cpm/config.js';
 import { CpmModel } from '../src/cpm/model.js';
 import { makeOptimizer } from '../src/cpm/train.js';
 import { noGrad } from '../src/autograd/graph.js';
 import { measure, repsFor, type Timing } from './measure.js';
-import { FULL_CONV_CASES, FULL_MEMORY_CASES, PEER_MEMORY, QUICK_CONV_CASES, QUICK_MEMORY_CASES, type ConvBenchCase, type MemoryBenchCase } from './cases.js';
+import { FULL_CONV_CASES, FULL_MEMORY_CASES, QUICK_CONV_CASES, QUICK_MEMORY_CASES, type ConvBenchCase, type MemoryBenchCase } from './cases.js';
 import { loadTfjs, maxRelDiff, nchwToNhwc, nhwcIndexOfNchw, oihwToHwio, timeTf } from './tfjs.js';
 import { memoryRow } from './memory-ops.js';
 import { ratePerMs, tfjsColumns, type BenchOptions, type BenchRow } from './row.js';
+import { runTorch, torchPython, type TorchRequest } from './torch.js';
 
 export type { BenchRow, BenchOptions } from './row.js';
 
@@ -44,9 +46,10 @@ export async function convRows(engine: Engine, c: ConvBenchCase, o: BenchOptions
     const probe = await measure(engine, () => void work[kind](), 1);
     const t: Timing = await measure(engine, () => void work[kind](), o.quick ? 2 : repsFor(probe.wallMs, o.budgetMs ?? 4000, 2, 10));
     const r = tuned[kind];
+    const chosen = r?.chosen ?? conv2dChoice(engine, { kind, n: c.n, cin: c.cin, h: c.size, w: c.size, cout: c.cout, kh: c.k, kw: c.k, stride: 1, padding: p });
     const row: BenchRow = {
-      name: c.name, kind: r ? `${kind} ${r.chosen}` : kind, variants: r && Object.entries(r.ms).map(([v, ms]) => `${v} ${ms!.toFixed(0)} ms`).join(', '), wallMs: t.wallMs, spreadMs: [t.minMs, t.maxMs], gpuMs: t.gpuMs,
-      rate: ratePerMs(flop, t.gpuMs, t.wallMs), unit: 'GFLOP/s', pytorchRate: c.pytorch?.[i] ?? null,
+      name: c.name, kind, algorithm: chosen.startsWith('fft') ? 'fft' : 'direct', variant: chosen, conv: { n: c.n, cin: c.cin, cout: c.cout, size: c.size, k: c.k }, variants: r && Object.entries(r.ms).map(([v, ms]) => `${v} ${ms!.toFixed(0)} ms`).join(', '), wallMs: t.wallMs, spreadMs: [t.minMs, t.maxMs], gpuMs: t.gpuMs,
+      rate: ratePerMs(flop, t.gpuMs, t.wallMs), unit: 'GFLOP/s',
     };
     if (tfIn) Object.assign(row, await tfjsConv(c, kind, tfIn, engine.tidy(work[kind]), flop, t, o));
     rows.push(row);
@@ -83,9 +86,16 @@ async function tfjsConv(c: ConvBenchCase, kind: string, v: { xv: Float32Array; w
   };
   return tfjsColumns(flop, t, tt, maxRelDiff(mine, at));
 }
+/**
+ * Training step and inference of each configuration, with the direct kernels only and then with each
+ * shape's algorithm chosen (FFT where the cost model or the tuning picks it). Inference runs first, so
+ * that its peak memory holds no gradients or optimizer state; `firstMs` is each row's first call, which
+ * compiles the pipelines it needs that no earlier row compiled (for the training step: backward and optimizer).
+ */
 export async function endToEndRows(engine: Engine, names: string[], batch: number, o: BenchOptions): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  for (const name of names) {
+  for (const name of names) for (const algorithm of ['direct', 'chosen'] as const) {
+    setConv2dAlgorithm(engine, algorithm === 'direct' ? 'direct' : undefined);
     const config = getConfig(name);
     const S = config.inputSize, G = S / 8, P1 = config.joints + 1;
     const model = new CpmModel(engine, config, 0);
@@ -100,32 +110,63 @@ export async function endToEndRows(engine: Engine, names: string[], batch: numbe
       opt.zeroGrad();
     };
     const reps = o.quick ? 1 : name === 'paper' ? 1 : 3;
-    // Inference first, so that its peak holds no gradients or optimizer state.
     const timed = async (work: () => void): Promise<{ t: Timing; peak: string; byOp: Record<string, number> }> => {
       engine.pool.resetPeak();
       const t = await measure(engine, work, reps);
-      const byOp = Object.fromEntries([...engine.lastGpuTimingByOp].sort((a, b) => b[1].ns - a[1].ns).map(([op, v]) => [op, v.ns / 1e6]));
+      const byOp = Object.fromEntries([...engine.lastGpuTimingByOp].sort((x, y) => y[1].ns - x[1].ns).map(([op, v]) => [op, v.ns / 1e6]));
       return { t, peak: `peak GPU memory ${(engine.memory().peakAllocatedBytes / 2 ** 20).toFixed(0)} MiB`, byOp };
     };
     const infer = await timed(() => noGrad(engine, () => void model.forward(image, center, { training: false })));
     const train = await timed(trainStep);
-    for (const [what, kind, m] of [['training step', 'train', train], ['inference', 'infer', infer]] as const) {
-      rows.push({ name: `${name} ${what}, batch ${batch} (${m.peak})`, kind, wallMs: m.t.wallMs, spreadMs: [m.t.minMs, m.t.maxMs], gpuMs: m.t.gpuMs, rate: (1000 * batch) / m.t.wallMs, unit: 'img/s', gpuMsByOp: m.byOp });
+    const net = { config: name, batch };
+    const label = algorithm === 'direct' ? 'direct only' : 'algorithm per layer';
+    for (const [what, first, kind, m] of [['training step', 'first step', 'train', train], ['inference', 'first call', 'infer', infer]] as const) {
+      rows.push({
+        name: `${name} ${what}, batch ${batch}, ${label} (${m.peak}; ${first} ${(m.t.firstMs / 1000).toFixed(1)} s)`, kind, algorithm, net, firstMs: m.t.firstMs,
+        wallMs: m.t.wallMs, spreadMs: [m.t.minMs, m.t.maxMs], gpuMs: m.t.gpuMs, rate: (1000 * batch) / m.t.wallMs, unit: 'img/s', gpuMsByOp: m.byOp,
+      });
     }
     [image, center, target, targetAll].forEach((t) => t.dispose());
     opt.dispose();
     model.dispose();
   }
+  setConv2dAlgorithm(engine, undefined);
   return rows;
 }
 
+/** PyTorch's rates for the same rows, measured now on this CPU. */
+function addTorchColumns(rows: BenchRow[], python: string, quick: boolean): string {
+  const convs = rows.filter((r) => r.conv && r.kind === 'forward').map((r) => r.conv!);
+  const nets = [...new Map(rows.filter((r) => r.net).map((r) => [`${r.net!.config} ${r.net!.batch}`, r.net!])).values()];
+  const req: TorchRequest = {
+    reps: quick ? 2 : 3,
+    convs,
+    nets: nets.map((n) => {
+      const c = getConfig(n.config);
+      return { batch: n.batch, inputSize: c.inputSize, joints: c.joints, stages: c.stages, layers: layers(c) };
+    }),
+  };
+  const res = runTorch(python, req);
+  for (const r of rows) {
+    if (r.conv) {
+      const ms = res.convs[convs.findIndex((c) => c === r.conv || (c.n === r.conv!.n && c.cin === r.conv!.cin && c.cout === r.conv!.cout && c.size === r.conv!.size && c.k === r.conv!.k))]?.[r.kind as 'forward' | 'dX' | 'dW'];
+      if (ms !== undefined) r.torchRate = (2 * r.conv.n * r.conv.size ** 2 * r.conv.cin * r.conv.cout * r.conv.k ** 2) / ms / 1e6;
+    } else if (r.net) {
+      const t = res.nets[nets.findIndex((n) => n.config === r.net!.config && n.batch === r.net!.batch)];
+      if (t) r.torchRate = (1000 * r.net.batch) / (r.kind === 'train' ? t.trainMs : t.inferMs);
+    }
+    if (r.torchRate !== undefined) r.torchRatio = r.rate / r.torchRate;
+  }
+  return `PyTorch ${res.torch}, ${res.threads} threads`;
+}
+
 export function formatTable(rows: BenchRow[]): string {
-  const head = ['case', 'kind', 'wall ms (min–max)', 'GPU ms', 'rate', 'TF.js ms', 'TF.js GPU ms', 'TF.js rate', 'ours/TF.js', 'max rel diff', 'PyTorch CPU, static from peers-measured.md (ours as % of it)'];
+  const head = ['case', 'kind', 'algorithm', 'wall ms (min–max)', 'GPU ms', 'rate', 'TF.js ms', 'TF.js GPU ms', 'TF.js rate', 'ours/TF.js', 'max rel diff', 'PyTorch CPU, this run', 'ours/PyTorch'];
   const body = rows.map((r) => [
-    r.name, r.kind, `${r.wallMs.toFixed(1)} (${r.spreadMs[0].toFixed(1)}–${r.spreadMs[1].toFixed(1)})`, r.gpuMs === null ? '–' : r.gpuMs.toFixed(1),
+    r.name, r.kind, r.variant ?? r.algorithm ?? '', `${r.wallMs.toFixed(1)} (${r.spreadMs[0].toFixed(1)}–${r.spreadMs[1].toFixed(1)})`, r.gpuMs === null ? '–' : r.gpuMs.toFixed(1),
     `${r.rate.toFixed(2)} ${r.unit}`, r.tfjsMs === undefined ? '' : r.tfjsMs.toFixed(1), r.tfjsGpuMs == null ? (r.tfjsMs === undefined ? '' : '–') : r.tfjsGpuMs.toFixed(1),
     r.tfjsRate === undefined ? '' : `${r.tfjsRate.toFixed(2)}`, r.tfjsRatio === undefined ? '' : `${r.tfjsRatio.toFixed(1)}×`, r.tfjsMaxRelDiff === undefined ? '' : r.tfjsMaxRelDiff.toExponential(1),
-    r.pytorchRate ? `${r.pytorchRate} (${((100 * r.rate) / r.pytorchRate).toFixed(1)} %)` : (PEER_MEMORY[r.name] ? `${PEER_MEMORY[r.name]!.pytorch} / TF.js ${PEER_MEMORY[r.name]!.tfjs}` : ''),
+    r.torchRate === undefined ? '' : `${r.torchRate.toFixed(2)} ${r.unit}`, r.torchRatio === undefined ? '' : `${r.torchRatio.toFixed(2)}×`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
@@ -141,10 +182,16 @@ export async function runBench(o: BenchOptions): Promise<{ machine: Record<strin
     process.stderr.write(`.`);
   }
   for (const c of wanted(o.quick ? QUICK_MEMORY_CASES : FULL_MEMORY_CASES)) rows.push(await memoryRow(engine, c, o));
-  if (o.e2e || o.quick) rows.push(...(await endToEndRows(engine, o.quick ? ['tiny'] : ['cpm-mini', 'cpm-small'], o.quick ? 2 : 8, o)));
+  if (o.e2e || o.quick) rows.push(...(await endToEndRows(engine, o.quick ? ['tiny'] : ['cpm-mini', 'cpm-small'], o.quick ? 2 : 16, o)));
   if (o.paper) rows.push(...(await endToEndRows(engine, ['paper'], 1, o)));
   process.stderr.write('\n');
-  return { machine: machineInfo(engine), rows };
+  let torch: string | null = null;
+  if (o.torch) {
+    const python = torchPython();
+    if (python) torch = addTorchColumns(rows, python, o.quick ?? false);
+    else console.log("--torch: no python3 with torch found; install Debian's PyTorch (apt-get install python3-torch) for the PyTorch column");
+  }
+  return { machine: { ...machineInfo(engine), torch }, rows };
 }
 
 /** Where a result was measured: date, commit, CPUs, memory, Node, adapter, mode and features. */
@@ -164,7 +211,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const argv = process.argv.slice(2);
   const casesIdx = argv.indexOf('--cases');
   const o: BenchOptions = {
-    quick: argv.includes('--quick'), tfjs: argv.includes('--tfjs'), e2e: argv.includes('--e2e'), paper: argv.includes('--paper'), autotune: argv.includes('--autotune'),
+    quick: argv.includes('--quick'), tfjs: argv.includes('--tfjs'), torch: argv.includes('--torch'), e2e: argv.includes('--e2e'), paper: argv.includes('--paper'), autotune: argv.includes('--autotune'),
     cases: casesIdx >= 0 ? new RegExp(argv[casesIdx + 1]!) : undefined,
   };
   const outIdx = argv.indexOf('--out');

@@ -19,7 +19,7 @@ export const KIT_BATCHES = [1, 16] as const;
 
 /** The full form's conv cases: every batch-1 case of the full bench, at each of KIT_BATCHES. */
 export function kitConvCases(): ConvBenchCase[] {
-  return FULL_CONV_CASES.filter((c) => c.n === 1).flatMap((c) => KIT_BATCHES.map((n) => (n === 1 ? c : { ...c, n, name: `${c.name}, batch ${n}`, pytorch: undefined, tfjsMeasured: undefined })));
+  return FULL_CONV_CASES.filter((c) => c.n === 1).flatMap((c) => KIT_BATCHES.map((n) => (n === 1 ? c : { ...c, n, name: `${c.name}, batch ${n}`, tfjsMeasured: undefined })));
 }
 
 /** The cases whose share of FP32 peak the GPU figures quote: run before everything else. */

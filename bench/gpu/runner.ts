@@ -66,11 +66,11 @@ function loadedLibraries(name: RegExp): string[] {
   return [...new Set(maps.split('\n').map((l) => l.slice(l.indexOf('/'))).filter((p) => p.startsWith('/') && name.test(basename(p))))];
 }
 
-/** One row as the log shows it while the run goes on; with autotuning, each variant's time too. */
+/** One row as the log shows it while the run goes on: the variant or algorithm that ran, and with autotuning each candidate's time. */
 function progressLine(r: BenchRow): string {
   const gpu = r.gpuMs === null ? '–' : r.gpuMs.toFixed(2);
   const ops = Object.entries(r.gpuMsByOp ?? {}).slice(0, 8).map(([op, ms]) => `${op} ${ms.toFixed(1)}`);
-  return `${r.name} | ${r.kind} | GPU ${gpu} ms | wall ${r.wallMs.toFixed(2)} ms | ${r.rate.toFixed(2)} ${r.unit}${r.variants ? ` | tuned: ${r.variants}` : ''}${ops.length ? ` | GPU ms by op: ${ops.join(', ')}` : ''}`;
+  return `${r.name} | ${r.kind} ${r.variant ?? r.algorithm ?? ''} | GPU ${gpu} ms | wall ${r.wallMs.toFixed(2)} ms | ${r.rate.toFixed(2)} ${r.unit}${r.variants ? ` | tuned: ${r.variants}` : ''}${ops.length ? ` | GPU ms by op: ${ops.join(', ')}` : ''}`;
 }
 
 export async function runKit(o: KitOptions): Promise<KitResult> {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { init, randn, conv2d, conv2dForward, conv2dAvailableVariants, enableConv2dAutotune, disableConv2dAutotune, tuneConv2d, conv2dTuningPending, fileTuningStore, backward, asParameter, ones, tidy, type Engine } from '../../src/index.node.js';
+import { init, randn, conv2d, conv2dForward, conv2dAvailableVariants, conv2dCandidates, enableConv2dAutotune, disableConv2dAutotune, tuneConv2d, conv2dTuningPending, fileTuningStore, backward, asParameter, ones, tidy, type Engine } from '../../src/index.node.js';
 import { adapterKey, caseKey } from '../../src/shaders/conv2d/tuning.js';
 
 let engine: Engine;
@@ -25,9 +25,11 @@ test('a training step marks forward, dX and dW pending; tuning picks one measure
   assert.ok(conv2dTuningPending(engine));
   const results = await tuneConv2d(engine, { reps: 1 });
   assert.equal(results.map((r) => r.key).sort(), ['dW', 'dX', 'forward'].map((kind) => caseKey({ kind: kind as 'dW', ...shape })).sort());
-  const available = conv2dAvailableVariants(engine);
   for (const r of results) {
-    assert.equal(Object.keys(r.ms).sort(), [...available].sort(), `${r.key}: every variant measured`);
+    // Every direct variant and every FFT tile size that can run the shape (a 3×3 kernel at 9×11: all of them).
+    const available = conv2dCandidates(engine, r.case);
+    assert.ok(available.includes('fft8') && available.includes('fft128') && available.includes(conv2dAvailableVariants(engine)[0]!));
+    assert.equal(Object.keys(r.ms).sort(), [...available].sort(), `${r.key}: every candidate measured`);
     assert.ok(Object.values(r.ms).every((ms) => ms! > 0));
     assert.is(r.chosen, available.reduce((a, b) => (r.ms[b]! < r.ms[a]! ? b : a)), `${r.key}: the fastest is kept`);
   }

@@ -1,18 +1,18 @@
 // The conv2d autotuner: for every shape run since autotuning was turned on and not yet tuned, time
-// each variant this device can run (after one untimed call that compiles it) and keep the fastest,
-// in the engine's table and its store. Results are per adapter and shape; a variant changes only
-// which lane computes what, so every variant passes the same parity and gradient tests.
+// each candidate that can run it here (the direct kernel variants and the FFT tile sizes, after one
+// untimed call that compiles it) and keep the fastest, in the engine's table and its store. Results
+// are per adapter and shape; every candidate passes the same float64 and gradient tests.
 import { randomNormal } from '../../tensor/tensor.js';
 import type { Engine } from '../../tensor/engine.js';
-import { conv2dAvailableVariants, conv2dForward, conv2dInputGrad, conv2dOutputShape, conv2dWeightGrad, type Conv2dVariantName } from './conv2d.js';
+import { conv2dCandidates, conv2dForward, conv2dInputGrad, conv2dOutputShape, conv2dWeightGrad, type Conv2dKernelName } from './conv2d.js';
 import { adapterKey, caseKey, conv2dTuning, type ConvCase } from './tuning.js';
 
 export interface TuneResult {
   key: string;
   case: ConvCase;
-  /** Milliseconds per call of each variant (GPU time where timestamps exist, else wall time). */
-  ms: Partial<Record<Conv2dVariantName, number>>;
-  chosen: Conv2dVariantName;
+  /** Milliseconds per call of each candidate (GPU time where timestamps exist, else wall time). */
+  ms: Partial<Record<Conv2dKernelName, number>>;
+  chosen: Conv2dKernelName;
 }
 
 /** Times one call of `run` (the median of `reps`; GPU time where timestamps exist, else wall time), in milliseconds. */
@@ -26,7 +26,7 @@ async function medianMs(engine: Engine, run: () => void, reps: number): Promise<
 }
 
 /** Measures `c` with each variant; the winner is kept by the caller. */
-async function tuneCase(engine: Engine, c: ConvCase, variants: Conv2dVariantName[], reps: number): Promise<TuneResult> {
+async function tuneCase(engine: Engine, c: ConvCase, variants: Conv2dKernelName[], reps: number): Promise<TuneResult> {
   const x = randomNormal(engine, [c.n, c.cin, c.h, c.w], { seed: 1 });
   const w = randomNormal(engine, [c.cout, c.cin, c.kh, c.kw], { seed: 2 });
   const dy = randomNormal(engine, conv2dOutputShape(x.shape, w.shape, c.stride, c.padding), { seed: 3 });
@@ -49,13 +49,13 @@ async function tuneCase(engine: Engine, c: ConvCase, variants: Conv2dVariantName
  * Tunes every pending shape (see enableConv2dAutotune) and saves the choices to the store. Call it
  * between steps, outside tidy(). Returns what was measured (empty when nothing was pending).
  */
-export async function tuneConv2d(engine: Engine, opts: { variants?: Conv2dVariantName[]; reps?: number } = {}): Promise<TuneResult[]> {
+export async function tuneConv2d(engine: Engine, opts: { variants?: Conv2dKernelName[]; reps?: number } = {}): Promise<TuneResult[]> {
   const t = conv2dTuning(engine);
   if (!t || t.pending.size === 0) return [];
-  const variants = opts.variants ?? conv2dAvailableVariants(engine);
   const results: TuneResult[] = [];
   for (const [key, c] of [...t.pending]) {
-    const r = await tuneCase(engine, c, variants, opts.reps ?? 3);
+    const candidates = conv2dCandidates(engine, c);
+    const r = await tuneCase(engine, c, opts.variants?.filter((v) => candidates.includes(v)) ?? candidates, opts.reps ?? 3);
     t.choices.set(key, r.chosen);
     t.pending.delete(key);
     results.push(r);

@@ -11,18 +11,32 @@ import { imageWindow, skewUniform, subBatches } from './chunks.js';
 import { forwardKernel, forwardPadded, forwardWorkgroups, WEIGHT_LAYOUT_KERNEL, weightLayoutSize, weightLayoutUniforms, type ConvGeometry } from './forward.wgsl.js';
 import { PAD_KERNEL, padDispatches, type PadGeometry } from './pad.wgsl.js';
 import { availableVariants, CONV2D_VARIANTS, defaultVariant, fitForwardTile, fitWeightGradTile, usesSubgroups, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
-import { tunedVariantName, type ConvKind } from './tuning.js';
+import { tunedVariantName, type ConvCase, type ConvKind } from './tuning.js';
+import { fftConvForward, fftConvInputGrad, fftConvWeightGrad } from './fft-algorithm.js';
+import { chooseAlgorithm, conv2dAlgorithmPolicy, fftTileOf, fftVariantNames, type Conv2dAlgorithm, type Conv2dKernelName, type FftVariantName } from './algorithm.js';
+import type { FftSize } from '../fft/fft.js';
 import { BIAS_GRAD_KERNEL, SUM_SPLITS_KERNEL, weightGradKernel, weightGradLanes, weightGradPadded, weightGradWorkgroups } from './weight-grad.wgsl.js';
 
 export { CONV2D_VARIANTS, conv2dVariants, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
+export { FFT_VARIANTS, setConv2dAlgorithm, type Conv2dAlgorithm, type Conv2dKernelName, type FftVariantName } from './algorithm.js';
 
 function hasSubgroups8(engine: Engine): boolean {
   return engine.info.features.subgroups && engine.info.adapter.subgroupMinSize >= 8;
 }
 
-/** The kernel variants this engine's device can run (the first call's default is `conv2dDefaultVariant`). */
+/** The direct kernel variants this engine's device can run (the first call's default is `conv2dDefaultVariant`). */
 export function conv2dAvailableVariants(engine: Engine): Conv2dVariantName[] {
   return availableVariants(hasSubgroups8(engine));
+}
+
+/** What runs `c` when nothing is forced and nothing was tuned: the cost model's choice among the direct default and the FFT tiles. */
+export function conv2dChoice(engine: Engine, c: ConvCase, maxBindingBytes = engine.limits.maxStorageBufferBindingSize): Conv2dKernelName {
+  return chooseAlgorithm(engine, c, fftVariantNames(c, maxBindingBytes), conv2dDefaultVariant(engine), false);
+}
+
+/** Every algorithm and variant that can run `c` here: the direct variants, and the FFT tile sizes that fit (stride 1, square kernels). */
+export function conv2dCandidates(engine: Engine, c: ConvCase, maxBindingBytes = engine.limits.maxStorageBufferBindingSize): Conv2dKernelName[] {
+  return [...conv2dAvailableVariants(engine), ...fftVariantNames(c, maxBindingBytes)];
 }
 
 export function conv2dDefaultVariant(engine: Engine): Conv2dVariantName {
@@ -34,8 +48,12 @@ export interface Conv2dOptions {
   padding?: number;
   /** Fuse a ReLU into the output (its gradient then masks dy where the output is 0). */
   relu?: boolean;
-  /** Register-tile variant of the kernels (tiles.ts); for tests and autotuning. */
-  variant?: Conv2dVariantName | Conv2dVariant;
+  /** `direct` or `fft` (frequency domain; stride 1, square kernels). Default: the autotuner's choice, else the cost model's. */
+  algorithm?: Conv2dAlgorithm;
+  /** FFT tile size when the algorithm is `fft` (default: the cost model's). */
+  fftTile?: FftSize;
+  /** A direct register-tile variant (tiles.ts) or an FFT tile (`fft32`…); for tests and autotuning. Overrides `algorithm`. */
+  variant?: Conv2dKernelName | Conv2dVariant;
   /** Split work so no binding exceeds this many bytes (default: the device's limit); for tests. */
   maxBindingBytes?: number;
 }
@@ -44,27 +62,49 @@ interface Resolved {
   stride: number;
   padding: number;
   relu: boolean;
+  /** The direct kernels' variant, or the FFT tile size when the algorithm is `fft`. */
   variant: Conv2dVariant;
+  fftTile: FftSize | null;
   maxBindingBytes: number;
 }
 
-/** Options checked, and the variant: as given, else the autotuner's choice for this shape, else the device default. */
+/**
+ * Options checked, and the algorithm and variant: `variant` as given, else `algorithm` as given (with
+ * `fftTile` or the cost model's tile), else the autotuner's choice for this shape, else the cost model's.
+ */
 function resolve(t: Tensor, o: Conv2dOptions, kind: ConvKind, x: Shape, w: Shape): Resolved {
   const stride = o.stride ?? 1;
   const padding = o.padding ?? 0;
   if (!Number.isInteger(stride) || stride < 1) throw new EngineError('conv2d', `stride must be a positive integer, got ${stride}`);
   if (!Number.isInteger(padding) || padding < 0) throw new EngineError('conv2d', `padding must be a non-negative integer, got ${padding}`);
+  if (o.algorithm !== undefined && o.algorithm !== 'direct' && o.algorithm !== 'fft') throw new EngineError('conv2d', `algorithm must be "direct" or "fft", got ${String(o.algorithm)}`);
+  const algorithm = o.algorithm ?? conv2dAlgorithmPolicy(t.engine);
+  const maxBindingBytes = Math.min(o.maxBindingBytes ?? Infinity, t.engine.limits.maxStorageBufferBindingSize);
   const [n, cin, h, wd] = x as [number, number, number, number];
   const [cout, , kh, kw] = w as [number, number, number, number];
-  const tuned = o.variant === undefined ? tunedVariantName(t.engine, { kind, n, cin, h, w: wd, cout, kh, kw, stride, padding }, conv2dAvailableVariants(t.engine)) : undefined;
-  const name = (tuned ?? o.variant ?? conv2dDefaultVariant(t.engine)) as Conv2dVariantName;
-  const variant = typeof o.variant === 'object' ? o.variant : CONV2D_VARIANTS[name];
-  if (!variant) throw new EngineError('conv2d', `unknown variant ${String(o.variant)}`);
-  if (usesSubgroups(variant) && !hasSubgroups8(t.engine)) {
-    throw new EngineError('conv2d', `variant ${typeof o.variant === 'string' ? o.variant : ''} needs subgroups of at least 8 lanes, which this device lacks`);
+  const c: ConvCase = { kind, n, cin, h, w: wd, cout, kh, kw, stride, padding };
+  const base = { stride, padding, relu: o.relu ?? false, maxBindingBytes };
+  if (typeof o.variant === 'object') return { ...base, variant: o.variant, fftTile: null };
+  const fftNames = fftVariantNames(c, maxBindingBytes);
+  const ffts = (name: FftVariantName): Resolved => {
+    if (!fftNames.includes(name)) throw new EngineError('conv2d', `${name} cannot run this shape (${caseText(c)}): the FFT path needs stride 1, a square kernel no larger than about half the tile, and kernel spectra inside one binding`);
+    return { ...base, variant: CONV2D_VARIANTS[conv2dDefaultVariant(t.engine)], fftTile: fftTileOf(name) };
+  };
+  let name: string | undefined = o.variant;
+  // A forced `fft` fails where it cannot run; an engine-wide `fft` (setConv2dAlgorithm) leaves those shapes direct.
+  if (name === undefined && algorithm === 'fft' && (o.algorithm === 'fft' || fftNames.length > 0)) name = o.fftTile !== undefined ? `fft${o.fftTile}` : (fftNames.length > 0 ? chooseAlgorithm(t.engine, c, fftNames, conv2dDefaultVariant(t.engine), true) : 'fft');
+  if (name === undefined) {
+    const tuned = tunedVariantName(t.engine, c, [...conv2dAvailableVariants(t.engine), ...(algorithm === 'direct' ? [] : fftNames)]);
+    name = tuned ?? (algorithm === 'direct' ? conv2dDefaultVariant(t.engine) : conv2dChoice(t.engine, c, maxBindingBytes));
   }
-  return { stride, padding, relu: o.relu ?? false, variant, maxBindingBytes: Math.min(o.maxBindingBytes ?? Infinity, t.engine.limits.maxStorageBufferBindingSize) };
+  if (name.startsWith('fft')) return ffts(name as FftVariantName);
+  const variant = CONV2D_VARIANTS[name as Conv2dVariantName] as Conv2dVariant | undefined;
+  if (!variant) throw new EngineError('conv2d', `unknown variant ${name}`);
+  if (usesSubgroups(variant) && !hasSubgroups8(t.engine)) throw new EngineError('conv2d', `variant ${name} needs subgroups of at least 8 lanes, which this device lacks`);
+  return { ...base, variant, fftTile: null };
 }
+
+const caseText = (c: ConvCase): string => `${c.kh}×${c.kw} stride ${c.stride}, ${c.cin}→${c.cout} at ${c.h}×${c.w}`;
 
 /** Output size of a convolution, checked. */
 export function conv2dOutputShape(x: Shape, w: Shape, stride: number, padding: number): [number, number, number, number] {
@@ -148,6 +188,10 @@ export function conv2dForward(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv
   const [, cin, h, wd] = x.shape as [number, number, number, number];
   const [, , kh, kw] = w.shape as [number, number, number, number];
   const y = Tensor.empty(x.engine, [n, cout, ho, wo], 'conv2d');
+  if (r.fftTile !== null) {
+    fftConvForward(x, w, b, r.padding, y, { tile: r.fftTile, relu: r.relu, maxBindingBytes: r.maxBindingBytes });
+    return y;
+  }
   const wt = layoutWeights('conv2d', w, fitForwardTile(r.variant.forward, cout, wo).oc, false);
   runForward('conv2d', x, { h, w: wd, padY: r.padding, padX: r.padding, dil: 1 }, wt, b, y, { n, cin, cout, ho, wo, kh, kw, stride: r.stride }, r);
   wt.dispose();
@@ -162,6 +206,10 @@ export function conv2dInputGrad(dy: Tensor, w: Tensor, inputShape: Shape, opts: 
   const [cout, , kh, kw] = w.shape as [number, number, number, number];
   const [, , ho, wo] = dy.shape as [number, number, number, number];
   const dx = Tensor.empty(dy.engine, [n, cin, h, wd], op);
+  if (r.fftTile !== null) {
+    fftConvInputGrad(dy, w, r.padding, dx, { tile: r.fftTile, relu: false, maxBindingBytes: r.maxBindingBytes });
+    return dx;
+  }
   const wt = layoutWeights(op, w, fitForwardTile(r.variant.forward, cin, wd).oc, true);
   // Input row iy sees dilated dY rows iy + p − (kh − 1) … iy + p: pad by kh − 1 − p (negative crops).
   const src: ForwardSource = { h: ho, w: wo, padY: kh - 1 - r.padding, padX: kw - 1 - r.padding, dil: r.stride };
@@ -180,6 +228,11 @@ function weightGradSplits(g: ConvGeometry, lanes: number): number {
 export function conv2dWeightGrad(x: Tensor, dy: Tensor, weightShape: Shape, opts: Conv2dOptions = {}): Tensor {
   const op = 'conv2dWeightGrad';
   const r = resolve(x, opts, 'dW', x.shape, weightShape);
+  if (r.fftTile !== null) {
+    const dw = Tensor.empty(x.engine, weightShape, op);
+    fftConvWeightGrad(x, dy, r.padding, dw, { tile: r.fftTile, relu: false, maxBindingBytes: r.maxBindingBytes });
+    return dw;
+  }
   const [n, cin, h, wd] = x.shape as [number, number, number, number];
   const [cout, , kh, kw] = weightShape as [number, number, number, number];
   const [, , ho, wo] = dy.shape as [number, number, number, number];

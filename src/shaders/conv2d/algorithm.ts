@@ -1,0 +1,76 @@
+// Which algorithm runs a convolution when nothing was tuned: direct, or FFT with some tile size.
+// The autotuner measures instead (an FFT tile size is one more variant to time); this cost model
+// only has to be right where the answer is clear: large kernels favour the frequency domain, 1×1 and
+// 3×3 the direct kernels. Rates are per kind of adapter, measured (see the bench).
+import type { Engine } from '../../tensor/engine.js';
+import { FFT_SIZES, type FftSize } from '../fft/fft.js';
+import { fftApplicable, fftWork, type FftConvShape } from './fft-algorithm.js';
+import type { Conv2dVariantName } from './tiles.js';
+import type { ConvCase } from './tuning.js';
+
+export type Conv2dAlgorithm = 'direct' | 'fft';
+export type FftVariantName = `fft${FftSize}`;
+/** A direct kernel variant or an FFT tile size: what the autotuner chooses among. */
+export type Conv2dKernelName = Conv2dVariantName | FftVariantName;
+
+export const FFT_VARIANTS = FFT_SIZES.map((T) => `fft${T}` as FftVariantName);
+
+const policies = new WeakMap<Engine, Conv2dAlgorithm>();
+
+/** Makes every conv2d call on `engine` that names no algorithm or variant use `algorithm` (undefined: choose per shape again). */
+export function setConv2dAlgorithm(engine: Engine, algorithm: Conv2dAlgorithm | undefined): void {
+  if (algorithm === undefined) policies.delete(engine);
+  else policies.set(engine, algorithm);
+}
+
+export function conv2dAlgorithmPolicy(engine: Engine): Conv2dAlgorithm | undefined {
+  return policies.get(engine);
+}
+
+export const fftTileOf = (name: FftVariantName): FftSize => Number(name.slice(3)) as FftSize;
+
+function fftShape(c: ConvCase): FftConvShape {
+  return { n: c.n, cin: c.cin, h: c.h, w: c.w, cout: c.cout, k: c.kh, padding: c.padding };
+}
+
+/** The FFT tile sizes that can run `c`: stride 1, square kernels, kernel spectra inside one binding. */
+export function fftVariantNames(c: ConvCase, maxBindingBytes: number): FftVariantName[] {
+  if (c.stride !== 1 || c.kh !== c.kw) return [];
+  return FFT_SIZES.filter((T) => fftApplicable(fftShape(c), T, maxBindingBytes)).map((T) => `fft${T}` as FftVariantName);
+}
+
+/** Throughputs an adapter reaches, GFLOP/s and GB/s. */
+interface Rates {
+  direct: number;
+  mix: number;
+  fft: number;
+  bandwidth: number;
+}
+
+/** Measured on lavapipe (2 cores, 11×11 128→128 @46): direct kernels 9–15 GFLOP/s, the spectral product ~9, the transforms ~7 before pruning. */
+const CPU_RATES: Rates = { direct: 12, mix: 10, fft: 6, bandwidth: 4 };
+/** A discrete GPU: assumed, until a GPU run measures it. */
+const GPU_RATES: Rates = { direct: 2000, mix: 4000, fft: 500, bandwidth: 500 };
+
+function rates(engine: Engine): Rates {
+  const a = engine.info.adapter;
+  const cpu = /llvmpipe|lavapipe|swiftshader|software/i.test(`${a.description} ${a.vendor} ${a.architecture}`);
+  return cpu ? CPU_RATES : GPU_RATES;
+}
+
+/** Estimated milliseconds of each choice. */
+export function estimateMs(engine: Engine, c: ConvCase, name: Conv2dKernelName): number {
+  const r = rates(engine);
+  const ho = c.h + 2 * c.padding - c.kh + 1;
+  const wo = c.w + 2 * c.padding - c.kw + 1;
+  if (!name.startsWith('fft')) return (2 * c.n * Math.ceil(ho / c.stride) * Math.ceil(wo / c.stride) * c.cin * c.cout * c.kh * c.kw) / r.direct / 1e6;
+  const w = fftWork(fftShape(c), fftTileOf(name as FftVariantName), c.kind);
+  return (2 * w.macs) / r.mix / 1e6 + w.fftFlops / r.fft / 1e6 + w.bytes / r.bandwidth / 1e6;
+}
+
+/** The cheapest of the direct default and the FFT tiles by the cost model (`fftOnly`: the cheapest FFT tile). */
+export function chooseAlgorithm(engine: Engine, c: ConvCase, ffts: FftVariantName[], direct: Conv2dVariantName, fftOnly: boolean): Conv2dKernelName {
+  const options: Conv2dKernelName[] = fftOnly ? ffts : [direct, ...ffts];
+  if (options.length === 0) return direct;
+  return options.reduce((best, v) => (estimateMs(engine, c, v) < estimateMs(engine, c, best) ? v : best));
+}

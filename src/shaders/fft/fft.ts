@@ -1,0 +1,51 @@
+// Launchers of the batched tile FFTs and the per-bin complex product (see the .wgsl.ts files beside).
+// Spectra are plain float32 tensors holding interleaved complex values; callers lay them out.
+import { EngineError } from '../../tensor/errors.js';
+import type { BufferBinding, Engine } from '../../tensor/engine.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { FFT_WORKGROUP, inverseColumnsKernel, inverseRowsKernel, spectrumRowsKernel, tileColumnsKernel, tileUniforms, type FftSize, type TileGeometry } from './fft.wgsl.js';
+import { matmulLanes, matmulUniforms, MATMUL_WORKGROUP, spectralMatmulKernel, type SpectralMatmul } from './spectral-matmul.wgsl.js';
+
+export { FFT_SIZES, TILE_FLAG, type FftSize, type TileGeometry } from './fft.wgsl.js';
+export { blocks4, type SpectralMatmul } from './spectral-matmul.wgsl.js';
+
+/** Lane indices are split through f32 in the kernels: exact below 2^24. */
+const MAX_LANES = 2 ** 24;
+
+/** Bins of a T×T real spectrum: T/2 + 1 rows of T. */
+export const spectrumBins = (T: number): number => (T / 2 + 1) * T;
+
+/** Floats of the per-plane half spectra between the two passes of a transform. */
+export const halfSpectraFloats = (T: number, planes: number): number => planes * spectrumBins(T) * 2;
+
+function workgroups(op: string, lanes: number, per: number): number {
+  if (lanes >= MAX_LANES) throw new EngineError(op, `${lanes} FFT lanes in one dispatch exceed ${MAX_LANES}; split the batch`);
+  return Math.ceil(lanes / per);
+}
+
+/** Spectra of the tiles of `src` described by `g`, written into `spectrum` at g's layout. */
+export function tileSpectra(op: string, engine: Engine, T: FftSize, src: BufferBinding, g: TileGeometry, spectrum: BufferBinding): void {
+  const half = Tensor.empty(engine, [halfSpectraFloats(T, g.planes)], `${op} half spectra`);
+  const uniforms = new Uint32Array(tileUniforms(g));
+  engine.dispatch({ op, kernel: { code: tileColumnsKernel(T, Math.min(g.lim, T)) }, bindings: [src, half.binding(op)], uniforms, workgroups: workgroups(op, g.planes * T, FFT_WORKGROUP) });
+  engine.dispatch({ op, kernel: { code: spectrumRowsKernel(T, Math.min(g.lim, T)) }, bindings: [half.binding(op), spectrum], uniforms, workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP) });
+  half.dispose();
+}
+
+/** The tiles whose spectra `spectrum` holds, transformed back, scaled by 1/T² and written into `dst` as g says. */
+export function tilesFromSpectra(op: string, engine: Engine, T: FftSize, spectrum: BufferBinding, g: TileGeometry, dst: BufferBinding, bias: BufferBinding | null): void {
+  const half = Tensor.empty(engine, [halfSpectraFloats(T, g.planes)], `${op} half tiles`);
+  const uniforms = new Uint32Array(tileUniforms({ ...g, scale: 1 / (T * T) }));
+  engine.dispatch({ op, kernel: { code: inverseRowsKernel(T) }, bindings: [spectrum, half.binding(op)], uniforms, workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP) });
+  // Without a bias the spectrum is bound in its place: unread, but the layout needs a buffer.
+  engine.dispatch({ op, kernel: { code: inverseColumnsKernel(T) }, bindings: [half.binding(op), dst, bias ?? spectrum], uniforms, workgroups: workgroups(op, g.planes * T, FFT_WORKGROUP) });
+  half.dispose();
+}
+
+/** C[f] = op(A[f]) · B[f] for every bin f. */
+export function spectralMatmul(op: string, engine: Engine, p: SpectralMatmul, a: BufferBinding, b: BufferBinding, c: BufferBinding): void {
+  for (const [name, v] of Object.entries({ aBin: p.aBin, aStride: p.aStride, bBin: p.bBin, bRow: p.bRow, cBin: p.cBin, cRow: p.cRow })) {
+    if (v % 2 !== 0 || ((name === 'bRow' || name === 'cRow') && v % 4 !== 0)) throw new EngineError(op, `spectral product stride ${name} = ${v} is not aligned`);
+  }
+  engine.dispatch({ op, kernel: { code: spectralMatmulKernel(p.aLayout) }, bindings: [a, b, c], uniforms: matmulUniforms(p), workgroups: workgroups(op, matmulLanes(p), MATMUL_WORKGROUP) });
+}

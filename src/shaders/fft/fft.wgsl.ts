@@ -1,0 +1,288 @@
+// Batched 2-D real FFTs of T×T tiles (T a power of two, 8…128), in four passes that each give a lane
+// one 1-D transform of length T, written out as straight-line radix-2 code (bit reversal folded into
+// the order of the loads, twiddles as literals): on lavapipe a lane is a SIMD lane, so unrolled code
+// keeps the T values in registers, with no workgroup memory and no barriers.
+//
+//   forward:  tile columns (real, along y) → half spectrum [q][ky ≤ T/2][x]   (tileColumnsKernel)
+//             rows of that (complex, along x) → spectrum [f = ky·T + kx][a, b] (spectrumRowsKernel)
+//   inverse:  spectrum rows (along kx) → [q][ky][x]                            (inverseRowsKernel)
+//             columns (Hermitian along ky) → real tile, cropped, bias, ReLU     (inverseColumnsKernel)
+//
+// A plane q = a·B + b is one T×T tile: `a` is a channel, b = (n·tilesY + ty)·tilesX + tx an image
+// and tile position. Tile (ty, tx) starts at (ty·step − off, tx·step − off) of its source; taps at
+// or beyond `lim` inside a tile and outside the source read 0 (zero padding and overlap-save). The
+// spectrum of (f, a, b) is at specBase + f·fStride + a·mulA + b·mulB, so one pass writes either the
+// [a][b] or the [b][a] order the channel-mixing product wants. Every size is a uniform: one pipeline
+// per (pass, T).
+import { LINEAR_WORKGROUP_ID } from '../../tensor/kernel.js';
+
+export const FFT_SIZES = [8, 16, 32, 64, 128] as const;
+export type FftSize = (typeof FFT_SIZES)[number];
+
+export const FFT_WORKGROUP = 64;
+
+/** Uniform block shared by the four passes (u32 unless noted; 20 words, padded to 24). */
+export interface TileGeometry {
+  /** Planes Q = A·B. */
+  planes: number;
+  /** B: images × tilesY × tilesX (per channel a). */
+  b: number;
+  tilesY: number;
+  tilesX: number;
+  /** Source (forward) or destination (inverse) image addressing, in elements. */
+  base: number;
+  strideN: number;
+  strideA: number;
+  height: number;
+  width: number;
+  /** Tile step: outputs per tile along each axis. */
+  step: number;
+  /** Forward: tile origin offset (may be negative); inverse: circular index of the first kept output. */
+  off: number;
+  /** Forward: taps kept per tile along each axis; inverse: outputs kept per tile along each axis (≤ step). */
+  lim: number;
+  fStride: number;
+  mulA: number;
+  mulB: number;
+  specBase: number;
+  /** Inverse only: 1 adds bias[a], 2 applies ReLU, 4 adds into the destination. */
+  flags?: number;
+  /** Inverse only: the 1/T² of the inverse transform. */
+  scale?: number;
+}
+
+export const TILE_FLAG = { bias: 1, relu: 2, accumulate: 4 } as const;
+
+export function tileUniforms(g: TileGeometry): ArrayBuffer {
+  const buf = new ArrayBuffer(24 * 4);
+  const u = new Uint32Array(buf);
+  const i = new Int32Array(buf);
+  const f = new Float32Array(buf);
+  [g.planes, g.b, g.tilesY, g.tilesX, g.base, g.strideN, g.strideA, g.height, g.width, g.step].forEach((v, k) => (u[k] = v));
+  i[10] = g.off;
+  [g.lim, g.fStride, g.mulA, g.mulB, g.specBase, g.flags ?? 0].forEach((v, k) => (u[11 + k] = v));
+  f[17] = g.scale ?? 1;
+  return buf;
+}
+
+const UNIFORMS = /* wgsl */ `
+struct Tiles {
+  planes: u32, b: u32, tilesY: u32, tilesX: u32,
+  base: u32, strideN: u32, strideA: u32, height: u32, width: u32, step: u32,
+  off: i32, lim: u32, fStride: u32, mulA: u32, mulB: u32, specBase: u32, flags: u32, scale: f32,
+}
+@group(0) @binding(0) var<uniform> u: Tiles;
+${LINEAR_WORKGROUP_ID}
+
+// q / d and q mod d through f32 (exact after one correction for q < 2^24): an integer division by a
+// uniform is a per-lane scalar loop on lavapipe.
+fn divmod(q: u32, d: u32) -> vec2<u32> {
+  var t = u32(f32(q) / f32(d));
+  var r = i32(q) - i32(t * d);
+  if (r < 0) { t -= 1u; r += i32(d); } else if (r >= i32(d)) { t += 1u; r -= i32(d); }
+  return vec2<u32>(t, u32(r));
+}
+
+fn cmul(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
+  return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
+}
+
+struct Plane { a: u32, n: u32, ty: u32, tx: u32 }
+
+fn plane(q: u32) -> Plane {
+  let ab = divmod(q, u.b);
+  let tt = divmod(ab.y, u.tilesX);
+  let nt = divmod(tt.x, u.tilesY);
+  return Plane(ab.x, nt.x, nt.y, tt.y);
+}
+
+fn spectrumIndex(f: u32, q: u32) -> u32 {
+  let ab = divmod(q, u.b);
+  return u.specBase + f * u.fStride + ab.x * u.mulA + ab.y * u.mulB;
+}`;
+
+const bitReverse = (j: number, bits: number): number => {
+  let r = 0;
+  for (let b = 0; b < bits; b++) r |= ((j >> b) & 1) << (bits - 1 - b);
+  return r;
+};
+
+const lit = (v: number): string => {
+  const s = Math.abs(v) < 1e-12 ? '0.0' : v.toPrecision(9);
+  return s.includes('.') || s.includes('e') ? s : `${s}.0`;
+};
+
+/**
+ * Straight-line radix-2 decimation-in-time FFT of length T: `load(j)` gives element j (a vec2<f32>
+ * expression, or null where it is known to be zero: those butterflies are left out); returns the
+ * statements and the outputs in natural order (null where zero). `sign` −1 is the forward transform
+ * e^(−2πi·jk/T), +1 the unnormalised inverse.
+ */
+export function fftStatements(T: number, sign: 1 | -1, load: (j: number) => string | null, prefix: string): { code: string[]; out: (string | null)[] } {
+  const bits = Math.log2(T);
+  if (!Number.isInteger(bits)) throw new Error(`FFT length ${T} is not a power of two`);
+  const code: string[] = [];
+  let names: (string | null)[] = [];
+  for (let j = 0; j < T; j++) {
+    const v = load(bitReverse(j, bits));
+    if (v !== null) code.push(`let ${prefix}0_${j} = ${v};`);
+    names.push(v === null ? null : `${prefix}0_${j}`);
+  }
+  for (let s = 1, h = 1; h < T; s++, h *= 2) {
+    const next = [...names];
+    for (let start = 0; start < T; start += 2 * h) {
+      for (let j = 0; j < h; j++) {
+        const [top, bottom] = [names[start + j]!, names[start + j + h]!];
+        if (bottom === null) {
+          next[start + j + h] = top;
+          continue;
+        }
+        const angle = (sign * Math.PI * j) / h;
+        // The twiddle e^(i·angle): 1 and ±i need no multiply.
+        const t = `${prefix}t${s}_${start + j}`;
+        code.push(`let ${t} = ${j === 0 ? bottom : 2 * j === h ? `vec2<f32>(${-sign}.0 * ${bottom}.y, ${sign}.0 * ${bottom}.x)` : `cmul(${bottom}, vec2<f32>(${lit(Math.cos(angle))}, ${lit(Math.sin(angle))}))`};`);
+        const [sum, diff] = [`${prefix}${s}_${start + j}`, `${prefix}${s}_${start + j + h}`];
+        code.push(top === null ? `let ${sum} = ${t};` : `let ${sum} = ${top} + ${t};`);
+        code.push(top === null ? `let ${diff} = -${t};` : `let ${diff} = ${top} - ${t};`);
+        [next[start + j], next[start + j + h]] = [sum, diff];
+      }
+    }
+    names = next;
+  }
+  return { code, out: names };
+}
+
+const ZERO = 'vec2<f32>(0.0)';
+
+function entry(body: string): string {
+  return `@compute @workgroup_size(${FFT_WORKGROUP})
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let id = linear_workgroup_id(wg, nwg) * ${FFT_WORKGROUP}u + lid;
+${body}
+}`;
+}
+
+/**
+ * Pass 1: lane (q, x) transforms column x of tile q along y (real input) into the half spectrum
+ * I[q][ky][x], ky ≤ T/2. `taps` = the uniform `lim`, specialised: rows past it are left out of the
+ * code, and columns past it (or outside the source) store zeros without a transform.
+ */
+export function tileColumnsKernel(T: FftSize, taps: number): string {
+  const half = T / 2 + 1;
+  const fft = fftStatements(T, -1, (y) => (y < taps ? `vec2<f32>(tap(${y}u), 0.0)` : null), 'z');
+  const store = (z: string | null, ky: number) => `I[(q * ${half}u + ${ky}u) * ${T}u + x] = ${z ?? ZERO};`;
+  return /* wgsl */ `${UNIFORMS}
+@group(0) @binding(1) var<storage, read> src: array<f32>;
+@group(0) @binding(2) var<storage, read_write> I: array<vec2<f32>>;
+var<private> colOk: bool;
+var<private> row0: i32;
+var<private> col: i32;
+var<private> rowBase: u32;
+
+fn tap(y: u32) -> f32 {
+  let row = row0 + i32(y);
+  let ok = colOk && y < u.lim && row >= 0 && row < i32(u.height);
+  let idx = select(0u, rowBase + u32(row) * u.width + u32(col), ok);
+  return select(0.0, src[idx], ok);
+}
+
+${entry(`  let x = id % ${T}u;
+  let q = id / ${T}u;
+  if (q >= u.planes) { return; }
+  let p = plane(q);
+  row0 = i32(p.ty * u.step) - u.off;
+  col = i32(p.tx * u.step + x) - u.off;
+  colOk = x < u.lim && col >= 0 && col < i32(u.width);
+  rowBase = u.base + p.n * u.strideN + p.a * u.strideA;
+  if (!colOk) {
+    ${Array.from({ length: half }, (_, ky) => store(null, ky)).join('\n    ')}
+    return;
+  }
+  ${fft.code.join('\n  ')}
+  ${fft.out.slice(0, half).map(store).join('\n  ')}`)}`;
+}
+
+/** Pass 2: lane (ky, q) transforms row ky of I[q] along x (columns from `taps` on are zero) and writes the spectrum bins f = ky·T + kx of plane q. */
+export function spectrumRowsKernel(T: FftSize, taps: number): string {
+  const half = T / 2 + 1;
+  const fft = fftStatements(T, -1, (x) => (x < taps ? `I[rowStart + ${x}u]` : null), 'z');
+  const stores = fft.out.map((z, kx) => `S[spec + ${kx}u * u.fStride] = ${z ?? ZERO};`);
+  return /* wgsl */ `${UNIFORMS}
+@group(0) @binding(1) var<storage, read> I: array<vec2<f32>>;
+@group(0) @binding(2) var<storage, read_write> S: array<vec2<f32>>;
+
+${entry(`  let kq = divmod(id, u.planes);
+  let ky = kq.x;
+  let q = kq.y;
+  if (ky >= ${half}u) { return; }
+  let rowStart = (q * ${half}u + ky) * ${T}u;
+  let spec = spectrumIndex(ky * ${T}u, q);
+  ${fft.code.join('\n  ')}
+  ${stores.join('\n  ')}`)}`;
+}
+
+/** Pass 3: lane (ky, q) inverse-transforms spectrum row ky of plane q along kx into J[q][ky][x]. */
+export function inverseRowsKernel(T: FftSize): string {
+  const half = T / 2 + 1;
+  const fft = fftStatements(T, 1, (kx) => `S[spec + ${kx}u * u.fStride]`, 'z');
+  const stores = fft.out.map((z, x) => `J[rowStart + ${x}u] = ${z ?? ZERO};`);
+  return /* wgsl */ `${UNIFORMS}
+@group(0) @binding(1) var<storage, read> S: array<vec2<f32>>;
+@group(0) @binding(2) var<storage, read_write> J: array<vec2<f32>>;
+
+${entry(`  let kq = divmod(id, u.planes);
+  let ky = kq.x;
+  let q = kq.y;
+  if (ky >= ${half}u) { return; }
+  let rowStart = (q * ${half}u + ky) * ${T}u;
+  let spec = spectrumIndex(ky * ${T}u, q);
+  ${fft.code.join('\n  ')}
+  ${stores.join('\n  ')}`)}`;
+}
+
+/**
+ * Pass 4: lane (q, x) inverse-transforms column x of J[q] along ky (the missing half is the conjugate
+ * mirror: the column is the spectrum of a real signal), scales, and writes the kept outputs: circular
+ * index i holds output i − off of the tile, kept when 0 ≤ i − off < lim.
+ */
+export function inverseColumnsKernel(T: FftSize): string {
+  const half = T / 2 + 1;
+  const fft = fftStatements(T, 1, (ky) => (ky < half ? `J[colStart + ${ky * T}u]` : `conj(J[colStart + ${(T - ky) * T}u])`), 'z');
+  const stores = fft.out.map((z, y) => `put(${y}, ${z ?? ZERO}.x);`);
+  return /* wgsl */ `${UNIFORMS}
+@group(0) @binding(1) var<storage, read> J: array<vec2<f32>>;
+@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+var<private> colOk: bool;
+var<private> row0: i32;
+var<private> col: u32;
+var<private> rowBase: u32;
+var<private> shift: f32;
+
+fn conj(z: vec2<f32>) -> vec2<f32> { return vec2<f32>(z.x, -z.y); }
+
+fn put(y: i32, v: f32) {
+  let ty = y - u.off;
+  let row = row0 + ty;
+  if (!colOk || ty < 0 || ty >= i32(u.lim) || row >= i32(u.height)) { return; }
+  let i = rowBase + u32(row) * u.width + col;
+  var r = v * u.scale + shift;
+  if ((u.flags & 4u) != 0u) { r += dst[i]; }
+  if ((u.flags & 2u) != 0u) { r = max(r, 0.0); }
+  dst[i] = r;
+}
+
+${entry(`  let x = id % ${T}u;
+  let q = id / ${T}u;
+  if (q >= u.planes) { return; }
+  let p = plane(q);
+  let tx = i32(x) - u.off;
+  row0 = i32(p.ty * u.step);
+  col = p.tx * u.step + u32(max(tx, 0));
+  colOk = tx >= 0 && tx < i32(u.lim) && col < u.width;
+  rowBase = u.base + p.n * u.strideN + p.a * u.strideA;
+  shift = select(0.0, bias[min(p.a, arrayLength(&bias) - 1u)], (u.flags & 1u) != 0u);
+  let colStart = q * ${half * T}u + x;
+  ${fft.code.join('\n  ')}
+  ${stores.join('\n  ')}`)}`;
+}

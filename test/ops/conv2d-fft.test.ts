@@ -1,0 +1,184 @@
+// The frequency-domain convolution: its tile FFTs against a float64 DFT, and forward, dX, dW and db
+// through every FFT tile size against the float64 direct reference and central finite differences,
+// on odd shapes (sizes that are not multiples of the tile step, odd channel counts, batches 1–3,
+// kernels 3…11, padding 0…k−1) and with sub-batch splits. Tolerance as for the direct kernels: 2e-5
+// relative to the largest reference value (measured errors are about 2e-7; a wrong tile offset,
+// conjugation or crop gives errors of order 1).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { init, tensor, parameter, conv2d, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dBiasGrad, conv2dCandidates, conv2dChoice, backward, tidy, type Engine } from '../../src/index.node.js';
+import { FFT_SIZES, spectrumBins, tileSpectra, tilesFromSpectra, type FftSize } from '../../src/shaders/fft/fft.js';
+import { FFT_VARIANTS } from '../../src/shaders/conv2d/algorithm.js';
+import { fftApplicable } from '../../src/shaders/conv2d/fft-algorithm.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { conv2dRef, conv2dGradRef, outSize, testData, type ConvRefArgs } from '../reference/conv2d.js';
+
+let engine: Engine;
+test.before(async () => {
+  engine = await init();
+});
+
+function assertClose(got: Float32Array, want: Float64Array, what: string, rel = 2e-5): void {
+  assert.is(got.length, want.length, `${what}: length`);
+  let scale = 1e-6;
+  for (const v of want) scale = Math.max(scale, Math.abs(v));
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i]! - want[i]!) <= rel * scale)) assert.unreachable(`${what}: element ${i} is ${got[i]}, expected ${want[i]} (scale ${scale})`);
+  }
+}
+
+test('tile FFTs of every size match a float64 DFT (shifted, clipped tiles of two channels) and invert back to the tile', async () => {
+  for (const T of FFT_SIZES) {
+    // Two channels of a 2×(T+3)×(T+5) image; one tile per channel starting at (−2, −2) (two rows and columns of padding), taps < T − 1.
+    const [h, w, lim, off] = [T + 3, T + 5, T - 1, 2];
+    const img = testData(2 * h * w, T);
+    const tileAt = (c: number, y: number, x: number) => {
+      const [r, col] = [y - off, x - off];
+      return y < lim && x < lim && r >= 0 && r < h && col >= 0 && col < w ? img[(c * h + r) * w + col]! : 0;
+    };
+    const bins = spectrumBins(T);
+    const src = tensor(img, [2 * h * w]);
+    const spec = Tensor.empty(engine, [bins * 2 * 4 * 2]);
+    const back = tensor(new Float32Array(2 * T * T), [2 * T * T]);
+    // Layout [f][channel][tile] with one tile, rows padded to 4 complex values.
+    const layout = { fStride: 8, mulA: 4, mulB: 1, specBase: 0 };
+    tileSpectra('test', engine, T, src.binding('test'), { planes: 2, b: 1, tilesY: 1, tilesX: 1, base: 0, strideN: 0, strideA: h * w, height: h, width: w, step: 1, off, lim, ...layout }, spec.binding('test'));
+    tilesFromSpectra('test', engine, T, spec.binding('test'), { planes: 2, b: 1, tilesY: 1, tilesX: 1, base: 0, strideN: 0, strideA: T * T, height: T, width: T, step: T, off: 0, lim: T, ...layout }, back.binding('test'), null);
+    const got = await spec.read();
+    const want = new Float64Array(bins * 2 * 4 * 2);
+    for (let c = 0; c < 2; c++) {
+      // Separable float64 DFT: along x for every row, then along y for every kx.
+      const rows = Array.from({ length: T }, (_, y) => Array.from({ length: T }, (_, kx) => {
+        let [re, im] = [0, 0];
+        for (let x = 0; x < T; x++) {
+          const a = (-2 * Math.PI * kx * x) / T;
+          re += tileAt(c, y, x) * Math.cos(a);
+          im += tileAt(c, y, x) * Math.sin(a);
+        }
+        return [re, im] as const;
+      }));
+      for (let ky = 0; ky <= T / 2; ky++)
+        for (let kx = 0; kx < T; kx++) {
+          let [re, im] = [0, 0];
+          for (let y = 0; y < T; y++) {
+            const [a, [r, i]] = [(-2 * Math.PI * ky * y) / T, rows[y]![kx]!];
+            re += r * Math.cos(a) - i * Math.sin(a);
+            im += r * Math.sin(a) + i * Math.cos(a);
+          }
+          const at = 2 * ((ky * T + kx) * 8 + c * 4);
+          [want[at], want[at + 1]] = [re, im];
+          for (let j = 2; j < 8; j++) got[at + j] = 0; // padding: unspecified
+        }
+    }
+    assertClose(got, want, `spectrum of a ${T}×${T} tile`, 1e-6);
+    const tile = new Float64Array(2 * T * T).map((_, i) => tileAt(Math.floor(i / (T * T)), Math.floor(i / T) % T, i % T));
+    assertClose(await back.read(), tile, `inverse of a ${T}×${T} spectrum`, 1e-6);
+    [src, spec, back].forEach((t) => t.dispose());
+  }
+});
+
+type Case = [n: number, cin: number, cout: number, h: number, w: number, k: number, pad: number, bias: boolean, relu: boolean];
+const CASES: Case[] = [
+  [2, 3, 5, 7, 5, 3, 1, true, false],
+  [1, 2, 3, 9, 13, 3, 0, false, true],
+  [3, 3, 5, 11, 10, 5, 2, true, true],
+  [1, 5, 3, 17, 15, 5, 4, true, false],
+  [2, 3, 6, 13, 9, 7, 3, false, false],
+  [1, 4, 7, 20, 19, 9, 4, true, false],
+  [1, 3, 2, 12, 13, 9, 8, true, true],
+  [2, 2, 5, 23, 21, 11, 5, true, false],
+  [1, 3, 4, 14, 14, 11, 10, false, false],
+];
+
+function args(c: Case): ConvRefArgs & { dy: Float32Array } {
+  const [n, cin, cout, h, w, k, padding, bias, relu] = c;
+  const a: ConvRefArgs = { x: testData(n * cin * h * w, 31), xShape: [n, cin, h, w], w: testData(cout * cin * k * k, 32), wShape: [cout, cin, k, k], b: bias ? testData(cout, 33) : null, stride: 1, padding, relu };
+  const [ho, wo] = outSize(a);
+  return { ...a, dy: testData(n * cout * ho * wo, 34) };
+}
+
+async function checkCase(c: Case, o: { variant?: (typeof FFT_VARIANTS)[number]; algorithm?: 'fft'; maxBindingBytes?: number }, what: string): Promise<void> {
+  const a = args(c);
+  const [n, cout] = [a.xShape[0], a.wShape[0]];
+  const [ho, wo] = outSize(a);
+  const opts = { padding: a.padding, relu: a.relu, ...o };
+  const out = tidy(() => {
+    const x = tensor(a.x, a.xShape), w = tensor(a.w, a.wShape), dy = tensor(a.dy, [n, cout, ho, wo]);
+    return [conv2dForward(x, w, a.b ? tensor(a.b, [cout]) : null, opts), conv2dInputGrad(dy, w, a.xShape, opts), conv2dWeightGrad(x, dy, a.wShape, opts), conv2dBiasGrad(dy, opts)];
+  });
+  const ref = conv2dGradRef({ ...a, relu: false }, a.dy);
+  assertClose(await out[0]!.read(), conv2dRef(a), `${what} forward ${c}`);
+  assertClose(await out[1]!.read(), ref.dx, `${what} dX ${c}`);
+  assertClose(await out[2]!.read(), ref.dw, `${what} dW ${c}`);
+  assertClose(await out[3]!.read(), ref.db, `${what} db ${c}`);
+  out.forEach((t) => t.dispose());
+}
+
+// Every FFT tile size the autotuner may pick, on every case it can run.
+for (const T of FFT_SIZES) {
+  test(`[fft${T}] forward, dX, dW and db match the float64 reference: k 3…11, padding 0…k−1, batches 1–3, odd channels and sizes, bias, fused ReLU`, async () => {
+    let ran = 0;
+    for (const c of CASES) {
+      const [n, cin, cout, h, w, k, padding] = c;
+      if (!fftApplicable({ n, cin, h, w, cout, k, padding }, T, Infinity)) continue;
+      await checkCase(c, { variant: `fft${T}` }, `fft${T}`);
+      ran++;
+    }
+    assert.ok(ran >= 4, `fft${T} ran only ${ran} cases`);
+  });
+}
+
+test('sub-batch splits: spectra over several sub-batches (forward and dX per sub-batch, dW summed in the frequency domain)', async () => {
+  // 3 images of 5 channels, 20×19 at T=16: one image's spectra are ~56 KiB, so 128 KiB bindings take 2 images per sub-batch.
+  for (const c of [[3, 4, 5, 20, 19, 9, 4, true, true], [3, 5, 3, 17, 15, 5, 2, true, false]] as Case[]) await checkCase(c, { variant: 'fft16', maxBindingBytes: 128 * 1024 }, 'fft16 split');
+});
+
+test('autograd through conv2d with algorithm fft (bias, fused ReLU) matches central finite differences in float64', async () => {
+  for (const c of [CASES[2]!, CASES[7]!]) {
+    const a = args(c);
+    const x = parameter(a.x, a.xShape, 'x');
+    const w = parameter(a.w, a.wShape, 'w');
+    const b = parameter(a.b!, [a.wShape[0]], 'b');
+    const [ho, wo] = outSize(a);
+    const y = tidy(() => conv2d(x, w, b, { padding: a.padding, relu: a.relu, algorithm: 'fft' }));
+    backward(y, tensor(a.dy, [a.xShape[0], a.wShape[0], ho, wo]));
+    const grads = { x: await x.grad!.read(), w: await w.grad!.read(), b: await b.grad!.read() };
+    const objective = (v: ConvRefArgs) => conv2dRef(v).reduce((s, yv, i) => s + yv * a.dy[i]!, 0);
+    const eps = 1e-4;
+    for (const [name, arr, g] of [['x', a.x, grads.x], ['w', a.w, grads.w], ['b', a.b!, grads.b]] as const) {
+      for (let t = 0; t < 10; t++) {
+        const i = Math.floor((((t * 7919) % 1000) / 1000) * arr.length);
+        const shifted = (d: number) => { const v = Float64Array.from(arr); v[i]! += d; return objective({ ...a, [name]: v } as ConvRefArgs); };
+        const [plus, minus] = [shifted(eps), shifted(-eps)];
+        if (a.relu && Math.abs(plus - 2 * objective(a) + minus) > 1e-6) continue; // a ReLU kink within eps
+        const fd = (plus - minus) / (2 * eps);
+        assert.ok(Math.abs(g[i]! - fd) <= 1e-4 * Math.max(1, Math.abs(fd)), `d/d${name}[${i}]: autograd ${g[i]}, finite difference ${fd} (${c})`);
+      }
+    }
+    [x, w, b, y].forEach((t) => t.dispose());
+  }
+});
+
+test('a CPM-sized layer (11×11, 16→24 @46, padding 5) through fft16 and fft32 matches float64', async () => {
+  for (const T of [16, 32] as FftSize[]) await checkCase([1, 16, 24, 46, 46, 11, 5, true, false], { variant: `fft${T}` }, `fft${T} CPM-sized`);
+});
+
+test('algorithm choice: FFT candidates only where they apply, the cost model picks FFT for large kernels and direct for 1×1, bad requests are refused by name', () => {
+  const c = (k: number, stride = 1, cin = 128) => ({ kind: 'forward' as const, n: 1, cin, h: 46, w: 46, cout: 128, kh: k, kw: k, stride, padding: Math.floor(k / 2) });
+  assert.ok(conv2dCandidates(engine, c(11)).some((v) => v.startsWith('fft')), '11×11 has FFT candidates');
+  assert.not.ok(conv2dCandidates(engine, c(3, 2)).some((v) => v.startsWith('fft')), 'stride 2 has none');
+  // 128→128 spectra at T = 64 are 277 MB: over lavapipe's 128 MiB binding, so not a candidate there.
+  assert.is(conv2dCandidates(engine, c(11), 128 * 2 ** 20).includes('fft64'), false);
+  assert.match(conv2dChoice(engine, c(11)), /^fft/, 'cost model: 11×11 128→128 @46 in the frequency domain');
+  assert.match(conv2dChoice(engine, c(9)), /^fft/, 'cost model: 9×9');
+  assert.not.match(conv2dChoice(engine, c(1)), /^fft/, 'cost model: 1×1 direct');
+  assert.not.match(conv2dChoice(engine, c(3, 1, 3)), /^fft/, 'cost model: 3×3 3→128 direct');
+  const x = tensor(testData(2 * 9 * 9, 1), [1, 2, 9, 9]);
+  const w = tensor(testData(3 * 2 * 9, 2), [3, 2, 3, 3]);
+  assert.throws(() => conv2dForward(x, w, null, { stride: 2, variant: 'fft16' }), /fft16 cannot run this shape.*stride 2/);
+  assert.throws(() => conv2dForward(x, w, null, { stride: 2, algorithm: 'fft' }), /fft cannot run this shape/);
+  assert.throws(() => conv2dForward(x, w, null, { algorithm: 'winograd' as 'fft' }), /algorithm must be "direct" or "fft", got winograd/);
+  [x, w].forEach((t) => t.dispose());
+});
+
+test.run();
