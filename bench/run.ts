@@ -48,7 +48,7 @@ export async function convRows(engine: Engine, c: ConvBenchCase, o: BenchOptions
     const r = tuned[kind];
     const chosen = r?.chosen ?? conv2dChoice(engine, { kind, n: c.n, cin: c.cin, h: c.size, w: c.size, cout: c.cout, kh: c.k, kw: c.k, stride: 1, padding: p });
     const row: BenchRow = {
-      name: c.name, kind, algorithm: chosen.startsWith('fft') ? 'fft' : 'direct', variant: chosen, conv: { n: c.n, cin: c.cin, cout: c.cout, size: c.size, k: c.k }, variants: r && Object.entries(r.ms).map(([v, ms]) => `${v} ${ms!.toFixed(0)} ms`).join(', '), wallMs: t.wallMs, spreadMs: [t.minMs, t.maxMs], gpuMs: t.gpuMs,
+      name: c.name, kind, algorithm: chosen.startsWith('fft') ? 'fft' : 'direct', variant: chosen, conv: { n: c.n, cin: c.cin, cout: c.cout, size: c.size, k: c.k }, variants: r && Object.entries(r.ms).map(([v, ms]) => `${v} ${ms!.toPrecision(3)} ms`).join(', '), wallMs: t.wallMs, spreadMs: [t.minMs, t.maxMs], gpuMs: t.gpuMs,
       rate: ratePerMs(flop, t.gpuMs, t.wallMs), unit: 'GFLOP/s',
     };
     if (tfIn) Object.assign(row, await tfjsConv(c, kind, tfIn, engine.tidy(work[kind]), flop, t, o));
