@@ -35,6 +35,8 @@ export interface BenchRow {
   torchRate?: number;
   /** Our rate ÷ PyTorch's: > 1 means ours is faster. */
   torchRatio?: number;
+  /** End-to-end rows: GPU milliseconds per op in the last timed call, largest first (empty without timestamps). */
+  gpuMsByOp?: Record<string, number>;
 }
 
 export interface BenchOptions {

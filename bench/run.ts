@@ -21,7 +21,7 @@ export type { BenchRow, BenchOptions } from './row.js';
 
 const KINDS = ['forward', 'dX', 'dW'] as const;
 
-async function convRows(engine: Engine, c: ConvBenchCase, o: BenchOptions): Promise<BenchRow[]> {
+export async function convRows(engine: Engine, c: ConvBenchCase, o: BenchOptions): Promise<BenchRow[]> {
   const p = (c.k - 1) / 2;
   const x = randn([c.n, c.cin, c.size, c.size], { seed: 1 });
   const w = randn([c.cout, c.cin, c.k, c.k], { seed: 2, std: 1 / Math.sqrt(c.cin * c.k * c.k) });
@@ -48,7 +48,7 @@ async function convRows(engine: Engine, c: ConvBenchCase, o: BenchOptions): Prom
     const r = tuned[kind];
     const chosen = r?.chosen ?? conv2dChoice(engine, { kind, n: c.n, cin: c.cin, h: c.size, w: c.size, cout: c.cout, kh: c.k, kw: c.k, stride: 1, padding: p });
     const row: BenchRow = {
-      name: c.name, kind, algorithm: chosen.startsWith('fft') ? 'fft' : 'direct', variant: chosen, conv: { n: c.n, cin: c.cin, cout: c.cout, size: c.size, k: c.k }, variants: r && Object.entries(r.ms).map(([v, ms]) => `${v} ${ms!.toFixed(0)} ms`).join(', '), wallMs: t.wallMs, spreadMs: [t.minMs, t.maxMs], gpuMs: t.gpuMs,
+      name: c.name, kind, algorithm: chosen.startsWith('fft') ? 'fft' : 'direct', variant: chosen, conv: { n: c.n, cin: c.cin, cout: c.cout, size: c.size, k: c.k }, variants: r && Object.entries(r.ms).map(([v, ms]) => `${v} ${ms!.toPrecision(3)} ms`).join(', '), wallMs: t.wallMs, spreadMs: [t.minMs, t.maxMs], gpuMs: t.gpuMs,
       rate: ratePerMs(flop, t.gpuMs, t.wallMs), unit: 'GFLOP/s',
     };
     if (tfIn) Object.assign(row, await tfjsConv(c, kind, tfIn, engine.tidy(work[kind]), flop, t, o));
@@ -88,10 +88,11 @@ async function tfjsConv(c: ConvBenchCase, kind: string, v: { xv: Float32Array; w
 }
 /**
  * Training step and inference of each configuration, with the direct kernels only and then with each
- * shape's algorithm chosen (FFT where the cost model or the tuning picks it). `cold` is the first
- * step, which compiles the pipelines that step needs and no earlier row compiled.
+ * shape's algorithm chosen (FFT where the cost model or the tuning picks it). Inference runs first, so
+ * that its peak memory holds no gradients or optimizer state; `firstMs` is each row's first call, which
+ * compiles the pipelines it needs that no earlier row compiled (for the training step: backward and optimizer).
  */
-async function endToEndRows(engine: Engine, names: string[], batch: number, o: BenchOptions): Promise<BenchRow[]> {
+export async function endToEndRows(engine: Engine, names: string[], batch: number, o: BenchOptions): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const name of names) for (const algorithm of ['direct', 'chosen'] as const) {
     setConv2dAlgorithm(engine, algorithm === 'direct' ? 'direct' : undefined);
@@ -101,7 +102,6 @@ async function endToEndRows(engine: Engine, names: string[], batch: number, o: B
     const opt = makeOptimizer(model, { config, steps: 1, batchSize: batch, out: '' });
     const image = randn([batch, 3, S, S], { seed: 1, std: 0.3 }), center = randn([batch, 1, S, S], { seed: 2 });
     const target = randn([batch, P1, G, G], { seed: 3 }), targetAll = randn([batch, P1, G, G], { seed: 4 });
-    engine.pool.resetPeak();
     const trainStep = () => {
       const loss = engine.tidy(() => model.losses(model.forward(image, center, { training: true }), target, targetAll).total);
       backward(loss);
@@ -110,13 +110,22 @@ async function endToEndRows(engine: Engine, names: string[], batch: number, o: B
       opt.zeroGrad();
     };
     const reps = o.quick ? 1 : name === 'paper' ? 1 : 3;
-    const train = await measure(engine, trainStep, reps);
-    const peak = engine.memory().peakAllocatedBytes;
-    const infer = await measure(engine, () => noGrad(engine, () => void model.forward(image, center, { training: false })), reps);
+    const timed = async (work: () => void): Promise<{ t: Timing; peak: string; byOp: Record<string, number> }> => {
+      engine.pool.resetPeak();
+      const t = await measure(engine, work, reps);
+      const byOp = Object.fromEntries([...engine.lastGpuTimingByOp].sort((x, y) => y[1].ns - x[1].ns).map(([op, v]) => [op, v.ns / 1e6]));
+      return { t, peak: `peak GPU memory ${(engine.memory().peakAllocatedBytes / 2 ** 20).toFixed(0)} MiB`, byOp };
+    };
+    const infer = await timed(() => noGrad(engine, () => void model.forward(image, center, { training: false })));
+    const train = await timed(trainStep);
     const net = { config: name, batch };
     const label = algorithm === 'direct' ? 'direct only' : 'algorithm per layer';
-    rows.push({ name: `${name} training step, batch ${batch}, ${label} (peak GPU memory ${(peak / 2 ** 20).toFixed(0)} MiB; first step ${(train.firstMs / 1000).toFixed(1)} s)`, kind: 'train', algorithm, net, firstMs: train.firstMs, wallMs: train.wallMs, spreadMs: [train.minMs, train.maxMs], gpuMs: train.gpuMs, rate: (1000 * batch) / train.wallMs, unit: 'img/s' });
-    rows.push({ name: `${name} inference, batch ${batch}, ${label}`, kind: 'infer', algorithm, net, wallMs: infer.wallMs, spreadMs: [infer.minMs, infer.maxMs], gpuMs: infer.gpuMs, rate: (1000 * batch) / infer.wallMs, unit: 'img/s' });
+    for (const [what, first, kind, m] of [['training step', 'first step', 'train', train], ['inference', 'first call', 'infer', infer]] as const) {
+      rows.push({
+        name: `${name} ${what}, batch ${batch}, ${label} (${m.peak}; ${first} ${(m.t.firstMs / 1000).toFixed(1)} s)`, kind, algorithm, net, firstMs: m.t.firstMs,
+        wallMs: m.t.wallMs, spreadMs: [m.t.minMs, m.t.maxMs], gpuMs: m.t.gpuMs, rate: (1000 * batch) / m.t.wallMs, unit: 'img/s', gpuMsByOp: m.byOp,
+      });
+    }
     [image, center, target, targetAll].forEach((t) => t.dispose());
     opt.dispose();
     model.dispose();
@@ -182,12 +191,20 @@ export async function runBench(o: BenchOptions): Promise<{ machine: Record<strin
     if (python) torch = addTorchColumns(rows, python, o.quick ?? false);
     else console.log("--torch: no python3 with torch found; install Debian's PyTorch (apt-get install python3-torch) for the PyTorch column");
   }
-  let commit = 'unknown';
+  return { machine: { ...machineInfo(engine), torch }, rows };
+}
+
+/** Where a result was measured: date, commit, CPUs, memory, Node, adapter, mode and features. */
+export function machineInfo(engine: Engine, commit = gitCommit()): Record<string, unknown> {
+  return { date: new Date().toISOString(), commit, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, adapter: engine.info.adapter, mode: engine.info.featureLevel, features: engine.info.features };
+}
+
+function gitCommit(): string {
   try {
-    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch { /* not a checkout */ }
-  const machine = { date: new Date().toISOString(), commit, torch, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, adapter: engine.info.adapter, mode: engine.info.featureLevel, features: engine.info.features };
-  return { machine, rows };
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return 'unknown'; // not a checkout
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -26,6 +26,7 @@ export function nodeGPU(adapter?: string): GPU {
     if (!icd) throw new Error(`adapter "${adapter}": its Vulkan driver file is not installed (looked for ${icds.join(', ')})`);
     process.env.VK_ICD_FILENAMES = icd;
   }
-  instance = create([]) as GPU;
+  // Dawn rounds timestamp queries to 65.536 µs by default (against timing attacks in browsers), which reads most kernels on a real GPU as 0.
+  instance = create(['disable-dawn-features=timestamp_quantization']) as GPU;
   return instance;
 }
