@@ -107,9 +107,7 @@ export async function memoryRow(engine: Engine, c: MemoryBenchCase, o: BenchOpti
     const tf = await loadTfjs();
     const theirs = m.tf(tf);
     const tt = await timeTf(tf, theirs.run, o.quick ? 2 : 5);
-    const r = theirs.run();
-    const tv = (await r.data()) as Float32Array;
-    r.dispose();
+    const tv = tt.first;
     theirs.inputs.forEach((i) => i.dispose());
     const y = engine.tidy(() => m.ours() as Tensor);
     const mine = await y.read();

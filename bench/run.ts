@@ -72,9 +72,7 @@ async function tfjsConv(c: ConvBenchCase, kind: string, v: { xv: Float32Array; w
     return engineTf.runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [c.k, c.k, c.cin, c.cout] }) as ReturnType<typeof tf.conv2d>;
   };
   const tt = await timeTf(tf, run, o.quick ? 2 : 3);
-  const r = run();
-  const theirs = await r.data();
-  r.dispose();
+  const theirs = tt.first;
   [x, w, dy].forEach((t) => t.dispose());
   const mine = await ours.read();
   ours.dispose();

@@ -37,14 +37,18 @@ export interface TfTiming {
   wallMs: number;
   /** Median GPU milliseconds of TF.js's kernels from its own timestamp queries (tf.time), or null without them. */
   gpuMs: number | null;
+  /** The output of the first (warm-up) call, for comparing with ours. */
+  first: Float32Array;
 }
 
 /** Times `run` (one op, result disposed) after a warm-up with readback: tf.time gives wall and kernel time. Fewer than `maxReps` when one run is slower than budgetMs / maxReps. */
 export async function timeTf(tf: Tf, run: () => TfTensor, maxReps: number, budgetMs = 8000): Promise<TfTiming> {
+  let first: Float32Array | null = null;
   const withReadback = async () => {
     const t0 = performance.now();
     const r = run();
-    await r.data();
+    const values = (await r.data()) as Float32Array;
+    first ??= values;
     r.dispose();
     return performance.now() - t0;
   };
@@ -58,7 +62,7 @@ export async function timeTf(tf: Tf, run: () => TfTensor, maxReps: number, budge
       wall.push(info.wallMs);
     } else wall.push(await withReadback()); // without timestamps tf.time does not wait for the GPU
   }
-  return { wallMs: median(wall), gpuMs: gpu.length === reps ? median(gpu) : null };
+  return { wallMs: median(wall), gpuMs: gpu.length === reps ? median(gpu) : null, first: first! };
 }
 
 function median(xs: number[]): number {
