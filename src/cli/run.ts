@@ -1,0 +1,49 @@
+// Running a command as a process: exit 0 only once it has finished; a message and a non-zero code
+// otherwise, including when Node's event loop empties while the command is still pending.
+import { UsageError } from './options.js';
+
+/** Exit code when the process would otherwise end, silently and with 0, before the command finished. */
+export const EXIT_UNFINISHED = 70;
+
+/** Runs `command` and exits: 0 when it resolves; 2 for a usage mistake; an error's own `exitCode` (e.g. 130 after SIGINT); else 1. */
+export function runCli(name: string, command: () => Promise<void>): void {
+  let finished = false;
+  // 'beforeExit' fires only when nothing is left to run: a pending command can then never finish.
+  process.on('beforeExit', () => {
+    if (finished) return;
+    console.error(`cpm ${name}: stopped before finishing: nothing was left running that could complete it (an awaited event that no longer holds the process); its outputs are incomplete`);
+    process.exit(EXIT_UNFINISHED);
+  });
+  command().then(
+    () => {
+      finished = true;
+      process.exit(0);
+    },
+    (e: unknown) => {
+      finished = true;
+      console.error(e instanceof Error ? e.message : String(e));
+      const own = (e as { exitCode?: unknown } | null)?.exitCode;
+      process.exit(e instanceof UsageError ? 2 : typeof own === 'number' ? own : 1);
+    },
+  );
+}
+
+let controller: AbortController | undefined;
+
+/**
+ * An AbortSignal that SIGINT or SIGTERM aborts (its reason: the signal's name), so a long command can
+ * save its work and stop; a second signal exits at once with the signal's code (130 / 143).
+ */
+export function interruptSignal(): AbortSignal {
+  if (controller) return controller.signal;
+  const c = new AbortController();
+  controller = c;
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.on(sig, () => {
+      if (c.signal.aborted) process.exit(code);
+      console.error(`\n${sig}: stopping after the current step (send it again to stop at once)`);
+      c.abort(sig);
+    });
+  }
+  return c.signal;
+}
