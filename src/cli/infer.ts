@@ -1,7 +1,6 @@
 // `cpm infer`: image(s) in, JSON keypoints out; optionally the skeleton over each image and each
 // stage's belief maps.
 import { basename, join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { loadCheckpoint } from '../cpm/checkpoint-file.js';
 import { CpmModel } from '../cpm/model.js';
 import { personFromImageFrame } from '../data/annotation.js';
@@ -11,7 +10,7 @@ import { buildPredictionsJson } from '../eval/predictionsFormat.js';
 import { CPM_JOINT_SHORT_NAMES } from '../eval/joints.js';
 import { predictPose, REFERENCE_SCALES } from '../infer/predict.js';
 import { skeletonOverlay, stageBeliefs } from '../infer/pictures.js';
-import { writeFileAtomic } from '../io/files.js';
+import { makeFolder, writeFileAtomic } from '../io/files.js';
 import { init } from '../index.node.js';
 import { encodePng } from '../viz/png.js';
 import { ADAPTER, choice, custom, flag, int, list, parseCommand, range, real, text, UsageError, type Command } from './options.js';
@@ -53,7 +52,7 @@ export async function inferCommand(argv: string[]): Promise<void> {
   const engine = await init({ adapter: a.values.adapter });
   const model = new CpmModel(engine, ck.config);
   model.load(ck.params, ckPath);
-  mkdirSync(out, { recursive: true });
+  makeFolder(out);
   const predictions = [];
   for (const file of a.positionals) {
     const image = readImageFile(file);

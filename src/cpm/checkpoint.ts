@@ -22,9 +22,19 @@ export interface LoadedCheckpoint {
   trainer: Record<string, unknown>;
 }
 
+/** Throws, naming the tensor, the index and the value, at the first NaN or ±Infinity. */
+export function assertFinite(tensors: ReadonlyMap<string, { data: Float32Array }>, where: string): void {
+  for (const [name, t] of tensors) {
+    const i = t.data.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) throw new Error(`${where}: tensor "${name}" is not finite (element ${i} is ${t.data[i]})`);
+  }
+}
+
+/** Refuses non-finite values, so a diverged run never replaces a good checkpoint. */
 export async function encodeCheckpoint(model: CpmModel, optimizer: Optimizer | null, info: CheckpointInfo): Promise<Uint8Array> {
   const tensors = new Map<string, SafeTensor>(await model.read());
   if (optimizer) for (const [name, t] of optimizer.state()) tensors.set(OPTIM_PREFIX + name, { shape: [...t.shape], data: await t.read() });
+  assertFinite(tensors, `checkpoint at step ${info.step} not written`);
   return encodeSafetensors(tensors, {
     format: 'cpm-webgpu checkpoint v1',
     config: JSON.stringify(model.config),
@@ -51,5 +61,6 @@ export function parseCheckpoint(bytes: Uint8Array, source: string): LoadedCheckp
     if (name.startsWith(OPTIM_PREFIX)) optimizerState.set(name.slice(OPTIM_PREFIX.length), t.data);
     else params.set(name, t);
   }
+  assertFinite(file.tensors, source);
   return { config, params, optimizerState, step: Number(file.metadata.step ?? 0), trainer: JSON.parse(file.metadata.trainer ?? '{}') as Record<string, unknown> };
 }

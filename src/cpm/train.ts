@@ -1,14 +1,14 @@
 // Training with intermediate supervision (cpm-architecture.md §6): the paper's SGD recipe or Adam,
 // gradient accumulation, the paper's training strategies (Fig. 8b), a JSONL log of every step, loss
 // curves, atomic checkpoints and exact resume. Same seed and adapter → the same loss curve.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { backward, noGrad } from '../autograd/graph.js';
 import { createLoader, openDataset } from '../data/index.js';
 import type { AugmentOptions } from '../data/augment.js';
 import type { Batch } from '../data/types.js';
 import type { SkippedSample } from '../data/errors.js';
-import { writeFileAtomic } from '../io/files.js';
+import { makeFolder, writeFileAtomic } from '../io/files.js';
 import { lockFolder } from '../io/lock.js';
 import { Adam } from '../optim/adam.js';
 import type { Optimizer, ParamGroup } from '../optim/optimizer.js';
@@ -244,7 +244,7 @@ function dropPartialLastLine(path: string): void {
 
 /** Trains from scratch, or resumes from `out/checkpoint.safetensors` with `resume`. */
 export async function train(engine: Engine, o: TrainOptions): Promise<TrainResult> {
-  mkdirSync(o.out, { recursive: true });
+  makeFolder(o.out);
   const lock = lockFolder(o.out);
   try {
     return await trainLocked(engine, o);

@@ -74,6 +74,8 @@ export function openFolderDataset(spec: FolderSpec): PoseDataset {
   if (range) {
     const [a, b] = range;
     if (!(Number.isInteger(a) && Number.isInteger(b) && a >= 1 && b >= a)) throw new DataError('range', `must be 1-based [from, to] with from ≤ to, got [${a}, ${b}]`);
+    const entries = Math.max(0, ...parsed.records.map((r) => r.index + 1), ...parsed.dropped.map((d) => d.index + 1));
+    if (spec.range && b > entries) throw new DataError(file, `range ${a}:${b} goes past the last entry (the file has ${entries})`);
     records = records.filter((r) => r.index + 1 >= a && r.index + 1 <= b);
   }
   if (records.length === 0) throw new DataError(file, `no usable samples${range ? ` in entries ${range[0]}–${range[1]}` : ''}`);
