@@ -9,7 +9,9 @@ import { EVALUATE_COMMAND, INFER_COMMAND } from '../../src/cli/infer.js';
 import { MAIN_COMMAND } from '../../src/cli/mainjob.js';
 import { formatHelp, parseCommand, UsageError, type Command } from '../../src/cli/options.js';
 import { SERVE_COMMAND } from '../../src/cli/serve.js';
-import { MODEL_COMMAND, TENSORS_COMMAND, TRAIN_COMMAND } from '../../src/cli/train.js';
+import { MODEL_COMMAND, TENSORS_COMMAND, TRAIN_COMMAND, trainCommand } from '../../src/cli/train.js';
+import { openDataset } from '../../src/data/index.js';
+import { LSPET_DIR } from '../data/helpers.js';
 
 const COMMANDS: Command[] = [MAIN_COMMAND, TRAIN_COMMAND, GRADIENTS_COMMAND, INFER_COMMAND, EVALUATE_COMMAND, EVAL_SCORE_COMMAND,
   EVAL_MEAN_POSE_COMMAND, DATA_GRID_COMMAND, DATA_BENCH_COMMAND, TENSORS_COMMAND, MODEL_COMMAND, SERVE_COMMAND];
@@ -127,6 +129,14 @@ test('--help is made from the same table: every option, its kind\'s value name, 
   console.log = (s: string) => { printed += s; };
   try { assert.is(parseCommand(TRAIN_COMMAND, ['--steps', '3', '--help']), undefined); } finally { console.log = log; }
   assert.is(printed, formatHelp(TRAIN_COMMAND));
+});
+
+test('ranges inside the dataset, and a micro-batch no larger than the batch', async () => {
+  const e = (() => { try { openDataset(LSPET_DIR, { range: [2990, 4000] }); } catch (x) { return x as Error; } return null; })();
+  assert.match(e?.message ?? 'accepted', /joints\.json: range 2990:4000 goes past the last entry \(the file has 3000\)/);
+  assert.is(openDataset(LSPET_DIR, { range: [2990, 3000] }).length, 11);
+  const m = await trainCommand(['--batch', '4', '--micro-batch', '8']).then(() => 'accepted', (x: Error) => x.message);
+  assert.is(m, 'train: --micro-batch 8 is larger than --batch 4');
 });
 
 test.run();
