@@ -58,6 +58,7 @@ export function parseCheckpoint(bytes: Uint8Array, source: string): LoadedCheckp
   const params = new Map<string, SafeTensor>();
   const optimizerState = new Map<string, Float32Array>();
   for (const [name, t] of file.tensors) {
+    if (t.dtype !== 'F32') throw new Error(`${source}: tensor "${name}" is ${t.dtype}; checkpoint tensors must be F32`);
     if (name.startsWith(OPTIM_PREFIX)) optimizerState.set(name.slice(OPTIM_PREFIX.length), t.data);
     else params.set(name, t);
   }
