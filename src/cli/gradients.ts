@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../io/files.js';
 import { init } from '../index.node.js';
 import { encodePng } from '../viz/png.js';
 import { ADAPTER, choice, int, parseCommand, text, type Command } from './options.js';
-import { interruptSignal } from './run.js';
+import { interruptible } from './run.js';
 import { CONFIG_NAMES } from './train.js';
 
 /** `cpm gradients`' options. */
@@ -46,10 +46,10 @@ export async function gradientsCommand(argv: string[]): Promise<void> {
   const results: { name: string; records: GradientRecord[] }[] = [];
   for (const run of runs) {
     console.log(`${run.name}: ${config.name}, ${steps} steps → ${run.dir}`);
-    await train(engine, {
+    await interruptible((signal) => train(engine, {
       config, dataset: a.values.dataset, steps, batchSize: a.values.batch, out: run.dir,
-      strategy: run.strategy, seed: a.values.seed, gradientsEvery: every, checkpointEvery: 0, quiet: true, signal: interruptSignal(),
-    });
+      strategy: run.strategy, seed: a.values.seed, gradientsEvery: every, checkpointEvery: 0, quiet: true, signal,
+    }));
     const lines = readFileSync(join(run.dir, 'gradients.jsonl'), 'utf8').trim().split('\n');
     results.push({ name: run.name, records: lines.map((l) => JSON.parse(l) as GradientRecord) });
   }

@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../io/files.js';
 import { init } from '../index.node.js';
 import { encodePng } from '../viz/png.js';
 import { ADAPTER, choice, flag, int, parseCommand, text, type Command } from './options.js';
-import { interruptSignal } from './run.js';
+import { interruptible } from './run.js';
 import { CONFIG_NAMES } from './train.js';
 
 /** `cpm main`'s options. */
@@ -46,10 +46,10 @@ export async function mainJob(argv: string[]): Promise<void> {
   // σ of one grid cell (8 px at 128): the paper's 7·S/368 is a third of a cell at this size and learns far slower.
   const sigma = (8 * config.inputSize) / 128;
   // No augmentation: every generated image is new, and warping them only slowed learning (PCK 32 vs 40 at 300 steps).
-  const run = await train(engine, {
-    config, steps, batchSize, out, seed, resume: a.values.resume, resumeAnyway: a.values['resume-anyway'], signal: interruptSignal(), checkpointEvery: 50, workers: 1,
+  const run = await interruptible((signal) => train(engine, {
+    config, steps, batchSize, out, seed, resume: a.values.resume, resumeAnyway: a.values['resume-anyway'], signal, checkpointEvery: 50, workers: 1,
     lr: 3e-3, stepSize: Math.round(0.8 * steps), gamma: 0.2, sigma, augment: false,
-  });
+  }));
   const last = run.records.at(-1);
   if (last) console.log(`trained at ${last.imagesPerSecond.toFixed(1)} images/s; final losses per stage ${last.stages.map((v) => v.toFixed(3)).join(' / ')}`);
 

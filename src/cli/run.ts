@@ -28,22 +28,25 @@ export function runCli(name: string, command: () => Promise<void>): void {
   );
 }
 
-let controller: AbortController | undefined;
-
 /**
- * An AbortSignal that SIGINT or SIGTERM aborts (its reason: the signal's name), so a long command can
- * save its work and stop; a second signal exits at once with the signal's code (130 / 143).
+ * Runs `work` with SIGINT and SIGTERM turned into an abort of the signal it is given (reason: the
+ * signal's name), so training can save and stop after the current step; a second signal exits at once
+ * with the shell's code (130 / 143). Outside `work` the signals keep their default effect.
  */
-export function interruptSignal(): AbortSignal {
-  if (controller) return controller.signal;
+export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const c = new AbortController();
-  controller = c;
-  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    process.on(sig, () => {
+  const handlers = ([['SIGINT', 130], ['SIGTERM', 143]] as const).map(([sig, code]) => {
+    const handler = (): void => {
       if (c.signal.aborted) process.exit(code);
       console.error(`\n${sig}: stopping after the current step (send it again to stop at once)`);
       c.abort(sig);
-    });
+    };
+    process.on(sig, handler);
+    return [sig, handler] as const;
+  });
+  try {
+    return await work(c.signal);
+  } finally {
+    for (const [sig, handler] of handlers) process.off(sig, handler);
   }
-  return c.signal;
 }

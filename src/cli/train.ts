@@ -12,7 +12,7 @@ import type { Engine } from '../tensor/engine.js';
 import { fromArray } from '../tensor/tensor.js';
 import { pathToFileURL } from 'node:url';
 import { ADAPTER, choice, flag, int, parseCommand, range, real, suggestion, text, UsageError, type Command } from './options.js';
-import { interruptSignal, runCli } from './run.js';
+import { interruptible, runCli } from './run.js';
 
 /** Names `--config` accepts. */
 export const CONFIG_NAMES = Object.keys(CONFIGS);
@@ -62,13 +62,13 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const config = getConfig(v.config);
   const engine = await init({ adapter: v.adapter });
   const out = v.out ?? `runs/${config.name}`;
-  const r = await train(engine, {
+  const r = await interruptible((signal) => train(engine, {
     config, dataset: v.dataset, range: v.range, steps: v.steps, batchSize: v.batch, microBatch: v['micro-batch'], optimizer: v.optimizer, lr: v.lr,
     weightDecay: v['weight-decay'], stepSize: v['step-size'], gamma: v.gamma, strategy: v['last-stage-only'] ? 'last-stage' : v.strategy, out,
     resume: v.resume, resumeAnyway: v['resume-anyway'], seed: v.seed, checkpointEvery: v['checkpoint-every'], workers: v.workers, sigma: v.sigma,
     quiet: v.quiet, autotune: v.autotune, skipBad: v['skip-bad'], gradientsEvery: v['gradients-every'], augment: v['no-augment'] ? false : undefined,
-    signal: interruptSignal(),
-  });
+    signal,
+  }));
   if (r.records.length === 0) return void console.log(`nothing to train: ${r.checkpoint} is already at step ${r.startStep} of ${v.steps}`);
   console.log(`wrote ${r.checkpoint}, ${out}/train.jsonl (every step) and ${out}/loss.png (loss per stage)`);
 }
