@@ -1,6 +1,8 @@
 // `cpm data grid …` writes a PNG of augmented samples with joints, limbs and target maps;
 // `cpm data bench …` measures loader throughput. Also runnable as `npx tsx src/cli/data.ts grid …`.
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { makeFolder } from '../io/files.js';
 import { createLoader, openDataset, type Batch } from '../data/index.js';
 import { sampleGrid, sampleOf } from '../data/picture.js';
 import { writePng } from '../viz/files.js';
@@ -66,6 +68,7 @@ async function grid(argv: string[]): Promise<void> {
   const a = parseCommand(DATA_GRID_COMMAND, argv);
   if (!a) return;
   const { size, n, out, seed, workers } = a.values;
+  makeFolder(dirname(out));
   const dataset = datasetFrom(a.values);
   const loader = createLoader({
     dataset, batchSize: n, size, seed, workers, augment: !a.values['no-augment'], skipBad: a.values['skip-bad'], dropLast: false,

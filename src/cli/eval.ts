@@ -10,7 +10,7 @@ import {
 import { readGroundTruthFile, readPredictionsFile } from '../eval/files.js';
 import { renderPckCurve } from '../viz/index.js';
 import { writePng } from '../viz/files.js';
-import { writeFileAtomic } from '../io/files.js';
+import { makeFolder, writeFileAtomic } from '../io/files.js';
 import { choice, custom, parseCommand, real, suggestion, text, UsageError, type Command, type Values } from './options.js';
 import { runCli } from './run.js';
 
@@ -114,6 +114,7 @@ function scoreCommand(argv: string[]): void {
   const a = parseCommand(EVAL_SCORE_COMMAND, argv);
   if (!a) return;
   const flags = a.values;
+  if (flags.out) makeFolder(flags.out); // before the work: an output folder that cannot be made fails at once
   const predPath = resolve(flags.pred);
   const gtPath = resolve(flags.gt);
   const m = metricFrom(flags);
@@ -144,6 +145,7 @@ function meanPoseCommand(argv: string[]): void {
   const a = parseCommand(EVAL_MEAN_POSE_COMMAND, argv);
   if (!a) return;
   const flags = a.values;
+  if (flags.out) makeFolder(flags.out);
   const gtPath = resolve(flags.gt);
   const m = metricFrom(flags, 'visible');
   const all = readGroundTruthFile(gtPath);

@@ -36,8 +36,12 @@ export function runCli(name: string, command: () => Promise<void>): void {
 export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const c = new AbortController();
   const handlers = ([['SIGINT', 130], ['SIGTERM', 143]] as const).map(([sig, code]) => {
+    let first = 0;
     const handler = (): void => {
-      if (c.signal.aborted) process.exit(code);
+      // A repeat within a second is the same request (tsx relays the terminal's Ctrl-C once more).
+      if (c.signal.aborted && performance.now() - first > 1000) process.exit(code);
+      if (c.signal.aborted) return;
+      first = performance.now();
       console.error(`\n${sig}: stopping after the current step (send it again to stop at once)`);
       c.abort(sig);
     };

@@ -12,7 +12,7 @@ import { EXIT_UNFINISHED } from '../../src/cli/run.js';
 
 interface Run { code: number | null; output: string }
 
-/** Runs `cpm ARGS`; `whenStarted` gets the child once `ready()` says so (polled), e.g. to signal it. */
+/** Runs `cpm ARGS`; with `signalWhen`, sends the child that signal once `ready()` says so (polled). */
 function cpm(args: string[], script = 'src/cli/main.ts', signalWhen?: { ready: () => boolean; signal: NodeJS.Signals }): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -21,7 +21,11 @@ function cpm(args: string[], script = 'src/cli/main.ts', signalWhen?: { ready: (
     child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`cpm ${args.join(' ')} did not end in 120 s:\n${output}`)); }, 120_000);
     const poll = signalWhen && setInterval(() => {
-      if (signalWhen.ready()) { child.kill(signalWhen.signal); clearInterval(poll); }
+      if (!signalWhen.ready()) return;
+      clearInterval(poll);
+      // Twice, 20 ms apart: a terminal's Ctrl-C reaches tsx's wrapper too, which relays it once more.
+      child.kill(signalWhen.signal);
+      setTimeout(() => child.kill(signalWhen.signal), 20);
     }, 50);
     child.on('exit', (code) => { clearTimeout(timer); if (poll) clearInterval(poll); resolve({ code, output }); });
   });
@@ -69,7 +73,7 @@ test('gradients, train and main on tiny finish and write every output, run after
   }
 });
 
-test('SIGINT and SIGTERM during train write a checkpoint at the current step, say where, and exit 130 / 143', async () => {
+test('SIGINT and SIGTERM during train (a repeat within a second counting once) write a checkpoint at the current step, say where, and exit 130 / 143', async () => {
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     const out = temp();
     const log = join(out, 'train.jsonl');
