@@ -13,7 +13,7 @@ const DATA_OPTIONS = {
   dataset: text('LSP / LSPet / MPII folder (default: built-in generated people)', { metavar: 'DIR' }),
   split: choice(['train', 'val', 'test', 'all'], 'which part of the dataset', { default: 'train', conflicts: ['range'] }),
   range: range('1-based entries, e.g. 2501:3000 (instead of --split)', { requires: 'dataset' }),
-  size: int('crop size, a multiple of 8', { min: 8, max: 4096, default: 368 }),
+  size: int('crop size', { min: 8, max: 4096, multipleOf: 8, default: 368 }),
   seed: int('seed', { min: 0, default: 0 }),
   'no-augment': flag('evaluation preprocessing (no scale/rotation/flip)'),
   'skip-bad': flag('skip unreadable samples and report them'),

@@ -119,6 +119,7 @@ function scoreCommand(argv: string[]): void {
   const gtPath = resolve(flags.gt);
   const m = metricFrom(flags);
   const truths = readGroundTruthFile(gtPath, flags.split === undefined ? {} : { split: flags.split });
+  if (flags.split !== undefined && truths.length === 0) throw new UsageError(`eval score: --split ${flags.split}: no image of ${gtPath} is in that split`);
   let sets = readPredictionsFile(predPath);
   if (flags.model !== undefined) {
     const names = sets.map((s) => s.name);

@@ -15,7 +15,7 @@ interface Base {
 }
 export interface FlagOption extends Base { readonly kind: 'flag' }
 export interface TextOption extends Base { readonly kind: 'text'; readonly default?: string }
-export interface IntOption extends Base { readonly kind: 'int'; readonly min: number; readonly max?: number; readonly default?: number }
+export interface IntOption extends Base { readonly kind: 'int'; readonly min: number; readonly max?: number; readonly multipleOf?: number; readonly default?: number }
 /** A real number; `above` is an exclusive lower bound (rates: above 0), `min` an inclusive one. */
 export interface RealOption extends Base { readonly kind: 'real'; readonly above?: number; readonly min?: number; readonly max?: number; readonly default?: number }
 export interface ChoiceOption<C extends string = string> extends Base { readonly kind: 'choice'; readonly choices: readonly C[]; readonly default?: C }
@@ -138,6 +138,7 @@ function checkValue(name: string, o: Option, v: string): unknown {
       if (!Number.isSafeInteger(x)) bad('must be a whole number');
       if (x < o.min) bad(`must be ≥ ${o.min}`);
       if (o.max !== undefined && x > o.max) bad(`must be ≤ ${o.max}`);
+      if (o.multipleOf !== undefined && x % o.multipleOf !== 0) bad(`must be a multiple of ${o.multipleOf}`);
       return x;
     }
     case 'real': {
@@ -260,6 +261,7 @@ function describe(o: Option): string {
   const notes: string[] = [];
   if (o.kind === 'choice') notes.push(o.choices.join(' | '));
   if (o.kind === 'int') notes.push(o.max === undefined ? `≥ ${o.min}` : `${o.min}–${o.max}`);
+  if (o.kind === 'int' && o.multipleOf !== undefined) notes.push(`a multiple of ${o.multipleOf}`);
   if (o.kind === 'real' && o.above !== undefined) notes.push(`> ${o.above}`);
   if (o.kind === 'real' && o.min !== undefined) notes.push(`≥ ${o.min}`);
   if (o.kind === 'list' && o.named) notes.push(`or ${Object.keys(o.named).join(' | ')}`);

@@ -77,6 +77,7 @@ test('the issue\'s cases: fractional, zero and negative counts, non-positive rat
   assert.match(refusal(EVALUATE_COMMAND, ['--upsample', 'nearest']), /--upsample must be one of none \| bilinear \| bicubic, got "nearest"/);
   assert.match(refusal(EVALUATE_COMMAND, ['--joints', 'some']), /--joints must be one of/);
   assert.match(refusal(DATA_GRID_COMMAND, ['--split', 'trian']), /--split must be one of .*did you mean train/);
+  assert.match(refusal(DATA_GRID_COMMAND, ['--size', '33']), /^data grid: --size must be a multiple of 8, got "33"/);
   for (const bad of ['1,,2', '1,a', '0', '-1', '']) assert.match(refusal(INFER_COMMAND, [`--scales=${bad}`]), /--scales must be comma-separated positive numbers or reference/);
   assert.equal(parseCommand(INFER_COMMAND, [...NEEDS.infer!, '--scales', 'reference'])!.values.scales, [0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3]);
   assert.match(refusal(TRAIN_COMMAND, ['--dataset', 'd', '--range', '5:2']), /--range must be FROM:TO with 1 ≤ FROM ≤ TO/);
