@@ -14,7 +14,8 @@ import { Adam } from '../optim/adam.js';
 import type { Optimizer, ParamGroup } from '../optim/optimizer.js';
 import { multiStepSchedule, stepSchedule } from '../optim/schedule.js';
 import { SGD } from '../optim/sgd.js';
-import { scale } from '../shaders/elementwise/elementwise.js';
+import { add, scale } from '../shaders/elementwise/elementwise.js';
+import { sum } from '../shaders/reduce/reduce.js';
 import type { Engine } from '../tensor/engine.js';
 import { fromArray, type Tensor } from '../tensor/tensor.js';
 import { renderLineChart } from '../viz/chart.js';
@@ -79,7 +80,7 @@ export class TrainingInterrupted extends Error {
   }
 }
 
-/** A non-finite loss: training stops before anything non-finite is written. */
+/** A non-finite loss or gradient: training stops before anything non-finite is written. */
 export class TrainingDiverged extends Error {}
 
 export interface StepRecord {
@@ -153,7 +154,7 @@ function uploadBatch(engine: Engine, b: Batch, from: number, count: number, P1: 
 /** One optimisation step over a batch (accumulating micro-batches); returns the batch's per-stage losses. */
 export async function trainStep(
   model: CpmModel, optimizer: Optimizer, batch: Batch,
-  o: { microBatch: number; strategy: Strategy; step: number; steps: number; seed: number; beforeUpdate?: () => Promise<void> },
+  o: { microBatch: number; strategy: Strategy; step: number; steps: number; seed: number; beforeUpdate?: (losses: number[]) => Promise<void> },
 ): Promise<number[]> {
   const engine = model.engine;
   const T = model.config.stages;
@@ -176,7 +177,7 @@ export async function trainStep(
     values.forEach((v, t) => (sums[t]! += (v * count) / batch.n));
     losses.forEach((l) => l.dispose());
   }
-  await o.beforeUpdate?.();
+  await o.beforeUpdate?.(sums);
   noGrad(engine, () => optimizer.step());
   return sums;
 }
@@ -240,6 +241,31 @@ function dropPartialLastLine(path: string): void {
   const keep = Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1));
   console.warn(`${path}: dropped a partial last line (${Buffer.byteLength(text) - keep} bytes, from an interrupted write)`);
   truncateSync(path, keep);
+}
+
+/**
+ * Sums every parameter's gradient on the GPU now (before the update changes nothing of them) and
+ * returns the verdict to await later, so the read overlaps the update: it throws TrainingDiverged
+ * naming the first parameter whose gradient holds NaN or ±Inf.
+ */
+export function checkGradients(model: CpmModel, step: number): () => Promise<void> {
+  const engine = model.engine;
+  const named = [...model.params].filter(([, p]) => p.grad);
+  const sums = noGrad(engine, () => engine.tidy(() => named.map(([, p]) => sum(p.grad!))));
+  const total = noGrad(engine, () => engine.tidy(() => sums.reduce((a, b) => add(a, b))));
+  const verdict = total.item();
+  return async () => {
+    try {
+      if (Number.isFinite(await verdict)) return;
+      for (let i = 0; i < named.length; i++) {
+        const v = await sums[i]!.item();
+        if (!Number.isFinite(v)) throw new TrainingDiverged(`training diverged at step ${step}: the gradient of "${named[i]![0]}" is not finite (its sum is ${v})`);
+      }
+    } finally {
+      total.dispose();
+      for (const t of sums) t.dispose();
+    }
+  };
 }
 
 /** Trains from scratch, or resumes from `out/checkpoint.safetensors` with `resume`. */
@@ -307,15 +333,17 @@ async function trainLocked(engine: Engine, o: TrainOptions): Promise<TrainResult
       }
       const every = o.gradientsEvery ?? 0;
       // Histograms at step 1 and every `every` steps: the step number is the one being taken.
-      const beforeUpdate = every > 0 && (step === 0 || (step + 1) % every === 0)
-        ? async () => appendFileSync(gradientsPath, `${JSON.stringify(await gradientRecord(model, step + 1))}\n`)
-        : undefined;
+      const histograms = every > 0 && (step === 0 || (step + 1) % every === 0);
+      // The loss is checked before the update; the gradients are summed before it and checked after it.
+      let gradients: (() => Promise<void>) | undefined;
+      const beforeUpdate = async (losses: number[]): Promise<void> => {
+        const bad = losses.findIndex((v) => !Number.isFinite(v));
+        if (bad >= 0) throw new TrainingDiverged(`training diverged at step ${step + 1}: the stage ${bad + 1} loss is ${losses[bad]} (lower the learning rate?)`);
+        gradients = checkGradients(model, step + 1);
+        if (histograms) appendFileSync(gradientsPath, `${JSON.stringify(await gradientRecord(model, step + 1))}\n`);
+      };
       const stages = await trainStep(model, optimizer, batch, { microBatch, strategy, step, steps: o.steps, seed, beforeUpdate });
-      const bad = stages.findIndex((v) => !Number.isFinite(v));
-      if (bad >= 0) {
-        const last = existsSync(checkpoint) ? `; the last checkpoint, ${checkpoint}, is from before it` : '';
-        throw new TrainingDiverged(`training diverged at step ${step + 1}: the stage ${bad + 1} loss is ${stages[bad]} (lower the learning rate?)${last}`);
-      }
+      await gradients?.();
       step++;
       reportSkipped();
       if (conv2dTuningPending(engine)) {
@@ -339,6 +367,9 @@ async function trainLocked(engine: Engine, o: TrainOptions): Promise<TrainResult
       progress(r, records, o.steps, o.quiet ?? false);
       if ((o.checkpointEvery && step % o.checkpointEvery === 0) || step === o.steps) await save();
     }
+  } catch (e) {
+    if (e instanceof TrainingDiverged && existsSync(checkpoint)) e.message += `; ${checkpoint} is untouched (the last good one)`;
+    throw e;
   } finally {
     await loader.close();
   }

@@ -9,7 +9,9 @@ import { init, type Engine } from '../../src/index.node.js';
 import { getConfig } from '../../src/cpm/config.js';
 import { loadCheckpoint, saveCheckpoint } from '../../src/cpm/checkpoint-file.js';
 import { parseCheckpoint } from '../../src/cpm/checkpoint.js';
-import { train, TrainingDiverged } from '../../src/cpm/train.js';
+import { checkGradients, train, TrainingDiverged } from '../../src/cpm/train.js';
+import { CpmModel } from '../../src/cpm/model.js';
+import { fromArray } from '../../src/tensor/tensor.js';
 import { lockFolder } from '../../src/io/lock.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 
@@ -35,10 +37,26 @@ test('a non-finite loss stops training, naming the step and the stage, and leave
   const out = temp();
   const e = await refusal(() => train(engine, { ...base, lr: 1e38, steps: 20, checkpointEvery: 1, out }));
   assert.instance(e, TrainingDiverged);
-  const m = /^training diverged at step (\d+): the stage (\d) loss is (NaN|Infinity|-Infinity)/.exec(e.message);
+  const m = /^training diverged at step (\d+): the stage (\d) loss is (NaN|Infinity|-Infinity) .*; (.*) is untouched \(the last good one\)$/.exec(e.message);
   assert.ok(m, e.message);
   const ck = loadCheckpoint(join(out, 'checkpoint.safetensors'));
   assert.is(ck.step, Number(m![1]) - 1, 'the checkpoint is the one before the bad step');
+});
+
+test('a non-finite gradient is caught, naming the parameter', async () => {
+  const model = new CpmModel(engine, getConfig('tiny'), 0);
+  for (const [name, p] of model.params) {
+    const g = new Float32Array(p.size);
+    if (name === 'stage2.mconv3.weight') g[7] = -Infinity;
+    p.grad = fromArray(engine, g, p.shape);
+  }
+  const e = await refusal(() => checkGradients(model, 12)());
+  assert.instance(e, TrainingDiverged);
+  assert.is(e.message, 'training diverged at step 12: the gradient of "stage2.mconv3.weight" is not finite (its sum is -Infinity)');
+  const p = model.params.get('stage2.mconv3.weight')!;
+  p.grad = fromArray(engine, new Float32Array(p.size), p.shape);
+  await checkGradients(model, 13)();
+  model.dispose();
 });
 
 test('a checkpoint is never written with non-finite values; the file already there stays', async () => {
