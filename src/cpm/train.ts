@@ -1,14 +1,14 @@
 // Training with intermediate supervision (cpm-architecture.md §6): the paper's SGD recipe or Adam,
 // gradient accumulation, the paper's training strategies (Fig. 8b), a JSONL log of every step, loss
 // curves, atomic checkpoints and exact resume. Same seed and adapter → the same loss curve.
-import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
+import { existsSync, readFileSync, truncateSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { backward, noGrad } from '../autograd/graph.js';
 import { createLoader, openDataset } from '../data/index.js';
 import type { AugmentOptions } from '../data/augment.js';
 import type { Batch } from '../data/types.js';
 import type { SkippedSample } from '../data/errors.js';
-import { makeFolder, writeFileAtomic } from '../io/files.js';
+import { appendLine, makeFolder, writeFileAtomic } from '../io/files.js';
 import { lockFolder } from '../io/lock.js';
 import { Adam } from '../optim/adam.js';
 import type { Optimizer, ParamGroup } from '../optim/optimizer.js';
@@ -340,7 +340,7 @@ async function trainLocked(engine: Engine, o: TrainOptions): Promise<TrainResult
         const bad = losses.findIndex((v) => !Number.isFinite(v));
         if (bad >= 0) throw new TrainingDiverged(`training diverged at step ${step + 1}: the stage ${bad + 1} loss is ${losses[bad]} (lower the learning rate?)`);
         gradients = checkGradients(model, step + 1);
-        if (histograms) appendFileSync(gradientsPath, `${JSON.stringify(await gradientRecord(model, step + 1))}\n`);
+        if (histograms) appendLine(gradientsPath, JSON.stringify(await gradientRecord(model, step + 1)));
       };
       const stages = await trainStep(model, optimizer, batch, { microBatch, strategy, step, steps: o.steps, seed, beforeUpdate });
       await gradients?.();
@@ -363,7 +363,7 @@ async function trainLocked(engine: Engine, o: TrainOptions): Promise<TrainResult
       };
       previous = now;
       records.push(r);
-      appendFileSync(logPath, `${JSON.stringify(r)}\n`);
+      appendLine(logPath, JSON.stringify(r));
       progress(r, records, o.steps, o.quiet ?? false);
       if ((o.checkpointEvery && step % o.checkpointEvery === 0) || step === o.steps) await save();
     }

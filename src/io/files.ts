@@ -1,5 +1,5 @@
 // Node file I/O that never leaves a half-written file behind.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { decodeSafetensors, encodeSafetensors, type SafeFile, type SafeTensor } from './safetensors.js';
 
@@ -62,6 +62,15 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     fsyncSync(dfd);
   } finally {
     closeSync(dfd);
+  }
+}
+
+/** Appends one line to a log; a failure names the path and the cause (e.g. "disk full"). */
+export function appendLine(path: string, line: string): void {
+  try {
+    appendFileSync(path, `${line}\n`);
+  } catch (e) {
+    throw fileError(path, 'append to the log', e);
   }
 }
 

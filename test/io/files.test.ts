@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { evalCommand } from '../../src/cli/eval.js';
 import { getConfig } from '../../src/cpm/config.js';
 import { parseCheckpoint } from '../../src/cpm/checkpoint.js';
-import { makeFolder, writeFileAtomic } from '../../src/io/files.js';
+import { appendLine, makeFolder, writeFileAtomic } from '../../src/io/files.js';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
 
 const temp = (): string => mkdtempSync(join(tmpdir(), 'cpm-files-'));
@@ -32,6 +32,10 @@ test('a write that fails names the path and the cause and leaves no temporary fi
   assert.equal(readdirSync(dir), ['result.json']);
   writeFileSync(join(dir, 'file'), 'x');
   assert.match(message(() => writeFileAtomic(join(dir, 'file', 'under.json'), '{}')), /cannot create the folder \(.*file is a file\)/);
+});
+
+test('a log append on a full disk says so, naming the file', () => {
+  assert.is(message(() => appendLine('/dev/full', '{"step":1}')), '/dev/full: cannot append to the log (disk full)');
 });
 
 test('an output folder under /proc fails at once instead of spinning', () => {
