@@ -66,7 +66,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-// ---- table entries ------------------------------------------------------------------------------
+// ---- table entries (const type parameters keep defaults and choices literal, so parsed values have exact types) ----
 
 type Extra<O> = Omit<O, 'kind' | 'help'>;
 export const flag = <const E extends Extra<FlagOption>>(help: string, extra?: E) => ({ kind: 'flag', help, ...extra }) as { kind: 'flag'; help: string } & E;

@@ -244,7 +244,7 @@ function dropPartialLastLine(path: string): void {
 }
 
 /**
- * Sums every parameter's gradient on the GPU now (before the update changes nothing of them) and
+ * Sums every parameter's gradient on the GPU now, before the update consumes them, and
  * returns the verdict to await later, so the read overlaps the update: it throws TrainingDiverged
  * naming the first parameter whose gradient holds NaN or ±Inf.
  */
