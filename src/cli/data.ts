@@ -1,72 +1,77 @@
 // `cpm data grid …` writes a PNG of augmented samples with joints, limbs and target maps;
 // `cpm data bench …` measures loader throughput. Also runnable as `npx tsx src/cli/data.ts grid …`.
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createLoader, openDataset, type Batch, type Split } from '../data/index.js';
+import { makeFolder } from '../io/files.js';
+import { createLoader, openDataset, type Batch } from '../data/index.js';
 import { sampleGrid, sampleOf } from '../data/picture.js';
 import { writePng } from '../viz/files.js';
+import { choice, flag, int, parseCommand, range, suggestion, text, UsageError, type Command, type Values } from './options.js';
+import { runCli } from './run.js';
+
+const DATA_OPTIONS = {
+  dataset: text('LSP / LSPet / MPII folder (default: built-in generated people)', { metavar: 'DIR' }),
+  split: choice(['train', 'val', 'test', 'all'], 'which part of the dataset', { default: 'train', conflicts: ['range'] }),
+  range: range('1-based entries, e.g. 2501:3000 (instead of --split)', { requires: 'dataset' }),
+  size: int('crop size', { min: 8, max: 4096, multipleOf: 8, default: 368 }),
+  seed: int('seed', { min: 0, default: 0 }),
+  'no-augment': flag('evaluation preprocessing (no scale/rotation/flip)'),
+  'skip-bad': flag('skip unreadable samples and report them'),
+} as const;
+
+/** `cpm data grid`'s options. */
+export const DATA_GRID_COMMAND = {
+  name: 'data grid',
+  usage: 'cpm data grid [options]',
+  summary: 'Writes a PNG grid of augmented samples (crop + skeleton, stage-1 maps, centred-person maps).',
+  options: {
+    ...DATA_OPTIONS,
+    n: int('samples in the grid', { min: 1, max: 256, default: 16 }),
+    workers: int('worker threads', { min: 0, max: 64, default: 0 }),
+    out: text('grid PNG path', { metavar: 'FILE', default: 'out/data-grid.png' }),
+  },
+} as const satisfies Command;
+
+/** `cpm data bench`'s options. */
+export const DATA_BENCH_COMMAND = {
+  name: 'data bench',
+  usage: 'cpm data bench [options]',
+  summary: 'Measures loader samples/s.',
+  options: {
+    ...DATA_OPTIONS,
+    workers: int('worker threads', { min: 0, max: 64, default: 2 }),
+    batch: int('batch size', { min: 1, default: 16 }),
+    batches: int('batches to time', { min: 1, default: 20 }),
+  },
+} as const satisfies Command;
 
 const HELP = `cpm data <command> [options]
 
 commands:
-  grid    write a PNG grid of augmented samples (crop + skeleton, stage-1 maps, centred-person maps)
-  bench   measure loader samples/s
+  grid    ${DATA_GRID_COMMAND.summary}
+  bench   ${DATA_BENCH_COMMAND.summary}
 
-options:
-  --dataset DIR     LSP / LSPet / MPII folder (default: built-in generated people)
-  --split S         train | val | test | all (default train)
-  --range A-B       1-based entries, e.g. 2501-3000 (overrides --split)
-  --size N          crop size, multiple of 8 (default 368)
-  --n N             samples in the grid (default 16)
-  --seed N          seed (default 0)
-  --workers N       worker threads (default 0 for grid, 2 for bench)
-  --batch N         batch size for bench (default 16)
-  --batches N       batches to time in bench (default 20)
-  --no-augment      evaluation preprocessing (no scale/rotation/flip)
-  --skip-bad        skip unreadable samples and report them
-  --out FILE        grid PNG path (default out/data-grid.png)
+Each has --help.
 `;
 
-function option(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  if (i < 0) return undefined;
-  const v = argv[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
-  return v;
-}
-
-function intOption(argv: string[], name: string, fallback: number): number {
-  const v = option(argv, name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new Error(`${name} must be an integer, got "${v}"`);
-  return n;
-}
-
-function datasetFrom(argv: string[], size: number) {
-  const range = option(argv, '--range');
-  let r: [number, number] | undefined;
-  if (range) {
-    const m = /^(\d+)-(\d+)$/.exec(range);
-    if (!m) throw new Error(`--range must look like 2501-3000, got "${range}"`);
-    r = [Number(m[1]), Number(m[2])];
-  }
-  return openDataset(option(argv, '--dataset'), {
-    split: (option(argv, '--split') ?? 'train') as Split,
-    range: r,
-    skipBad: argv.includes('--skip-bad'),
-    seed: intOption(argv, '--seed', 0),
-    imageSize: Math.max(160, Math.round(size * 1.25)),
+function datasetFrom(v: Values<typeof DATA_OPTIONS>) {
+  return openDataset(v.dataset, {
+    split: v.range ? undefined : v.split,
+    range: v.range,
+    skipBad: v['skip-bad'],
+    seed: v.seed,
+    imageSize: Math.max(160, Math.round(v.size * 1.25)),
   });
 }
 
 async function grid(argv: string[]): Promise<void> {
-  const size = intOption(argv, '--size', 368);
-  const n = intOption(argv, '--n', 16);
-  const out = option(argv, '--out') ?? 'out/data-grid.png';
-  const dataset = datasetFrom(argv, size);
+  const a = parseCommand(DATA_GRID_COMMAND, argv);
+  if (!a) return;
+  const { size, n, out, seed, workers } = a.values;
+  makeFolder(dirname(out));
+  const dataset = datasetFrom(a.values);
   const loader = createLoader({
-    dataset, batchSize: n, size, seed: intOption(argv, '--seed', 0), workers: intOption(argv, '--workers', 0),
-    augment: !argv.includes('--no-augment'), skipBad: argv.includes('--skip-bad'), dropLast: false,
+    dataset, batchSize: n, size, seed, workers, augment: !a.values['no-augment'], skipBad: a.values['skip-bad'], dropLast: false,
   });
   let batch: Batch | undefined;
   for await (const b of loader) { batch = b; break; }
@@ -79,14 +84,12 @@ async function grid(argv: string[]): Promise<void> {
 }
 
 async function bench(argv: string[]): Promise<void> {
-  const size = intOption(argv, '--size', 368);
-  const batchSize = intOption(argv, '--batch', 16);
-  const batches = intOption(argv, '--batches', 20);
-  const workers = intOption(argv, '--workers', 2);
-  const dataset = datasetFrom(argv, size);
+  const a = parseCommand(DATA_BENCH_COMMAND, argv);
+  if (!a) return;
+  const { size, batch: batchSize, batches, workers, seed } = a.values;
+  const dataset = datasetFrom(a.values);
   const loader = createLoader({
-    dataset, batchSize, size, workers, seed: intOption(argv, '--seed', 0), epochs: Infinity,
-    augment: !argv.includes('--no-augment'), skipBad: argv.includes('--skip-bad'),
+    dataset, batchSize, size, workers, seed, epochs: Infinity, augment: !a.values['no-augment'], skipBad: a.values['skip-bad'],
   });
   let k = 0;
   let t0 = 0;
@@ -102,20 +105,14 @@ async function bench(argv: string[]): Promise<void> {
 }
 
 export async function dataCommand(argv: string[]): Promise<void> {
-  const command = argv[0];
-  if (!command || command === 'help' || argv.includes('--help')) {
-    console.log(HELP);
-    return;
-  }
-  if (command === 'grid') return grid(argv.slice(1));
-  if (command === 'bench') return bench(argv.slice(1));
-  throw new Error(`unknown data command "${command}" (expected grid or bench)`);
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') return void console.log(HELP);
+  if (command === 'grid') return grid(rest);
+  if (command === 'bench') return bench(rest);
+  throw new UsageError(`unknown data command "${command}"; ${suggestion(command, ['grid', 'bench'])}`);
 }
 
 // Direct use: npx tsx src/cli/data.ts grid --out out/grid.png
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  dataCommand(process.argv.slice(2)).catch((e: Error) => {
-    console.error(`error: ${e.message}`);
-    process.exit(1);
-  });
+  runCli('data', () => dataCommand(process.argv.slice(2)));
 }

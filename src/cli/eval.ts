@@ -1,6 +1,5 @@
 // `cpm eval …`: score a predictions file against ground truth (tables, PCK curve PNG + JSON), and the mean-pose floor.
 // Runnable on its own: npx tsx src/cli/eval.ts score --pred FILE --gt FILE [--alpha 0.2] [--out DIR]
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -11,70 +10,73 @@ import {
 import { readGroundTruthFile, readPredictionsFile } from '../eval/files.js';
 import { renderPckCurve } from '../viz/index.js';
 import { writePng } from '../viz/files.js';
+import { makeFolder, writeFileAtomic } from '../io/files.js';
+import { choice, custom, parseCommand, real, suggestion, text, UsageError, type Command, type Values } from './options.js';
+import { runCli } from './run.js';
+
+/** 0-based half-open "a:b" of the ground-truth images, or a split name. */
+function imageSelection(v: string): string {
+  const m = /^(\d+):(\d+)$/.exec(v);
+  if (m && Number(m[2]) <= Number(m[1])) throw new Error(`the range ${v} is empty (0-based, half-open: a:b with a < b)`);
+  return v;
+}
+
+const METRIC_OPTIONS = {
+  metric: choice(['pck', 'pckh'], 'PCK (torso-normalised, LSP) or PCKh (head-normalised, MPII)', { default: 'pck' }),
+  alpha: real('threshold (default 0.2 for pck, 0.5 for pckh)', { above: 0 }),
+  joints: choice(['all', 'visible'], "'all' = LSP benchmark (every joint, visibility ignored; default for pck); 'visible' = visible joints only, images with both torso joints visible (default for pckh)"),
+  'max-threshold': real('curve from 0 to T (default 0.5 for pck, 1 for pckh)', { above: 0, metavar: 'T' }),
+  out: text('write <set>-curve.png and <set>-curve.json there', { metavar: 'DIR' }),
+} as const;
+
+/** `cpm eval score`'s options. */
+export const EVAL_SCORE_COMMAND = {
+  name: 'eval score',
+  usage: 'cpm eval score --pred FILE --gt FILE [options]',
+  summary: 'Scores every prediction set in FILE (our "cpm-predictions" JSON, or the CPM reference predictions.json) against the\n' +
+    'ground truth (LSP/LSPet joints.json schema). Prints the per-part and per-joint tables; per-stage tables when the file has stages.',
+  options: {
+    pred: text('predictions file', { metavar: 'FILE', required: true }),
+    gt: text('ground-truth file', { metavar: 'FILE', required: true }),
+    ...METRIC_OPTIONS,
+    split: text('keep only ground-truth images whose "split" is NAME (e.g. test)', { metavar: 'NAME' }),
+    model: text('score only this set of a multi-model predictions file', { metavar: 'NAME' }),
+  },
+} as const satisfies Command;
+
+/** `cpm eval mean-pose`'s options. */
+export const EVAL_MEAN_POSE_COMMAND = {
+  name: 'eval mean-pose',
+  usage: 'cpm eval mean-pose --gt FILE --train RANGE --eval RANGE [options]',
+  summary: 'The mean-pose floor: fits the average pose (normalised by the visible joints\' box) on the --train images and places\n' +
+    'it in each --eval image\'s box. Prints its score.',
+  options: {
+    gt: text('ground-truth file', { metavar: 'FILE', required: true }),
+    train: custom(imageSelection, 'images the pose is fitted on: a split name, or a 0-based half-open range a:b', { metavar: 'RANGE', required: true }),
+    eval: custom(imageSelection, 'images scored: a split name, or a 0-based half-open range a:b', { metavar: 'RANGE', required: true }),
+    ...METRIC_OPTIONS,
+    write: text("save the baseline's predictions to FILE", { metavar: 'FILE' }),
+  },
+} as const satisfies Command;
 
 const HELP = `cpm eval: scoring
 
 usage:
-  cpm eval score --pred FILE --gt FILE [options]
-      Scores every prediction set in FILE (our "cpm-predictions" JSON, or the CPM reference predictions.json)
-      against the ground truth (LSP/LSPet joints.json schema). Prints the per-part and per-joint tables; with
-      --out writes <set>-curve.png and <set>-curve.json (curve, table, options). Per-stage tables when the file has stages.
-  cpm eval mean-pose --gt FILE --train RANGE --eval RANGE [options]
-      The mean-pose floor: fits the average pose (normalised by the visible joints' box) on the --train images and
-      places it in each --eval image's box. Prints its score; --write FILE saves it as a predictions file.
+  ${EVAL_SCORE_COMMAND.usage}
+  ${EVAL_MEAN_POSE_COMMAND.usage}
 
-options:
-  --metric pck|pckh     PCK (torso-normalised, LSP) or PCKh (head-normalised, MPII); default pck
-  --alpha A             threshold; default 0.2 for pck, 0.5 for pckh
-  --joints all|visible  'all' = LSP benchmark (every joint, visibility ignored; default for pck);
-                        'visible' = visible joints only, images with both torso joints visible (LSPet / training
-                        calibration; default for pckh)
-  --split NAME          keep only ground-truth images whose "split" is NAME (e.g. test)
-  --model NAME          score only this set of a multi-model predictions file
-  --max-threshold T     curve from 0 to T; default 0.5 (pck) or 1 (pckh)
-  --out DIR             write curve PNG + JSON there
-  --train/--eval RANGE  (mean-pose) a split name, or a 0-based half-open index range "a:b" of the ground-truth images
-  --write FILE          (mean-pose) write the baseline's predictions
-  --help                this text
+Each has --help.
 `;
 
-interface Flags { readonly [name: string]: string | undefined }
-
-function parseFlags(argv: readonly string[]): { positional: string[]; flags: Flags } {
-  const flags: Record<string, string> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--help' || a === '-h') flags.help = 'true';
-    else if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      if (eq > 0) flags[a.slice(2, eq)] = a.slice(eq + 1);
-      else {
-        const v = argv[i + 1];
-        if (v === undefined || v.startsWith('--')) throw new Error(`option ${a} needs a value`);
-        flags[a.slice(2)] = v; i++;
-      }
-    } else positional.push(a);
-  }
-  return { positional, flags };
-}
-
-function required(flags: Flags, name: string): string {
-  const v = flags[name];
-  if (v === undefined) throw new Error(`missing --${name}; run with --help`);
-  return v;
-}
+type MetricValues = Values<typeof METRIC_OPTIONS>;
 
 interface Metric { name: string; alpha: number; selection: JointSelection; normalizer: Normalizer; maxThreshold: number }
 
-function metricFrom(flags: Flags): Metric {
-  const kind = flags.metric ?? 'pck';
-  if (kind !== 'pck' && kind !== 'pckh') throw new Error(`--metric must be pck or pckh, got "${kind}"`);
-  const selection = (flags.joints ?? (kind === 'pck' ? 'all' : 'visible')) as JointSelection;
-  if (selection !== 'all' && selection !== 'visible') throw new Error(`--joints must be all or visible, got "${selection}"`);
-  const alpha = flags.alpha === undefined ? (kind === 'pck' ? 0.2 : 0.5) : Number(flags.alpha);
-  if (!(alpha > 0)) throw new Error(`--alpha must be a positive number, got "${flags.alpha}"`);
-  const maxThreshold = flags['max-threshold'] === undefined ? (kind === 'pck' ? 0.5 : 1) : Number(flags['max-threshold']);
+function metricFrom(flags: MetricValues, defaultJoints?: JointSelection): Metric {
+  const kind = flags.metric;
+  const selection = flags.joints ?? defaultJoints ?? (kind === 'pck' ? 'all' : 'visible');
+  const alpha = flags.alpha ?? (kind === 'pck' ? 0.2 : 0.5);
+  const maxThreshold = flags['max-threshold'] ?? (kind === 'pck' ? 0.5 : 1);
   return {
     name: `${kind === 'pck' ? 'PCK' : 'PCKh'}@${alpha}${selection === 'visible' && kind === 'pck' ? ' (visible joints)' : ''}`,
     alpha, selection, maxThreshold,
@@ -96,28 +98,33 @@ function report(label: string, main: Scored, stages: readonly Scored[], m: Metri
   console.log('');
   console.log(formatJointTable(main.table));
   if (!outDir) return;
-  mkdirSync(outDir, { recursive: true });
   const base = join(outDir, `${label.replace(/[^A-Za-z0-9._-]+/g, '_')}-curve`);
   const curves = stages.length > 0
     ? stages.map((s, t) => ({ label: `STAGE ${t + 1}`, curve: s.curve }))
     : [{ label: label.toUpperCase(), curve: main.curve }];
   writePng(`${base}.png`, renderPckCurve(curves, { lines: stages.length > 0 ? 'total' : 'parts', title: `${label.toUpperCase()}: ${main.curve.metric} CURVE` }));
-  writeFileSync(`${base}.json`, JSON.stringify({
+  writeFileAtomic(`${base}.json`, JSON.stringify({
     label, metric: m.name, alpha: m.alpha, joints: m.selection, ...extra,
     table: main.table, curve: main.curve, stages: stages.map((s) => ({ table: s.table, curve: s.curve })),
   }, null, 1));
   console.log(`\nwrote ${base}.png and ${base}.json`);
 }
 
-function scoreCommand(flags: Flags): void {
-  const predPath = resolve(required(flags, 'pred'));
-  const gtPath = resolve(required(flags, 'gt'));
+function scoreCommand(argv: string[]): void {
+  const a = parseCommand(EVAL_SCORE_COMMAND, argv);
+  if (!a) return;
+  const flags = a.values;
+  if (flags.out) makeFolder(flags.out); // before the work: an output folder that cannot be made fails at once
+  const predPath = resolve(flags.pred);
+  const gtPath = resolve(flags.gt);
   const m = metricFrom(flags);
   const truths = readGroundTruthFile(gtPath, flags.split === undefined ? {} : { split: flags.split });
+  if (flags.split !== undefined && truths.length === 0) throw new UsageError(`eval score: --split ${flags.split}: no image of ${gtPath} is in that split`);
   let sets = readPredictionsFile(predPath);
   if (flags.model !== undefined) {
+    const names = sets.map((s) => s.name);
     sets = sets.filter((s) => s.name === flags.model);
-    if (sets.length === 0) throw new Error(`${predPath}: no prediction set named "${flags.model}"`);
+    if (sets.length === 0) throw new Error(`${predPath}: no prediction set named "${flags.model}"; ${suggestion(flags.model, names)}`);
   }
   for (const set of sets) {
     const matched = matchPredictions(set.predictions, truths, predPath);
@@ -127,15 +134,21 @@ function scoreCommand(flags: Flags): void {
   }
 }
 
-function selectImages(truths: readonly PersonTruth[], spec: string, splitOf: (t: PersonTruth) => string | undefined): PersonTruth[] {
+function selectImages(truths: readonly PersonTruth[], option: string, spec: string, splitOf: (t: PersonTruth) => string | undefined): PersonTruth[] {
   const range = /^(\d+):(\d+)$/.exec(spec);
-  if (range) return truths.slice(Number(range[1]), Number(range[2]));
-  return truths.filter((t) => splitOf(t) === spec);
+  if (range && Number(range[2]) > truths.length) throw new UsageError(`--${option} ${spec} goes past the ground truth's ${truths.length} images`);
+  const picked = range ? truths.slice(Number(range[1]), Number(range[2])) : truths.filter((t) => splitOf(t) === spec);
+  if (picked.length === 0) throw new UsageError(`--${option} ${spec}: no ground-truth image is in split "${spec}"`);
+  return picked;
 }
 
-function meanPoseCommand(flags: Flags): void {
-  const gtPath = resolve(required(flags, 'gt'));
-  const m = metricFrom({ ...flags, joints: flags.joints ?? 'visible' });
+function meanPoseCommand(argv: string[]): void {
+  const a = parseCommand(EVAL_MEAN_POSE_COMMAND, argv);
+  if (!a) return;
+  const flags = a.values;
+  if (flags.out) makeFolder(flags.out);
+  const gtPath = resolve(flags.gt);
+  const m = metricFrom(flags, 'visible');
   const all = readGroundTruthFile(gtPath);
   // Split names are looked up per file; the split field is kept out of PersonTruth, so re-read by split.
   const bySplit = new Map<string, string>();
@@ -143,8 +156,8 @@ function meanPoseCommand(flags: Flags): void {
     if (name === undefined || /^\d+:\d+$/.test(name)) continue;
     for (const t of readGroundTruthFile(gtPath, { split: name })) bySplit.set(t.file, name);
   }
-  const train = selectImages(all, required(flags, 'train'), (t) => bySplit.get(t.file));
-  const evalSet = selectImages(all, required(flags, 'eval'), (t) => bySplit.get(t.file));
+  const train = selectImages(all, 'train', flags.train, (t) => bySplit.get(t.file));
+  const evalSet = selectImages(all, 'eval', flags.eval, (t) => bySplit.get(t.file));
   const framed = (t: PersonTruth) => { const b = boxOfJoints(t.joints, t.visible); return b ? frameFromBox(b) : null; };
   const mean = fitMeanPose(train.flatMap((t) => { const frame = framed(t); return frame ? [{ joints: t.joints, visible: t.visible, frame }] : []; }));
   const scored = evalSet.filter((t) => framed(t) !== null);
@@ -152,23 +165,19 @@ function meanPoseCommand(flags: Flags): void {
   console.log(`mean pose fitted on ${train.length} images, placed in ${preds.length} evaluation images' visible-joint boxes`);
   report('mean-pose', score(preds.map((p) => p.joints), scored, m), [], m, flags.out, { ground_truth: gtPath, train: flags.train, eval: flags.eval });
   if (flags.write) {
-    writeFileSync(flags.write, JSON.stringify(buildPredictionsJson(preds, 'mean-pose')));
+    writeFileAtomic(flags.write, JSON.stringify(buildPredictionsJson(preds, 'mean-pose')));
     console.log(`wrote ${flags.write}`);
   }
 }
 
 export async function evalCommand(argv: string[]): Promise<void> {
-  const { positional, flags } = parseFlags(argv);
-  const sub = positional[0];
-  if (flags.help || sub === undefined || sub === 'help') { console.log(HELP); return; }
-  if (sub === 'score') return scoreCommand(flags);
-  if (sub === 'mean-pose') return meanPoseCommand(flags);
-  throw new Error(`unknown eval command "${sub}"; run with --help`);
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h') return void console.log(HELP);
+  if (sub === 'score') return scoreCommand(rest);
+  if (sub === 'mean-pose') return meanPoseCommand(rest);
+  throw new UsageError(`unknown eval command "${sub}"; ${suggestion(sub, ['score', 'mean-pose'])}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  evalCommand(process.argv.slice(2)).catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
+  runCli('eval', () => evalCommand(process.argv.slice(2)));
 }

@@ -12,42 +12,49 @@ import { skeletonOverlay, stageBeliefs } from '../infer/pictures.js';
 import { writeFileAtomic } from '../io/files.js';
 import { init } from '../index.node.js';
 import { encodePng } from '../viz/png.js';
-import { parseFlags } from './args.js';
+import { ADAPTER, choice, flag, int, parseCommand, text, type Command } from './options.js';
+import { interruptible } from './run.js';
+import { CONFIG_NAMES } from './train.js';
 
-export const MAIN_HELP = `cpm main: train ${'cpm-mini'} on generated people, evaluate, draw
-
-  --steps N        training steps (default 900, about 9 minutes on lavapipe; lr × 0.2 after 80 %)
-  --batch N        images per step (default 4)
-  --config NAME    (default cpm-mini)
-  --eval N         validation images (default 100)
-  --out DIR        (default runs/main)
-  --seed N, --adapter NAME, --resume
-`;
+/** `cpm main`'s options. */
+export const MAIN_COMMAND = {
+  name: 'main',
+  usage: 'cpm main [options]',
+  summary: 'Trains cpm-mini on generated people (900 steps: about 9 minutes on lavapipe; lr × 0.2 after 80 %), evaluates it per stage\n' +
+    'beside the mean-pose floor and draws pictures into DIR.',
+  options: {
+    steps: int('training steps', { min: 1, default: 900 }),
+    batch: int('images per step', { min: 1, default: 4 }),
+    config: choice(CONFIG_NAMES, 'configuration', { default: 'cpm-mini' }),
+    eval: int('validation images', { min: 3, default: 100 }),
+    out: text('output folder', { metavar: 'DIR', default: 'runs/main' }),
+    seed: int('seed', { min: 0, default: 0 }),
+    resume: flag('continue from DIR/checkpoint.safetensors exactly'),
+    'resume-anyway': flag('resume even when the checkpoint\'s configuration, batch or seed differ', { requires: 'resume' }),
+    ...ADAPTER,
+  },
+} as const satisfies Command;
 
 export async function mainJob(argv: string[]): Promise<void> {
-  const f = parseFlags(argv, ['resume']);
-  if (f.has('help')) return void console.log(MAIN_HELP);
-  const engine = await init({ adapter: f.string('adapter') });
+  const a = parseCommand(MAIN_COMMAND, argv);
+  if (!a) return;
+  const { steps, batch: batchSize, out, seed, eval: count } = a.values;
+  const engine = await init({ adapter: a.values.adapter });
   console.log(engine.describe());
-  const config = getConfig(f.string('config') ?? 'cpm-mini');
-  const out = f.string('out') ?? 'runs/main';
-  const seed = f.number('seed', 0);
-  const steps = f.number('steps', 900);
-  const batchSize = f.number('batch', 4);
+  const config = getConfig(a.values.config);
   console.log(`\ntraining ${config.name} on generated people: ${steps} steps × ${batchSize} images → ${out}`);
   // σ of one grid cell (8 px at 128): the paper's 7·S/368 is a third of a cell at this size and learns far slower.
   const sigma = (8 * config.inputSize) / 128;
   // No augmentation: every generated image is new, and warping them only slowed learning (PCK 32 vs 40 at 300 steps).
-  const run = await train(engine, {
-    config, steps, batchSize, out, seed, resume: f.has('resume'), checkpointEvery: 50, workers: 1,
+  const run = await interruptible((signal) => train(engine, {
+    config, steps, batchSize, out, seed, resume: a.values.resume, resumeAnyway: a.values['resume-anyway'], signal, checkpointEvery: 50, workers: 1,
     lr: 3e-3, stepSize: Math.round(0.8 * steps), gamma: 0.2, sigma, augment: false,
-  });
+  }));
   const last = run.records.at(-1);
   if (last) console.log(`trained at ${last.imagesPerSecond.toFixed(1)} images/s; final losses per stage ${last.stages.map((v) => v.toFixed(3)).join(' / ')}`);
 
   const size = config.inputSize;
   const imageSize = Math.round(size * 1.25);
-  const count = f.number('eval', 100);
   console.log(`\nevaluating on ${count} generated validation images (PCK@0.2, visible joints; argmax with quadratic sub-pixel refinement)`);
   const meanPose = await fitMeanPoseOn(openDataset(undefined, { seed, split: 'train', imageSize }), 500);
   const val = openDataset(undefined, { seed, split: 'val', imageSize, count });

@@ -12,74 +12,68 @@ import { init } from '../index.node.js';
 import type { Engine } from '../tensor/engine.js';
 import { fromArray } from '../tensor/tensor.js';
 import { pathToFileURL } from 'node:url';
-import { parseFlags } from './args.js';
+import { ADAPTER, choice, flag, int, parseCommand, range, real, suggestion, text, UsageError, type Command } from './options.js';
+import { interruptible, runCli } from './run.js';
 
-export const TRAIN_HELP = `cpm train: train a CPM with intermediate supervision
+/** Names `--config` accepts. */
+export const CONFIG_NAMES = Object.keys(CONFIGS);
+const STRATEGIES = ['e2e', 'last-stage', 'stagewise', 'stagewise-finetune'] as const;
 
-  --config NAME        ${Object.keys(CONFIGS).join(' | ')} (default cpm-mini)
-  --dataset DIR        LSP / LSPet / MPII folder (default: built-in generated people)
-  --range A:B          1-based inclusive entries of the folder to train on (e.g. 1:2500 for LSPet)
-  --steps N            optimisation steps (default 200)
-  --batch N            images per step (default 16)
-  --micro-batch N      images per forward/backward; gradients are accumulated (default: the batch)
-  --optimizer NAME     sgd (the paper's recipe; default for paper/flic) | adam (default otherwise)
-  --lr X               base learning rate (sgd 8e-5, adam 1e-3)
-  --weight-decay X     default 5e-4 (not on biases)
-  --step-size N        lr × gamma every N steps (sgd) / once at N (adam)
-  --gamma X            default 0.333
-  --strategy NAME      e2e (intermediate supervision, default) | last-stage | stagewise | stagewise-finetune
-  --last-stage-only    same as --strategy last-stage (the paper's ablation)
-  --sigma X            joint Gaussian σ in input pixels (default 7·S/368)
-  --out DIR            output folder (default runs/<config>)
-  --resume             continue from DIR/checkpoint.safetensors exactly
-  --init-from FILE     fine-tune: start from any checkpoint (ours, a state dict, import-caffe's); the
-                       configuration is the checkpoint's unless --config is given
-  --reinit-outputs     with --init-from: start the output convs afresh when the joint count differs
-  --checkpoint-every N (default 50)
-  --seed N             (default 0)
-  --workers N          data loader threads (default 1)
-  --gradients-every N  write every layer's gradient-magnitude histogram to DIR/gradients.jsonl at step 1
-                       and every N steps (the paper's Fig. 9; \`cpm gradients\` draws the comparison)
-  --no-augment         no augmentation (the built-in generator already makes endless new people)
-  --skip-bad           leave out (and report) samples whose image or annotation cannot be used, instead of stopping
-  --quiet              no progress bar
-  --autotune           after step 1, time each conv kernel variant on every layer shape and keep the fastest
-                       (cached per adapter in ~/.cache/cpm-webgpu/conv2d-tuning.json or CPM_TUNING_FILE;
-                       minutes of compiling on lavapipe the first time)
-  --adapter NAME       lavapipe | swiftshader | ...
-
-Writes DIR/train.jsonl (every step), DIR/loss.png (loss per stage) and DIR/checkpoint.safetensors
-(atomic; every N steps and at the end). \`tensors\` as the first argument runs the §12 tensor-file
-command instead (see \`tensors --help\`).
-`;
-
-function range(v: string | undefined): [number, number] | undefined {
-  if (!v) return undefined;
-  const m = /^(\d+):(\d+)$/.exec(v);
-  if (!m) throw new Error(`--range must look like 1:2500, got "${v}"`);
-  return [Number(m[1]), Number(m[2])];
-}
+/** `cpm train`'s options; one entry per option drives parsing, checking and --help. */
+export const TRAIN_COMMAND = {
+  name: 'train',
+  usage: 'cpm train [options]',
+  summary: 'Trains a CPM with intermediate supervision. Writes DIR/train.jsonl (every step), DIR/loss.png (loss per stage)\n' +
+    'and DIR/checkpoint.safetensors (atomic; every N steps, at the end, and on SIGINT/SIGTERM).',
+  options: {
+    config: choice(CONFIG_NAMES, 'configuration (default cpm-mini; with --init-from, the checkpoint\'s)'),
+    dataset: text('LSP / LSPet / MPII folder (default: built-in generated people)', { metavar: 'DIR' }),
+    range: range('1-based inclusive entries of the folder to train on (e.g. 1:2500 for LSPet)', { requires: 'dataset' }),
+    steps: int('optimisation steps', { min: 1, default: 200 }),
+    batch: int('images per step', { min: 1, default: 16 }),
+    'micro-batch': int('images per forward/backward; gradients are accumulated (default: the batch)', { min: 1 }),
+    optimizer: choice(['sgd', 'adam'], 'sgd: the paper\'s recipe (default for paper/flic); adam: default otherwise'),
+    lr: real('base learning rate (default: sgd 8e-5, adam 1e-3)', { above: 0 }),
+    'weight-decay': real('L2 decay, not on biases (default 5e-4)', { min: 0 }),
+    'step-size': int('lr × gamma every N steps (sgd) / once at N (adam)', { min: 1 }),
+    gamma: real('lr multiplier at each step-size (default 0.333)', { above: 0 }),
+    strategy: choice(STRATEGIES, 'e2e: intermediate supervision; the others: the paper\'s Fig. 8b strategies', { default: 'e2e' }),
+    'last-stage-only': flag('same as --strategy last-stage (the paper\'s ablation)', { conflicts: ['strategy'] }),
+    sigma: real('joint Gaussian σ in input pixels (default 7·S/368)', { above: 0 }),
+    out: text('output folder (default runs/<config>)', { metavar: 'DIR' }),
+    'init-from': text('fine-tune: start from any checkpoint (ours, a state dict, import-caffe\'s)', { metavar: 'FILE', conflicts: ['resume'] }),
+    'reinit-outputs': flag('start the output convs afresh when the checkpoint\'s joint count differs', { requires: 'init-from' }),
+    resume: flag('continue exactly from DIR/checkpoint.safetensors (configuration, batch, seed, strategy, dataset and range must match)'),
+    'resume-anyway': flag('resume even when those differ from the checkpoint\'s', { requires: 'resume' }),
+    'checkpoint-every': int('steps between checkpoints; 0: only at the end', { min: 0, default: 50 }),
+    seed: int('seed of initialisation, data order and dropout', { min: 0, default: 0 }),
+    workers: int('data loader threads', { min: 0, max: 64, default: 1 }),
+    'gradients-every': int('write every layer\'s gradient-magnitude histogram to DIR/gradients.jsonl at step 1 and every N steps (Fig. 9)', { min: 1 }),
+    'no-augment': flag('no augmentation (the built-in generator already makes endless new people)'),
+    'skip-bad': flag('leave out (and report) samples whose image or annotation cannot be used, instead of stopping'),
+    quiet: flag('no progress bar'),
+    autotune: flag('after step 1, time each conv kernel variant per layer shape and keep the fastest (cached per adapter in ~/.cache/cpm-webgpu/conv2d-tuning.json or CPM_TUNING_FILE)'),
+    ...ADAPTER,
+  },
+} as const satisfies Command;
 
 export async function trainCommand(argv: string[]): Promise<void> {
-  const f = parseFlags(argv, ['resume', 'last-stage-only', 'quiet', 'no-augment', 'autotune', 'skip-bad', 'reinit-outputs']);
-  if (f.has('help')) return void console.log(TRAIN_HELP);
-  const initFrom = f.string('init-from');
-  const config = initFrom && !f.has('config') ? fineTuneConfig(loadCheckpoint(initFrom).config) : getConfig(f.string('config') ?? 'cpm-mini');
-  const engine = await init({ adapter: f.string('adapter') });
-  const strategy = (f.has('last-stage-only') ? 'last-stage' : f.string('strategy') ?? 'e2e') as Strategy;
-  if (!['e2e', 'last-stage', 'stagewise', 'stagewise-finetune'].includes(strategy)) throw new Error(`--strategy: unknown "${strategy}"`);
-  const optimizer = f.string('optimizer') as 'sgd' | 'adam' | undefined;
-  if (optimizer && optimizer !== 'sgd' && optimizer !== 'adam') throw new Error(`--optimizer must be sgd or adam, got "${optimizer}"`);
-  const out = f.string('out') ?? `runs/${config.name}`;
-  const r = await train(engine, {
-    config, dataset: f.string('dataset'), range: range(f.string('range')), steps: f.number('steps', 200), batchSize: f.number('batch', 16),
-    microBatch: f.has('micro-batch') ? f.number('micro-batch', 16) : undefined, optimizer, lr: f.has('lr') ? f.number('lr', 0) : undefined,
-    weightDecay: f.has('weight-decay') ? f.number('weight-decay', 0) : undefined, stepSize: f.has('step-size') ? f.number('step-size', 0) : undefined,
-    gamma: f.has('gamma') ? f.number('gamma', 0) : undefined, strategy, out, resume: f.has('resume'), seed: f.number('seed', 0),
-    checkpointEvery: f.number('checkpoint-every', 50), workers: f.number('workers', 1), sigma: f.has('sigma') ? f.number('sigma', 0) : undefined, quiet: f.has('quiet'), autotune: f.has('autotune'), skipBad: f.has('skip-bad'),
-    gradientsEvery: f.has('gradients-every') ? f.number('gradients-every', 0) : undefined, augment: f.has('no-augment') ? false : undefined,
-    initFrom, reinitOutputs: f.has('reinit-outputs'),
-  });
+  const a = parseCommand(TRAIN_COMMAND, argv);
+  if (!a) return;
+  const v = a.values;
+  if (v['micro-batch'] !== undefined && v['micro-batch'] > v.batch) throw new UsageError(`train: --micro-batch ${v['micro-batch']} is larger than --batch ${v.batch}`);
+  const initFrom = v['init-from'];
+  const config = v.config ? getConfig(v.config) : initFrom ? fineTuneConfig(loadCheckpoint(initFrom).config) : getConfig('cpm-mini');
+  const engine = await init({ adapter: v.adapter });
+  const out = v.out ?? `runs/${config.name}`;
+  const r = await interruptible((signal) => train(engine, {
+    config, dataset: v.dataset, range: v.range, steps: v.steps, batchSize: v.batch, microBatch: v['micro-batch'], optimizer: v.optimizer, lr: v.lr,
+    weightDecay: v['weight-decay'], stepSize: v['step-size'], gamma: v.gamma, strategy: v['last-stage-only'] ? 'last-stage' : v.strategy, out,
+    resume: v.resume, resumeAnyway: v['resume-anyway'], seed: v.seed, checkpointEvery: v['checkpoint-every'], workers: v.workers, sigma: v.sigma,
+    quiet: v.quiet, autotune: v.autotune, skipBad: v['skip-bad'], gradientsEvery: v['gradients-every'], augment: v['no-augment'] ? false : undefined,
+    initFrom, reinitOutputs: v['reinit-outputs'], signal,
+  }));
+  if (r.records.length === 0) return void console.log(`nothing to train: ${r.checkpoint} is already at step ${r.startStep} of ${v.steps}`);
   console.log(`wrote ${r.checkpoint}, ${out}/train.jsonl (every step) and ${out}/loss.png (loss per stage)`);
 }
 
@@ -126,30 +120,52 @@ export async function runTensorFile(engine: Engine, model: CpmModel, input: Map<
   return out;
 }
 
+export const TENSORS_COMMAND = {
+  name: 'tensors',
+  usage: 'cpm tensors INPUT.safetensors OUTPUT.safetensors [--checkpoint F | --config NAME --seed N] [--backward]',
+  summary: 'Runs forward (dropout off) and, with --backward, backward on the §12 input tensors and writes beliefs, losses and gradients.',
+  options: {
+    checkpoint: text('trained model (default: a fresh model of --config and --seed)', { metavar: 'FILE', conflicts: ['config', 'seed'] }),
+    config: choice(CONFIG_NAMES, 'configuration of the fresh model', { default: 'tiny' }),
+    seed: int('seed of the fresh model', { min: 0, default: 0 }),
+    backward: flag('also run backward (the input file needs a "target" tensor) and write every gradient'),
+    ...ADAPTER,
+  },
+  positionals: { name: 'files (INPUT OUTPUT)', min: 2, max: 2 },
+} as const satisfies Command;
+
 export async function tensorsCommand(argv: string[]): Promise<void> {
-  const f = parseFlags(argv, ['backward']);
-  if (f.has('help') || f.positional.length !== 2) {
-    return void console.log('usage: cpm tensors INPUT.safetensors OUTPUT.safetensors [--checkpoint F | --config NAME --seed N] [--backward]\n' +
-      'Runs forward (dropout off) and, with --backward, backward on the §12 input tensors and writes beliefs, losses and gradients.');
-  }
-  const engine = await init({ adapter: f.string('adapter') });
-  const ckPath = f.string('checkpoint');
-  const ck = ckPath ? loadCheckpoint(ckPath) : null;
-  const model = new CpmModel(engine, ck?.config ?? getConfig(f.string('config') ?? 'tiny'), f.number('seed', 0));
-  if (ck) model.load(ck.params, ckPath);
-  const out = await runTensorFile(engine, model, readSafetensorsFile(f.positional[0]!).tensors, f.has('backward'));
-  writeSafetensorsFile(f.positional[1]!, out, { config: JSON.stringify(model.config) });
-  console.log(`wrote ${out.size} tensors to ${f.positional[1]}`);
+  const a = parseCommand(TENSORS_COMMAND, argv);
+  if (!a) return;
+  const v = a.values;
+  const [input, output] = a.positionals as [string, string];
+  const engine = await init({ adapter: v.adapter });
+  const ck = v.checkpoint ? loadCheckpoint(v.checkpoint) : null;
+  const model = new CpmModel(engine, ck?.config ?? getConfig(v.config), v.seed);
+  if (ck) model.load(ck.params, v.checkpoint);
+  const out = await runTensorFile(engine, model, readSafetensorsFile(input).tensors, v.backward);
+  writeSafetensorsFile(output, out, { config: JSON.stringify(model.config) });
+  console.log(`wrote ${out.size} tensors to ${output}`);
+}
+
+export const MODEL_COMMAND = {
+  name: 'model',
+  usage: `cpm model [${CONFIG_NAMES.join(' | ')}]`,
+  summary: 'Parameters, multiply-adds per block and receptive field per stage of a configuration (default paper).',
+  options: {},
+  positionals: { name: 'configuration name', min: 0, max: 1 },
+} as const satisfies Command;
+
+export function modelCommand(argv: string[]): void {
+  const a = parseCommand(MODEL_COMMAND, argv);
+  if (!a) return;
+  const name = a.positionals[0] ?? 'paper';
+  if (!CONFIG_NAMES.includes(name)) throw new UsageError(`model: unknown configuration "${name}"; ${suggestion(name, CONFIG_NAMES)}`);
+  console.log(describeConfig(name));
 }
 
 // Runnable directly: `npx tsx src/cli/train.ts [--help | options]` or `npx tsx src/cli/train.ts tensors IN OUT ...`.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const argv = process.argv.slice(2);
-  (argv[0] === 'tensors' ? tensorsCommand(argv.slice(1)) : trainCommand(argv)).then(
-    () => process.exit(0),
-    (e: unknown) => {
-      console.error(e instanceof Error ? e.message : e);
-      process.exit(1);
-    },
-  );
+  runCli(argv[0] === 'tensors' ? 'tensors' : 'train', () => (argv[0] === 'tensors' ? tensorsCommand(argv.slice(1)) : trainCommand(argv)));
 }

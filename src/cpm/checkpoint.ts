@@ -27,6 +27,14 @@ export interface LoadedCheckpoint {
   trainer: Record<string, unknown>;
 }
 
+/** Throws, naming the tensor, the index and the value, at the first NaN or ±Infinity. */
+export function assertFinite(tensors: ReadonlyMap<string, { data: Float32Array }>, where: string): void {
+  for (const [name, t] of tensors) {
+    const i = t.data.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) throw new Error(`${where}: tensor "${name}" is not finite (element ${i} is ${t.data[i]})`);
+  }
+}
+
 /** The metadata of a checkpoint of `config` (also written by converters that have no model on a GPU). */
 export function checkpointMetadata(config: CpmConfig, optimizer: Optimizer | null, info: CheckpointInfo & { source?: string }): Record<string, string> {
   return {
@@ -42,6 +50,7 @@ export function checkpointMetadata(config: CpmConfig, optimizer: Optimizer | nul
 export async function encodeCheckpoint(model: CpmModel, optimizer: Optimizer | null, info: CheckpointInfo): Promise<Uint8Array> {
   const tensors = new Map<string, SafeTensor>(await model.read());
   if (optimizer) for (const [name, t] of optimizer.state()) tensors.set(OPTIM_PREFIX + name, { shape: [...t.shape], data: await t.read() });
+  assertFinite(tensors, `checkpoint at step ${info.step} not written`); // a diverged run never replaces a good checkpoint
   return encodeSafetensors(tensors, checkpointMetadata(model.config, optimizer, info));
 }
 
@@ -56,6 +65,7 @@ export function parseCheckpoint(bytes: Uint8Array, source: string, opts: ParseCh
   const params = new Map<string, SafeTensor>();
   const optimizerState = new Map<string, Float32Array>();
   for (const [name, t] of file.tensors) {
+    if (t.dtype !== 'F32') throw new Error(`${source}: tensor "${name}" is ${t.dtype}; checkpoint tensors must be F32`);
     if (name.startsWith(OPTIM_PREFIX)) optimizerState.set(name.slice(OPTIM_PREFIX.length), t.data);
     else params.set(name, t);
   }
@@ -70,5 +80,6 @@ export function parseCheckpoint(bytes: Uint8Array, source: string, opts: ParseCh
       throw new Error(`${source}: bad configuration in metadata: ${(e as Error).message}`);
     }
   }
+  assertFinite(file.tensors, source);
   return { config, params, optimizerState, step: ours ? Number(file.metadata.step ?? 0) : 0, trainer: ours ? (JSON.parse(file.metadata.trainer ?? '{}') as Record<string, unknown>) : {} };
 }

@@ -1,24 +1,27 @@
 // Training with intermediate supervision (cpm-architecture.md §6): the paper's SGD recipe or Adam,
 // gradient accumulation, the paper's training strategies (Fig. 8b), a JSONL log of every step, loss
 // curves, atomic checkpoints and exact resume. Same seed and adapter → the same loss curve.
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, truncateSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { backward, noGrad } from '../autograd/graph.js';
 import { createLoader, openDataset } from '../data/index.js';
 import type { AugmentOptions } from '../data/augment.js';
 import type { Batch } from '../data/types.js';
 import type { SkippedSample } from '../data/errors.js';
-import { writeFileAtomic } from '../io/files.js';
+import { appendLine, makeFolder, writeFileAtomic } from '../io/files.js';
+import { lockFolder } from '../io/lock.js';
 import { Adam } from '../optim/adam.js';
 import type { Optimizer, ParamGroup } from '../optim/optimizer.js';
 import { multiStepSchedule, stepSchedule } from '../optim/schedule.js';
 import { SGD } from '../optim/sgd.js';
-import { scale } from '../shaders/elementwise/elementwise.js';
+import { add, scale } from '../shaders/elementwise/elementwise.js';
+import { sum } from '../shaders/reduce/reduce.js';
 import type { Engine } from '../tensor/engine.js';
 import { fromArray, type Tensor } from '../tensor/tensor.js';
 import { renderLineChart } from '../viz/chart.js';
 import { encodePng } from '../viz/png.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
+import type { LoadedCheckpoint } from './checkpoint.js';
 import type { CpmConfig } from './config.js';
 import { initParams } from './finetune.js';
 import { gradientRecord } from './gradients.js';
@@ -67,7 +70,23 @@ export interface TrainOptions {
   initFrom?: string;
   /** With initFrom: start the output convs afresh when the checkpoint's joint count differs. */
   reinitOutputs?: boolean;
+  /** Resume even when the configuration, batch, seed, strategy, dataset or range differ from the checkpoint's. */
+  resumeAnyway?: boolean;
+  /** Aborted (reason: the signal's name): save a checkpoint at the current step and throw TrainingInterrupted. */
+  signal?: AbortSignal;
 }
+
+/** Training stopped on request after writing its checkpoint; `exitCode` is the shell's 128 + signal number. */
+export class TrainingInterrupted extends Error {
+  readonly exitCode: number;
+  constructor(readonly reason: string, readonly step: number, readonly checkpoint: string | null) {
+    super(`${reason}: training stopped at step ${step}; ${checkpoint ? `checkpoint written to ${checkpoint}` : 'no step was taken, nothing written'}`);
+    this.exitCode = reason === 'SIGTERM' ? 143 : 130;
+  }
+}
+
+/** A non-finite loss or gradient: training stops before anything non-finite is written. */
+export class TrainingDiverged extends Error {}
 
 export interface StepRecord {
   step: number;
@@ -140,7 +159,7 @@ function uploadBatch(engine: Engine, b: Batch, from: number, count: number, P1: 
 /** One optimisation step over a batch (accumulating micro-batches); returns the batch's per-stage losses. */
 export async function trainStep(
   model: CpmModel, optimizer: Optimizer, batch: Batch,
-  o: { microBatch: number; strategy: Strategy; step: number; steps: number; seed: number; beforeUpdate?: () => Promise<void> },
+  o: { microBatch: number; strategy: Strategy; step: number; steps: number; seed: number; beforeUpdate?: (losses: number[]) => Promise<void> },
 ): Promise<number[]> {
   const engine = model.engine;
   const T = model.config.stages;
@@ -163,7 +182,7 @@ export async function trainStep(
     values.forEach((v, t) => (sums[t]! += (v * count) / batch.n));
     losses.forEach((l) => l.dispose());
   }
-  await o.beforeUpdate?.();
+  await o.beforeUpdate?.(sums);
   noGrad(engine, () => optimizer.step());
   return sums;
 }
@@ -183,9 +202,11 @@ function progress(r: StepRecord, recent: StepRecord[], steps: number, quiet: boo
   else if (r.step === 1 || r.step === steps || r.step % Math.max(1, Math.floor(steps / 20)) === 0) process.stderr.write(`${line}\n`);
 }
 
-/** Loss curves per stage from the JSONL log, as a PNG. */
+/** Loss curves per stage from the JSONL log, as a PNG; a step logged twice (a run resumed from before it) counts once, the last time. */
 export function writeLossCurves(logPath: string, pngPath: string): void {
-  const records = readFileSync(logPath, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as StepRecord);
+  const byStep = new Map<number, StepRecord>();
+  for (const l of readFileSync(logPath, 'utf8').split('\n')) if (l) { const r = JSON.parse(l) as StepRecord; byStep.set(r.step, r); }
+  const records = [...byStep.values()];
   if (records.length === 0) return;
   const stages = records[0]!.stages.length;
   const series = Array.from({ length: stages }, (_, t) => ({ name: `stage ${t + 1}`, x: records.map((r) => r.step), y: records.map((r) => r.stages[t] ?? NaN) }));
@@ -198,34 +219,95 @@ export interface TrainResult {
   optimizer: Optimizer;
   records: StepRecord[];
   checkpoint: string;
+  /** The step training started from (the checkpoint's when resuming). */
+  startStep: number;
   /** Samples left out with skipBad. */
   skipped: SkippedSample[];
 }
 
+/** What a resumed run must share with the run that wrote the checkpoint to continue it exactly. */
+function trainerRecord(o: TrainOptions): Record<string, unknown> {
+  return { seed: o.seed ?? 0, strategy: o.strategy ?? 'e2e', batchSize: o.batchSize, dataset: o.dataset ? resolve(o.dataset) : 'generated', range: o.range ?? null, ...(o.initFrom ? { initFrom: o.initFrom } : {}) };
+}
+
+/** The fields that differ, as "name: checkpoint X, now Y" (fields an older checkpoint did not record are not compared). */
+function resumeMismatches(saved: LoadedCheckpoint, config: CpmConfig, now: Record<string, unknown>): string[] {
+  const differ = Object.entries(now).filter(([k, v]) => k in saved.trainer && JSON.stringify(saved.trainer[k]) !== JSON.stringify(v))
+    .map(([k, v]) => `${k}: checkpoint ${JSON.stringify(saved.trainer[k])}, now ${JSON.stringify(v)}`);
+  if (JSON.stringify(saved.config) !== JSON.stringify(config)) differ.unshift(`config: checkpoint "${saved.config.name}" ${JSON.stringify(saved.config)}, now "${config.name}" ${JSON.stringify(config)}`);
+  return differ;
+}
+
+/** A crash can leave half a line at the end of a log: cut it (and say so) so appended lines stay whole. */
+function dropPartialLastLine(path: string): void {
+  if (!existsSync(path)) return;
+  const text = readFileSync(path, 'utf8');
+  if (text === '' || text.endsWith('\n')) return;
+  const keep = Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1));
+  console.warn(`${path}: dropped a partial last line (${Buffer.byteLength(text) - keep} bytes, from an interrupted write)`);
+  truncateSync(path, keep);
+}
+
+/**
+ * Sums every parameter's gradient on the GPU now, before the update consumes them, and
+ * returns the verdict to await later, so the read overlaps the update: it throws TrainingDiverged
+ * naming the first parameter whose gradient holds NaN or ±Inf.
+ */
+export function checkGradients(model: CpmModel, step: number): () => Promise<void> {
+  const engine = model.engine;
+  const named = [...model.params].filter(([, p]) => p.grad);
+  const sums = noGrad(engine, () => engine.tidy(() => named.map(([, p]) => sum(p.grad!))));
+  const total = noGrad(engine, () => engine.tidy(() => sums.reduce((a, b) => add(a, b))));
+  const verdict = total.item();
+  return async () => {
+    try {
+      if (Number.isFinite(await verdict)) return;
+      for (let i = 0; i < named.length; i++) {
+        const v = await sums[i]!.item();
+        if (!Number.isFinite(v)) throw new TrainingDiverged(`training diverged at step ${step}: the gradient of "${named[i]![0]}" is not finite (its sum is ${v})`);
+      }
+    } finally {
+      total.dispose();
+      for (const t of sums) t.dispose();
+    }
+  };
+}
+
 /** Trains from scratch, or resumes from `out/checkpoint.safetensors` with `resume`. */
 export async function train(engine: Engine, o: TrainOptions): Promise<TrainResult> {
-  mkdirSync(o.out, { recursive: true });
+  makeFolder(o.out);
+  const lock = lockFolder(o.out);
+  try {
+    return await trainLocked(engine, o);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainLocked(engine: Engine, o: TrainOptions): Promise<TrainResult> {
   const checkpoint = join(o.out, 'checkpoint.safetensors');
   const logPath = join(o.out, 'train.jsonl');
   const gradientsPath = join(o.out, 'gradients.jsonl');
   const seed = o.seed ?? 0;
   const strategy = o.strategy ?? 'e2e';
   const microBatch = Math.min(o.microBatch ?? o.batchSize, o.batchSize);
+  const trainer = trainerRecord(o);
   const model = new CpmModel(engine, o.config, seed);
   const optimizer = makeOptimizer(model, o);
   let start = 0;
-  if (o.resume && existsSync(checkpoint)) {
+  if (o.resume) {
+    if (!existsSync(checkpoint)) throw new Error(`resume: there is no checkpoint at ${checkpoint} (run without resume to start afresh)`);
     const ck = loadCheckpoint(checkpoint);
-    if (JSON.stringify(ck.config) !== JSON.stringify(o.config)) throw new Error(`${checkpoint}: saved configuration "${ck.config.name}" differs from the requested one`);
+    const differ = resumeMismatches(ck, o.config, trainer);
+    if (differ.length > 0 && !o.resumeAnyway) {
+      throw new Error(`${checkpoint}: cannot continue this run exactly; it differs from the checkpoint in\n  ${differ.join('\n  ')}\n(pass resume-anyway to continue regardless)`);
+    }
+    for (const d of differ) console.warn(`resuming regardless: ${d}`);
     model.load(ck.params, checkpoint);
     optimizer.loadState(ck.optimizerState, ck.step);
     start = ck.step;
-    // Drop log lines written after the checkpoint, so the logs match the resumed run.
-    for (const path of [logPath, gradientsPath]) {
-      if (!existsSync(path)) continue;
-      const kept = readFileSync(path, 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as { step: number }).step <= start);
-      writeFileAtomic(path, kept.map((l) => `${l}\n`).join(''));
-    }
+    // The logs are appended to, never rewritten; readers take the last record of a step.
+    for (const path of [logPath, gradientsPath]) dropPartialLastLine(path);
   } else {
     if (o.initFrom) model.load(initParams(o.config, loadCheckpoint(o.initFrom), await model.read(), { reinitOutputs: o.reinitOutputs, source: o.initFrom }), o.initFrom);
     writeFileAtomic(logPath, '');
@@ -244,15 +326,30 @@ export async function train(engine: Engine, o: TrainOptions): Promise<TrainResul
   let t0 = performance.now();
   let step = start;
   let previous = t0;
+  const save = async (): Promise<void> => {
+    await saveCheckpoint(checkpoint, model, optimizer, { step, trainer });
+    writeLossCurves(logPath, join(o.out, 'loss.png'));
+  };
   try {
     for await (const batch of loader) {
       if (step >= o.steps) break;
+      if (o.signal?.aborted) {
+        if (step > start) await save();
+        throw new TrainingInterrupted(String(o.signal.reason), step, step > start ? checkpoint : null);
+      }
       const every = o.gradientsEvery ?? 0;
       // Histograms at step 1 and every `every` steps: the step number is the one being taken.
-      const beforeUpdate = every > 0 && (step === 0 || (step + 1) % every === 0)
-        ? async () => appendFileSync(gradientsPath, `${JSON.stringify(await gradientRecord(model, step + 1))}\n`)
-        : undefined;
+      const histograms = every > 0 && (step === 0 || (step + 1) % every === 0);
+      // The loss is checked before the update; the gradients are summed before it and checked after it.
+      let gradients: (() => Promise<void>) | undefined;
+      const beforeUpdate = async (losses: number[]): Promise<void> => {
+        const bad = losses.findIndex((v) => !Number.isFinite(v));
+        if (bad >= 0) throw new TrainingDiverged(`training diverged at step ${step + 1}: the stage ${bad + 1} loss is ${losses[bad]} (lower the learning rate?)`);
+        gradients = checkGradients(model, step + 1);
+        if (histograms) appendLine(gradientsPath, JSON.stringify(await gradientRecord(model, step + 1)));
+      };
       const stages = await trainStep(model, optimizer, batch, { microBatch, strategy, step, steps: o.steps, seed, beforeUpdate });
+      await gradients?.();
       step++;
       reportSkipped();
       if (conv2dTuningPending(engine)) {
@@ -275,15 +372,15 @@ export async function train(engine: Engine, o: TrainOptions): Promise<TrainResul
       };
       previous = now;
       records.push(r);
-      appendFileSync(logPath, `${JSON.stringify(r)}\n`);
+      appendLine(logPath, JSON.stringify(r));
       progress(r, records, o.steps, o.quiet ?? false);
-      if ((o.checkpointEvery && step % o.checkpointEvery === 0) || step === o.steps) {
-        await saveCheckpoint(checkpoint, model, optimizer, { step, trainer: { seed, strategy, batchSize: o.batchSize, ...(o.initFrom ? { initFrom: o.initFrom } : {}) } });
-        writeLossCurves(logPath, join(o.out, 'loss.png'));
-      }
+      if ((o.checkpointEvery && step % o.checkpointEvery === 0) || step === o.steps) await save();
     }
+  } catch (e) {
+    if (e instanceof TrainingDiverged && existsSync(checkpoint)) e.message += `; ${checkpoint} is untouched (the last good one)`;
+    throw e;
   } finally {
     await loader.close();
   }
-  return { model, optimizer, records, checkpoint, skipped: loader.skipped() };
+  return { model, optimizer, records, checkpoint, startStep: start, skipped: loader.skipped() };
 }

@@ -8,6 +8,8 @@ export interface SafeTensor {
   shape: number[];
   /** Values converted to float32 (F16, F64 and integers are widened or narrowed on read). */
   data: Float32Array;
+  /** The type stored in the file (set on read). */
+  dtype?: SafeDType;
 }
 
 export interface SafeFile {
@@ -72,12 +74,14 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Sa
   const dataStart = 8 + headerLength;
   const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
   const tensors = new Map<string, SafeTensor>();
+  const spans: { name: string; begin: number; end: number }[] = [];
   for (const [name, raw] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const info = raw as { dtype?: string; shape?: number[]; data_offsets?: [number, number] };
     const dtype = info.dtype as SafeDType;
     if (!(dtype in BYTES)) throw new SafetensorsError(source, `tensor "${name}" has unsupported dtype ${JSON.stringify(info.dtype)}`);
     const shape = info.shape ?? [];
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new SafetensorsError(source, `tensor "${name}" has shape ${JSON.stringify(info.shape)}; a shape is a list of non-negative integers`);
     const [begin, end] = info.data_offsets ?? [NaN, NaN];
     const count = shape.reduce((a, b) => a * b, 1);
     if (!(begin >= 0 && end >= begin && dataStart + end <= bytes.length)) throw new SafetensorsError(source, `tensor "${name}" data [${begin}, ${end}) lies outside the file: truncated?`);
@@ -94,7 +98,18 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Sa
         case 'U8': data[i] = dv.getUint8(i); break;
       }
     }
-    tensors.set(name, { shape, data });
+    tensors.set(name, { shape, data, dtype });
+    spans.push({ name, begin, end });
+  }
+  // The data must be covered exactly once, as the format requires: no overlaps, no gaps.
+  spans.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let covered = 0;
+  for (let i = 0; i < spans.length; i++) {
+    const t = spans[i]!;
+    if (t.end === t.begin) continue;
+    if (t.begin < covered) throw new SafetensorsError(source, `tensor "${t.name}" data [${t.begin}, ${t.end}) overlaps tensor "${spans.slice(0, i).reverse().find((p) => p.end > t.begin)!.name}"`);
+    if (t.begin > covered) throw new SafetensorsError(source, `tensor "${t.name}" data starts at ${t.begin}, leaving bytes [${covered}, ${t.begin}) that no tensor owns`);
+    covered = t.end;
   }
   return { tensors, metadata };
 }

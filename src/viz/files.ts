@@ -1,13 +1,12 @@
 // Node-only file I/O for pictures: write a raster as PNG, read a JPEG/PNG into a raster.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/files.js';
 import jpeg from 'jpeg-js';
 import { decodePng, encodePng } from './png.js';
 import { rasterFromPixels, type Raster } from './raster.js';
 
 export function writePng(path: string, r: Raster): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, encodePng(r));
+  writeFileAtomic(path, encodePng(r));
 }
 
 /** Reads a .jpg/.jpeg or .png file into an RGBA raster. */

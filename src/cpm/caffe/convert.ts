@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { writeFileAtomic } from '../../io/files.js';
 import { encodeSafetensors } from '../../io/safetensors.js';
-import { checkpointMetadata } from '../checkpoint.js';
+import { assertFinite, checkpointMetadata } from '../checkpoint.js';
 import { importCaffeModel, type CaffeImport, type CaffeImportOptions } from './import.js';
 
 function readInput(path: string, what: string): Uint8Array {
@@ -23,6 +23,7 @@ export interface CaffeFileOptions extends Omit<CaffeImportOptions, 'prototxt' | 
 export function convertCaffeModel(model: string, out: string, opts: CaffeFileOptions = {}): CaffeImport {
   const prototxt = opts.prototxt ? { text: new TextDecoder().decode(readInput(opts.prototxt, 'the prototxt')), source: opts.prototxt } : undefined;
   const imported = importCaffeModel(readInput(model, 'the caffemodel'), model, { ...opts, prototxt });
+  assertFinite(imported.params, `${model}: not imported`);
   writeFileAtomic(out, encodeSafetensors(imported.params, checkpointMetadata(imported.config, null, { step: 0, source: `caffe ${basename(model)}` })));
   return imported;
 }

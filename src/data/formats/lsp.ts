@@ -61,6 +61,8 @@ function checkFlags(rows: Float64Array, source: string): void {
 
 interface SchemaImage {
   file?: unknown;
+  width?: unknown;
+  height?: unknown;
   image_available?: unknown;
   joints?: unknown;
 }
@@ -98,7 +100,8 @@ export function lspFromSchemaJson(doc: unknown, source: string, skipBad = false)
       }
       const rows = (j as unknown[][]).flat().map((v) => (typeof v === 'number' ? v : Number.NaN));
       if (format === 'lspet') checkFlags(Float64Array.from(rows), `${source} (${file})`);
-      records.push({ file, persons: [person(format, rows, `${source} (${file})`)], main: 0, index: i });
+      const size = typeof im.width === 'number' && typeof im.height === 'number' ? { width: im.width, height: im.height } : {};
+      records.push({ file, persons: [person(format, rows, `${source} (${file})`)], main: 0, index: i, ...size });
     } catch (e) {
       if (!skipBad || !(e instanceof DataError)) throw e;
       dropped.push({ index: i, source: file, reason: e.message });

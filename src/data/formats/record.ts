@@ -15,6 +15,9 @@ export interface AnnotationRecord {
   main: number;
   /** 0-based position of the entry in the annotation file (split ranges count in these). */
   index: number;
+  /** The image's size as the annotation states it, when it does (checked against the decoded image). */
+  width?: number;
+  height?: number;
 }
 
 /** Dataset families we read. */

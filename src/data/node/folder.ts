@@ -59,6 +59,14 @@ export function openFolderDataset(spec: FolderSpec): PoseDataset {
   const imagesDir = imageFolder(root);
   const images = new Set(readdirSync(imagesDir).filter((n) => IMAGE_EXT.test(n)));
   if (images.size === 0) throw new DataError(imagesDir, 'no image files (.jpg, .jpeg, .png)');
+  if (parsed.format !== 'mpii') {
+    const first = new Map<string, number>();
+    for (const r of parsed.records) {
+      const seen = first.get(r.file);
+      if (seen !== undefined) throw new DataError(file, `entries ${seen + 1} and ${r.index + 1} both name ${r.file}`);
+      first.set(r.file, r.index);
+    }
+  }
   const skipped: SkippedSample[] = parsed.dropped.map((d) => ({ ...d }));
   const missing = parsed.records.filter((r) => !images.has(r.file));
   if (missing.length > 0 && !spec.skipBad) {
@@ -74,6 +82,8 @@ export function openFolderDataset(spec: FolderSpec): PoseDataset {
   if (range) {
     const [a, b] = range;
     if (!(Number.isInteger(a) && Number.isInteger(b) && a >= 1 && b >= a)) throw new DataError('range', `must be 1-based [from, to] with from ≤ to, got [${a}, ${b}]`);
+    const entries = Math.max(0, ...parsed.records.map((r) => r.index + 1), ...parsed.dropped.map((d) => d.index + 1));
+    if (spec.range && b > entries) throw new DataError(file, `range ${a}:${b} goes past the last entry (the file has ${entries})`);
     records = records.filter((r) => r.index + 1 >= a && r.index + 1 <= b);
   }
   if (records.length === 0) throw new DataError(file, `no usable samples${range ? ` in entries ${range[0]}–${range[1]}` : ''}`);
@@ -88,6 +98,18 @@ export function openFolderDataset(spec: FolderSpec): PoseDataset {
   };
 }
 
+/** A person none of whose annotated joints is inside the image cannot be a training sample. */
+function checkInside(joints: Float32Array, width: number, height: number, path: string): void {
+  let annotated = 0;
+  for (let j = 0; j < joints.length / 3; j++) {
+    if (joints[j * 3 + 2] !== 1) continue;
+    annotated++;
+    const x = joints[j * 3]!, y = joints[j * 3 + 1]!;
+    if (x >= 0 && y >= 0 && x <= width - 1 && y <= height - 1) return;
+  }
+  if (annotated > 0) throw new DataError(path, `all ${annotated} annotated joints lie outside the ${width}×${height} image`);
+}
+
 async function loadRecord(records: AnnotationRecord[], i: number, imagesDir: string): Promise<RawSample> {
   const rec = records[i];
   if (!rec) throw new DataError('index', `sample ${i} is out of range (dataset has ${records.length})`);
@@ -99,6 +121,10 @@ async function loadRecord(records: AnnotationRecord[], i: number, imagesDir: str
     throw new DataError(path, `cannot read image (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   const image = decodeImage(bytes, path);
+  if (rec.width !== undefined && rec.height !== undefined && (image.width !== rec.width || image.height !== rec.height)) {
+    throw new DataError(path, `the image is ${image.width}×${image.height} but its annotation says ${rec.width}×${rec.height}`);
+  }
+  checkInside(rec.persons[rec.main]!.joints, image.width, image.height, path);
   const persons: Person[] = rec.persons.map((p) =>
     p.center && p.scale !== undefined ? { joints: p.joints, center: p.center, scale: p.scale } : personFromImageFrame(p.joints, image.width, image.height));
   return { id: rec.file, image, persons, main: rec.main };

@@ -83,7 +83,14 @@ export function workerProducer(spec: DatasetSpec, cfg: SampleConfig, count: numb
       });
     },
     async close() {
-      await Promise.all(slots.map((s) => s.worker.terminate()));
+      // A terminating worker does not hold the event loop (ref() or not): without this timer Node
+      // ended the process, exit code 0, before terminate() resolved, with the caller's work undone.
+      const hold = setInterval(() => undefined, 60_000);
+      try {
+        await Promise.all(slots.map((s) => s.worker.terminate()));
+      } finally {
+        clearInterval(hold);
+      }
     },
   };
 }
