@@ -35,15 +35,21 @@ function appLock(tarball: string): object {
   const repoLock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, LockEntry> };
   const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string>; engines: object };
   const packages: Record<string, LockEntry> = {};
-  const todo = Object.keys(manifest.dependencies);
-  for (let name = todo.pop(); name !== undefined; name = todo.pop()) {
-    const key = `node_modules/${name}`;
+  // [the dependent's lock path, dependency name]; a dependency resolves as Node does: nested under its dependent first, then upwards.
+  const todo: [string, string][] = Object.keys(manifest.dependencies).map((name) => ['', name]);
+  for (let next = todo.pop(); next !== undefined; next = todo.pop()) {
+    const [parent, name] = next;
+    const candidates: string[] = [];
+    for (let at = parent; ; at = at.slice(0, Math.max(0, at.lastIndexOf('/node_modules/')))) {
+      candidates.push(`${at ? `${at}/` : ''}node_modules/${name}`);
+      if (!at) break;
+    }
+    const key = candidates.find((k) => repoLock.packages[k]);
+    if (!key) throw new Error(`package-lock.json has no ${candidates.at(-1)} (a dependency of the package): run npm install`);
     if (packages[key]) continue;
-    const entry = repoLock.packages[key];
-    if (!entry) throw new Error(`package-lock.json has no ${key} (a dependency of the package): run npm install`);
-    const { dev: _dev, devOptional: _devOptional, ...kept } = entry;
+    const { dev: _dev, devOptional: _devOptional, ...kept } = repoLock.packages[key]!;
     packages[key] = kept;
-    todo.push(...Object.keys(entry.dependencies ?? {}));
+    todo.push(...Object.keys(kept.dependencies ?? {}).map((d): [string, string] => [key, d]));
   }
   const dependencies = { 'cpm-webgpu': `file:../${tarball}` };
   return {
