@@ -70,6 +70,17 @@ export function foldWorkgroups(count: number, maxPerDim: number): [number, numbe
 /** WGSL for the linear workgroup index of a folded dispatch. */
 export const LINEAR_WORKGROUP_ID = `fn linear_workgroup_id(wg: vec3<u32>, nwg: vec3<u32>) -> u32 { return wg.x + nwg.x * (wg.y + nwg.y * wg.z); }`;
 
+/**
+ * WGSL for q / d and q mod d through f32 (exact after one correction for q < 2^24): an integer
+ * division by a uniform is a per-lane scalar loop on lavapipe.
+ */
+export const DIVMOD = `fn divmod(q: u32, d: u32) -> vec2<u32> {
+  var t = u32(f32(q) / f32(d));
+  var r = i32(q) - i32(t * d);
+  if (r < 0) { t -= 1u; r += i32(d); } else if (r >= i32(d)) { t += 1u; r -= i32(d); }
+  return vec2<u32>(t, u32(r));
+}`;
+
 /** Lanes per workgroup of the per-element kernels below, and elements per lane. */
 export const ELEMENT_WORKGROUP = 256;
 const ELEMENTS_PER_LANE = 8;

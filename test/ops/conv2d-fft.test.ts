@@ -11,21 +11,12 @@ import { FFT_SIZES, spectrumBins, tileSpectra, tilesFromSpectra, type FftSize } 
 import { FFT_VARIANTS } from '../../src/shaders/conv2d/algorithm.js';
 import { fftApplicable } from '../../src/shaders/conv2d/fft-algorithm.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { conv2dRef, conv2dGradRef, outSize, testData, type ConvRefArgs } from '../reference/conv2d.js';
+import { assertClose, conv2dRef, conv2dGradRef, outSize, testData, type ConvRefArgs } from '../reference/conv2d.js';
 
 let engine: Engine;
 test.before(async () => {
   engine = await init();
 });
-
-function assertClose(got: Float32Array, want: Float64Array, what: string, rel = 2e-5): void {
-  assert.is(got.length, want.length, `${what}: length`);
-  let scale = 1e-6;
-  for (const v of want) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i]! - want[i]!) <= rel * scale)) assert.unreachable(`${what}: element ${i} is ${got[i]}, expected ${want[i]} (scale ${scale})`);
-  }
-}
 
 test('tile FFTs of every size match a float64 DFT (shifted, clipped tiles of two channels) and invert back to the tile', async () => {
   for (const T of FFT_SIZES) {

@@ -7,21 +7,12 @@ import * as assert from 'uvu/assert';
 import { init, tensor, parameter, conv2d, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dBiasGrad, conv2dAvailableVariants, conv2dDefaultVariant, CONV2D_VARIANTS, backward, tidy, type Engine, type Conv2dVariant, type Conv2dVariantName } from '../../src/index.node.js';
 import { PAD_KERNEL, padDispatches } from '../../src/shaders/conv2d/pad.wgsl.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { conv2dRef, conv2dGradRef, outSize, testData, type ConvRefArgs } from '../reference/conv2d.js';
+import { assertClose, conv2dRef, conv2dGradRef, outSize, testData, type ConvRefArgs } from '../reference/conv2d.js';
 
 let engine: Engine;
 test.before(async () => {
   engine = await init();
 });
-
-function assertClose(got: Float32Array, want: Float64Array, what: string, rel = 2e-5): void {
-  assert.is(got.length, want.length, `${what}: length`);
-  let scale = 1e-6;
-  for (const v of want) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i]! - want[i]!) <= rel * scale)) assert.unreachable(`${what}: element ${i} is ${got[i]}, expected ${want[i]} (scale ${scale})`);
-  }
-}
 
 type Case = [n: number, cin: number, cout: number, h: number, w: number, k: number, stride: number, pad: number, bias: boolean, relu: boolean];
 const CASES: Case[] = [

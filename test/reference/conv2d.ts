@@ -1,4 +1,5 @@
 // Float64 CPU reference for conv2d (NCHW, OIHW) and its gradients, for tests.
+import * as assert from 'uvu/assert';
 
 export interface ConvRefArgs {
   x: Float64Array | Float32Array;
@@ -85,4 +86,14 @@ export function testData(n: number, seed: number): Float32Array {
     out[i] = (s / 4294967296) * 2 - 1;
   }
   return out;
+}
+
+/** Every element of `got` within `rel` of the largest |reference| value (float32 against float64). */
+export function assertClose(got: Float32Array, want: Float64Array, what: string, rel = 2e-5): void {
+  assert.is(got.length, want.length, `${what}: length`);
+  let scale = 1e-6;
+  for (const v of want) scale = Math.max(scale, Math.abs(v));
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i]! - want[i]!) <= rel * scale)) assert.unreachable(`${what}: element ${i} is ${got[i]}, expected ${want[i]} (scale ${scale})`);
+  }
 }

@@ -122,74 +122,55 @@ export interface FftRun {
   maxBindingBytes: number;
 }
 
-/** y = conv(x, w) + b (stride 1), optionally ReLU, through T×T tile spectra. */
-export function fftConvForward(x: Tensor, w: Tensor, b: Tensor | null, padding: number, y: Tensor, r: FftRun): void {
-  const op = 'conv2d';
-  const [n, cin, h, wd] = x.shape as [number, number, number, number];
-  const [cout, , k] = w.shape as [number, number, number];
-  const [, , ho, wo] = y.shape as [number, number, number, number];
-  const s: FftConvShape = { n, cin, h, w: wd, cout, k, padding };
+/**
+ * Forward and dX share one shape: source images tiled at `srcOff`, their spectra times the kernel
+ * spectra summed over the source's channels, transformed back and kept from circular index `dstOff`.
+ * The forward correlates (conjugate kernel spectra, [ci][co]); dX convolves ([co][ci]).
+ */
+function mixThroughSpectra(op: string, src: Tensor, w: Tensor, b: Tensor | null, dst: Tensor, padding: number, kind: 'forward' | 'dX', r: FftRun): void {
+  const [n, srcC, srcH, srcW] = src.shape as [number, number, number, number];
+  const [, dstC, dstH, dstW] = dst.shape as [number, number, number, number];
+  const k = w.shape[2]!;
+  const forward = kind === 'forward';
+  const s: FftConvShape = forward ? { n, cin: srcC, h: srcH, w: srcW, cout: dstC, k, padding } : { n, cin: dstC, h: dstH, w: dstW, cout: srcC, k, padding };
   const T = r.tile;
   checkShape(op, s, T, r.maxBindingBytes);
   const S = tileStep(T, k);
-  const { tiles, perImage } = sizes(s, T, 'forward');
-  const P1 = tiles[0] * tiles[1];
-  const { mb, nb } = matmulBlocks(cout, Math.min(n, 8) * P1);
-  const ws = weightSpectra(op, w, T, spectrumLayout(cin, roundTo(cout, mb), false));
-  for (const [n0, count] of subBatches(op, n, [cin * h * wd, cout * ho * wo, ...perImage], r.maxBindingBytes)) {
-    const xi = images(op, x, n0, count);
-    const yi = images(op, y, n0, count);
-    const P = count * P1;
-    const xl = spectrumLayout(cin, roundTo(P, nb), true);
-    const yl = spectrumLayout(roundTo(cout, mb), roundTo(P, nb), true);
-    const xs = spectra(op, x.engine, T, xl, 'input');
-    const ys = spectra(op, x.engine, T, yl, 'output');
-    tileSpectra(op, x.engine, T, xi.window.binding, { ...imageTiles(xi, tiles, S, padding, T), ...xl }, xs.binding(op));
-    spectralMatmul(op, x.engine, {
-      bins: spectrumBins(T), m: cout, n: P, k: cin, mb, nb, aBin: roundTo(cout, mb) * cin, aRow: roundTo(cout, mb),
-      bBin: xl.fStride, bRow: xl.ld, cBin: yl.fStride, cRow: yl.ld, conjugateA: true, accumulate: false,
-    }, ws.binding(op), xs.binding(op), ys.binding(op));
-    xs.dispose();
+  const { tiles, perImage } = sizes(s, T, kind);
+  const perImageTiles = tiles[0] * tiles[1];
+  const { mb, nb } = matmulBlocks(dstC, Math.min(n, 8) * perImageTiles);
+  // Kernel spectra [source channel][destination channel]: planes (co, ci) with ci the row for the forward, co for dX.
+  const wl = spectrumLayout(srcC, roundTo(dstC, mb), !forward);
+  const ws = weightSpectra(op, w, T, wl);
+  for (const [n0, count] of subBatches(op, n, [srcC * srcH * srcW, dstC * dstH * dstW, ...perImage], r.maxBindingBytes)) {
+    const si = images(op, src, n0, count);
+    const di = images(op, dst, n0, count);
+    const P = count * perImageTiles;
+    const sl = spectrumLayout(srcC, roundTo(P, nb), true);
+    const dl = spectrumLayout(roundTo(dstC, mb), roundTo(P, nb), true);
+    const ss = spectra(op, src.engine, T, sl, 'source');
+    const ds = spectra(op, src.engine, T, dl, 'destination');
+    tileSpectra(op, src.engine, T, si.window.binding, { ...imageTiles(si, tiles, S, forward ? padding : k - 1 - padding, T), ...sl }, ss.binding(op));
+    spectralMatmul(op, src.engine, {
+      bins: spectrumBins(T), m: dstC, n: P, k: srcC, mb, nb, aBin: wl.fStride, aRow: wl.ld,
+      bBin: sl.fStride, bRow: sl.ld, cBin: dl.fStride, cRow: dl.ld, conjugateA: forward, accumulate: false,
+    }, ws.binding(op), ss.binding(op), ds.binding(op));
+    ss.dispose();
     const flags = (b ? TILE_FLAG.bias : 0) | (r.relu ? TILE_FLAG.relu : 0);
-    tilesFromSpectra(op, x.engine, T, ys.binding(op), { ...imageTiles(yi, tiles, S, 0, S), ...yl, flags }, yi.window.binding, b?.binding(op) ?? null);
-    ys.dispose();
+    tilesFromSpectra(op, src.engine, T, ds.binding(op), { ...imageTiles(di, tiles, S, forward ? 0 : k - 1, S), ...dl, flags }, di.window.binding, b?.binding(op) ?? null);
+    ds.dispose();
   }
   ws.dispose();
 }
 
+/** y = conv(x, w) + b (stride 1), optionally ReLU, through T×T tile spectra. */
+export function fftConvForward(x: Tensor, w: Tensor, b: Tensor | null, padding: number, y: Tensor, r: FftRun): void {
+  mixThroughSpectra('conv2d', x, w, b, y, padding, 'forward', r);
+}
+
 /** dX of a stride-1 convolution through tile spectra: dY convolved (not correlated) with w, summed over output channels. */
 export function fftConvInputGrad(dy: Tensor, w: Tensor, padding: number, dx: Tensor, r: FftRun): void {
-  const op = 'conv2dInputGrad';
-  const [n, cin, h, wd] = dx.shape as [number, number, number, number];
-  const [cout, , k] = w.shape as [number, number, number];
-  const [, , ho, wo] = dy.shape as [number, number, number, number];
-  const s: FftConvShape = { n, cin, h, w: wd, cout, k, padding };
-  const T = r.tile;
-  checkShape(op, s, T, r.maxBindingBytes);
-  const S = tileStep(T, k);
-  const { tiles, perImage } = sizes(s, T, 'dX');
-  const P1 = tiles[0] * tiles[1];
-  const { mb, nb } = matmulBlocks(cin, Math.min(n, 8) * P1);
-  const wl = spectrumLayout(cout, roundTo(cin, mb), true);
-  const ws = weightSpectra(op, w, T, wl);
-  for (const [n0, count] of subBatches(op, n, [cin * h * wd, cout * ho * wo, ...perImage], r.maxBindingBytes)) {
-    const dyi = images(op, dy, n0, count);
-    const dxi = images(op, dx, n0, count);
-    const P = count * P1;
-    const dyl = spectrumLayout(cout, roundTo(P, nb), true);
-    const dxl = spectrumLayout(roundTo(cin, mb), roundTo(P, nb), true);
-    const dys = spectra(op, dy.engine, T, dyl, 'dY');
-    const dxs = spectra(op, dy.engine, T, dxl, 'dX');
-    tileSpectra(op, dy.engine, T, dyi.window.binding, { ...imageTiles(dyi, tiles, S, k - 1 - padding, T), ...dyl }, dys.binding(op));
-    spectralMatmul(op, dy.engine, {
-      bins: spectrumBins(T), m: cin, n: P, k: cout, mb, nb, aBin: wl.fStride, aRow: wl.ld,
-      bBin: dyl.fStride, bRow: dyl.ld, cBin: dxl.fStride, cRow: dxl.ld, conjugateA: false, accumulate: false,
-    }, ws.binding(op), dys.binding(op), dxs.binding(op));
-    dys.dispose();
-    tilesFromSpectra(op, dy.engine, T, dxs.binding(op), { ...imageTiles(dxi, tiles, S, k - 1, S), ...dxl }, dxi.window.binding, null);
-    dxs.dispose();
-  }
-  ws.dispose();
+  mixThroughSpectra('conv2dInputGrad', dy, w, null, dx, padding, 'dX', { ...r, relu: false });
 }
 
 /** dW of a stride-1 convolution through tile spectra, summed over the batch in the frequency domain. */

@@ -3,7 +3,7 @@
 import { EngineError } from '../../tensor/errors.js';
 import type { BufferBinding, Engine } from '../../tensor/engine.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { FFT_WORKGROUP, inverseColumnsKernel, inverseRowsKernel, spectrumRowsKernel, tileColumnsKernel, tileUniforms, type FftSize, type TileGeometry } from './fft.wgsl.js';
+import { FFT_WORKGROUP, inverseColumnsKernel, spectrumRowsKernel, tileColumnsKernel, tileUniforms, type FftSize, type TileGeometry } from './fft.wgsl.js';
 import { matmulLanes, matmulUniforms, MATMUL_WORKGROUP, spectralMatmulKernel, type SpectralMatmul } from './spectral-matmul.wgsl.js';
 
 export { FFT_SIZES, TILE_FLAG, type FftSize, type TileGeometry } from './fft.wgsl.js';
@@ -28,7 +28,7 @@ export function tileSpectra(op: string, engine: Engine, T: FftSize, src: BufferB
   const half = Tensor.empty(engine, [halfSpectraFloats(T, g.planes)], `${op} half spectra`);
   const uniforms = new Uint32Array(tileUniforms(g));
   engine.dispatch({ op, kernel: { code: tileColumnsKernel(T, Math.min(g.lim, T)) }, bindings: [src, half.binding(op)], uniforms, workgroups: workgroups(op, g.planes * T, FFT_WORKGROUP) });
-  engine.dispatch({ op, kernel: { code: spectrumRowsKernel(T, Math.min(g.lim, T)) }, bindings: [half.binding(op), spectrum], uniforms, workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP) });
+  engine.dispatch({ op, kernel: { code: spectrumRowsKernel(T, 'forward', Math.min(g.lim, T)) }, bindings: [half.binding(op), spectrum], uniforms, workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP) });
   half.dispose();
 }
 
@@ -36,7 +36,7 @@ export function tileSpectra(op: string, engine: Engine, T: FftSize, src: BufferB
 export function tilesFromSpectra(op: string, engine: Engine, T: FftSize, spectrum: BufferBinding, g: TileGeometry, dst: BufferBinding, bias: BufferBinding | null): void {
   const half = Tensor.empty(engine, [halfSpectraFloats(T, g.planes)], `${op} half tiles`);
   const uniforms = new Uint32Array(tileUniforms({ ...g, scale: 1 / (T * T) }));
-  engine.dispatch({ op, kernel: { code: inverseRowsKernel(T) }, bindings: [spectrum, half.binding(op)], uniforms, workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP) });
+  engine.dispatch({ op, kernel: { code: spectrumRowsKernel(T, 'inverse') }, bindings: [spectrum, half.binding(op)], uniforms, workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP) });
   // Without a bias the spectrum is bound in its place: unread, but the layout needs a buffer.
   engine.dispatch({ op, kernel: { code: inverseColumnsKernel(T) }, bindings: [half.binding(op), dst, bias ?? spectrum], uniforms, workgroups: workgroups(op, g.planes * T, FFT_WORKGROUP) });
   half.dispose();

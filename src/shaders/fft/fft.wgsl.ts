@@ -5,7 +5,7 @@
 //
 //   forward:  tile columns (real, along y) → half spectrum [q][ky ≤ T/2][x]   (tileColumnsKernel)
 //             rows of that (complex, along x) → spectrum [f = ky·T + kx][a, b] (spectrumRowsKernel)
-//   inverse:  spectrum rows (along kx) → [q][ky][x]                            (inverseRowsKernel)
+//   inverse:  spectrum rows (along kx) → [q][ky][x]                            (spectrumRowsKernel)
 //             columns (Hermitian along ky) → real tile, cropped, bias, ReLU     (inverseColumnsKernel)
 //
 // A plane q = a·B + b is one T×T tile: `a` is a channel, b = (n·tilesY + ty)·tilesX + tx an image
@@ -14,7 +14,7 @@
 // spectrum of (f, a, b) is at specBase + f·fStride + a·mulA + b·mulB, so one pass writes either the
 // [a][b] or the [b][a] order the channel-mixing product wants. Every size is a uniform: one pipeline
 // per (pass, T).
-import { LINEAR_WORKGROUP_ID } from '../../tensor/kernel.js';
+import { DIVMOD, LINEAR_WORKGROUP_ID } from '../../tensor/kernel.js';
 
 export const FFT_SIZES = [8, 16, 32, 64, 128] as const;
 export type FftSize = (typeof FFT_SIZES)[number];
@@ -74,14 +74,7 @@ struct Tiles {
 @group(0) @binding(0) var<uniform> u: Tiles;
 ${LINEAR_WORKGROUP_ID}
 
-// q / d and q mod d through f32 (exact after one correction for q < 2^24): an integer division by a
-// uniform is a per-lane scalar loop on lavapipe.
-fn divmod(q: u32, d: u32) -> vec2<u32> {
-  var t = u32(f32(q) / f32(d));
-  var r = i32(q) - i32(t * d);
-  if (r < 0) { t -= 1u; r += i32(d); } else if (r >= i32(d)) { t += 1u; r -= i32(d); }
-  return vec2<u32>(t, u32(r));
-}
+${DIVMOD}
 
 fn cmul(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
   return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
@@ -202,33 +195,19 @@ ${entry(`  let x = id % ${T}u;
   ${fft.out.slice(0, half).map(store).join('\n  ')}`)}`;
 }
 
-/** Pass 2: lane (ky, q) transforms row ky of I[q] along x (columns from `taps` on are zero) and writes the spectrum bins f = ky·T + kx of plane q. */
-export function spectrumRowsKernel(T: FftSize, taps: number): string {
+/**
+ * Passes 2 and 3: lane (ky, q) transforms one row along x between the half spectra H[q][ky][x] and
+ * the spectrum bins f = ky·T + kx of plane q: forward (H → S, columns from `taps` on are zero) or
+ * inverse (S → H).
+ */
+export function spectrumRowsKernel(T: FftSize, direction: 'forward' | 'inverse', taps: number = T): string {
   const half = T / 2 + 1;
-  const fft = fftStatements(T, -1, (x) => (x < taps ? `I[rowStart + ${x}u]` : null), 'z');
-  const stores = fft.out.map((z, kx) => `S[spec + ${kx}u * u.fStride] = ${z ?? ZERO};`);
+  const forward = direction === 'forward';
+  const fft = fftStatements(T, forward ? -1 : 1, (j) => (j >= taps ? null : forward ? `src[rowStart + ${j}u]` : `src[spec + ${j}u * u.fStride]`), 'z');
+  const stores = fft.out.map((z, j) => `dst[${forward ? `spec + ${j}u * u.fStride` : `rowStart + ${j}u`}] = ${z ?? ZERO};`);
   return /* wgsl */ `${UNIFORMS}
-@group(0) @binding(1) var<storage, read> I: array<vec2<f32>>;
-@group(0) @binding(2) var<storage, read_write> S: array<vec2<f32>>;
-
-${entry(`  let kq = divmod(id, u.planes);
-  let ky = kq.x;
-  let q = kq.y;
-  if (ky >= ${half}u) { return; }
-  let rowStart = (q * ${half}u + ky) * ${T}u;
-  let spec = spectrumIndex(ky * ${T}u, q);
-  ${fft.code.join('\n  ')}
-  ${stores.join('\n  ')}`)}`;
-}
-
-/** Pass 3: lane (ky, q) inverse-transforms spectrum row ky of plane q along kx into J[q][ky][x]. */
-export function inverseRowsKernel(T: FftSize): string {
-  const half = T / 2 + 1;
-  const fft = fftStatements(T, 1, (kx) => `S[spec + ${kx}u * u.fStride]`, 'z');
-  const stores = fft.out.map((z, x) => `J[rowStart + ${x}u] = ${z ?? ZERO};`);
-  return /* wgsl */ `${UNIFORMS}
-@group(0) @binding(1) var<storage, read> S: array<vec2<f32>>;
-@group(0) @binding(2) var<storage, read_write> J: array<vec2<f32>>;
+@group(0) @binding(1) var<storage, read> src: array<vec2<f32>>;
+@group(0) @binding(2) var<storage, read_write> dst: array<vec2<f32>>;
 
 ${entry(`  let kq = divmod(id, u.planes);
   let ky = kq.x;

@@ -5,7 +5,7 @@
 // MB/2 + NB/2 loads for 4·MB·NB FMAs. (A stored [m][k] instead measured half as fast on lavapipe.)
 // Every matrix is padded so that no block needs bounds checks: m and n to whole blocks in storage;
 // padding holds garbage that only reaches padding. Sizes are uniforms: one pipeline per block shape.
-import { LINEAR_WORKGROUP_ID } from '../../tensor/kernel.js';
+import { DIVMOD, LINEAR_WORKGROUP_ID } from '../../tensor/kernel.js';
 
 export const MATMUL_WORKGROUP = 64;
 
@@ -73,12 +73,7 @@ struct Params { mBlocks: u32, nBlocks: u32, k: u32, lanes: u32, aBin: u32, aRow:
 @group(0) @binding(3) var<storage, read_write> C: array<vec4<f32>>;
 ${LINEAR_WORKGROUP_ID}
 
-fn divmod(q: u32, d: u32) -> vec2<u32> {
-  var t = u32(f32(q) / f32(d));
-  var r = i32(q) - i32(t * d);
-  if (r < 0) { t -= 1u; r += i32(d); } else if (r >= i32(d)) { t += 1u; r -= i32(d); }
-  return vec2<u32>(t, u32(r));
-}
+${DIVMOD}
 
 @compute @workgroup_size(${MATMUL_WORKGROUP})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
