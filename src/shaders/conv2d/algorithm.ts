@@ -68,9 +68,16 @@ export function estimateMs(engine: Engine, c: ConvCase, name: Conv2dKernelName):
   return (2 * w.macs) / r.mix / 1e6 + w.fftFlops / r.fft / 1e6 + w.bytes / r.bandwidth / 1e6;
 }
 
+/**
+ * Where the model is least sure, measurements decide: on lavapipe (batch 16) 5×5 kernels with 16–32 channels ran
+ * 1.0–1.5× slower through the FFT (the transforms of many small planes dominate), 5×5 128→32 1.3× faster and
+ * 7×7 ones 1.2–1.9× faster.
+ */
+const fftWorthTrying = (c: ConvCase): boolean => c.kh >= 7 || (c.kh >= 5 && Math.max(c.cin, c.cout) >= 64);
+
 /** The cheapest of the direct default and the FFT tiles by the cost model (`fftOnly`: the cheapest FFT tile). */
 export function chooseAlgorithm(engine: Engine, c: ConvCase, ffts: FftVariantName[], direct: Conv2dVariantName, fftOnly: boolean): Conv2dKernelName {
-  const options: Conv2dKernelName[] = fftOnly ? ffts : [direct, ...ffts];
+  const options: Conv2dKernelName[] = fftOnly ? ffts : fftWorthTrying(c) ? [direct, ...ffts] : [direct];
   if (options.length === 0) return direct;
   return options.reduce((best, v) => (estimateMs(engine, c, v) < estimateMs(engine, c, best) ? v : best));
 }
