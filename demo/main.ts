@@ -141,7 +141,7 @@ async function loadStartCheckpoint(): Promise<void> {
   if (asked) return fetchCheckpoint(asked);
   const res = await fetch(DEFAULT_CHECKPOINT);
   if (res.ok) return loadCheckpointBytes(new Uint8Array(await res.arrayBuffer()), 'runs/main/checkpoint.safetensors');
-  $('notice').textContent = 'No trained checkpoint yet, so the model below has random weights. `npm run main` trains cpm-mini (about 9 minutes on a CPU) '
+  $('notice').textContent = 'No trained checkpoint yet, so the model below has random weights. `npm run main` trains cpm-mini (3–9 minutes on a CPU) '
     + 'and writes runs/main/checkpoint.safetensors, which `npm run demo` then loads on start; or pick a checkpoint file or URL above.';
 }
 

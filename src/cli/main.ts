@@ -4,7 +4,7 @@ import { ADAPTER, flag, formatHelp, parseCommand, suggestion, UsageError, type C
 import { runCli } from './run.js';
 
 const COMMANDS = {
-  main: 'the default job: train a small CPM on generated people (about 9 minutes), evaluate it, draw pictures',
+  main: 'the default job: train a small CPM on generated people (3–9 minutes on a CPU), evaluate it, draw pictures',
   train: 'train a configuration on generated data or a dataset folder (LSP / LSPet / MPII)',
   gradients: 'gradient-magnitude histograms per layer depth, with and without intermediate supervision (Fig. 9)',
   infer: 'image(s) in, keypoints JSON out; skeleton and per-stage belief pictures',

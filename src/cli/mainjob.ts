@@ -1,4 +1,4 @@
-// The main job: train a small CPM on the built-in generated people for about 9 minutes, evaluate it
+// The main job: train a small CPM on the built-in generated people for 3–9 minutes, evaluate it
 // per stage beside the mean-pose floor, and write the pictures (loss curves, a skeleton overlay,
 // per-stage belief maps). Works on a fresh machine with no dataset.
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { CONFIG_NAMES } from './train.js';
 export const MAIN_COMMAND = {
   name: 'main',
   usage: 'cpm main [options]',
-  summary: 'Trains cpm-mini on generated people (900 steps: about 9 minutes on lavapipe; lr × 0.2 after 80 %), evaluates it per stage\n' +
+  summary: 'Trains cpm-mini on generated people (900 steps: 3–9 minutes on lavapipe; lr × 0.2 after 80 %), evaluates it per stage\n' +
     'beside the mean-pose floor and draws pictures into DIR.',
   options: {
     steps: int('training steps', { min: 1, default: 900 }),
