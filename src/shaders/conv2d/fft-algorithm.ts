@@ -123,9 +123,10 @@ export interface FftRun {
 }
 
 /**
- * Forward and dX share one shape: source images tiled at `srcOff`, their spectra times the kernel
- * spectra summed over the source's channels, transformed back and kept from circular index `dstOff`.
- * The forward correlates (conjugate kernel spectra, [ci][co]); dX convolves ([co][ci]).
+ * Forward and dX share one shape: source tiles (from −padding for the forward, −(k−1−padding) for dX),
+ * their spectra times the kernel spectra summed over the source's channels, transformed back and kept
+ * from circular index 0 (forward) or k − 1 (dX). The forward correlates (conjugate kernel spectra,
+ * [ci][co]); dX convolves ([co][ci]).
  */
 function mixThroughSpectra(op: string, src: Tensor, w: Tensor, b: Tensor | null, dst: Tensor, padding: number, kind: 'forward' | 'dX', r: FftRun): void {
   const [n, srcC, srcH, srcW] = src.shape as [number, number, number, number];

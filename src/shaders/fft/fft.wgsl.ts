@@ -45,13 +45,13 @@ export interface TileGeometry {
   mulA: number;
   mulB: number;
   specBase: number;
-  /** Inverse only: 1 adds bias[a], 2 applies ReLU, 4 adds into the destination. */
+  /** Inverse only: 1 adds bias[a], 2 applies ReLU. */
   flags?: number;
   /** Inverse only: the 1/T² of the inverse transform. */
   scale?: number;
 }
 
-export const TILE_FLAG = { bias: 1, relu: 2, accumulate: 4 } as const;
+export const TILE_FLAG = { bias: 1, relu: 2 } as const;
 
 export function tileUniforms(g: TileGeometry): ArrayBuffer {
   const buf = new ArrayBuffer(24 * 4);
@@ -246,7 +246,6 @@ fn put(y: i32, v: f32) {
   if (!colOk || ty < 0 || ty >= i32(u.lim) || row >= i32(u.height)) { return; }
   let i = rowBase + u32(row) * u.width + col;
   var r = v * u.scale + shift;
-  if ((u.flags & 4u) != 0u) { r += dst[i]; }
   if ((u.flags & 2u) != 0u) { r = max(r, 0.0); }
   dst[i] = r;
 }
