@@ -18,6 +18,14 @@ export const spectrumBins = (T: number): number => (T / 2 + 1) * T;
 /** Floats of the per-plane half spectra between the two passes of a transform. */
 export const halfSpectraFloats = (T: number, planes: number): number => planes * spectrumBins(T) * 2;
 
+/** Generated WGSL by kernel and sizes: the straight-line transforms are up to 60 kB, built once each rather than per dispatch. */
+const sources = new Map<string, string>();
+function source(key: string, make: () => string): { code: string } {
+  let code = sources.get(key);
+  if (code === undefined) sources.set(key, (code = make()));
+  return { code };
+}
+
 function workgroups(op: string, lanes: number, per: number): number {
   if (lanes >= MAX_LANES) throw new EngineError(op, `${lanes} FFT lanes in one dispatch exceed ${MAX_LANES}; split the batch`);
   return Math.ceil(lanes / per);
@@ -27,8 +35,8 @@ function workgroups(op: string, lanes: number, per: number): number {
 export function tileSpectra(op: string, engine: Engine, T: FftSize, src: BufferBinding, g: TileGeometry, spectrum: BufferBinding): void {
   const half = Tensor.empty(engine, [halfSpectraFloats(T, g.planes)], `${op} half spectra`);
   const uniforms = new Uint32Array(tileUniforms(g));
-  engine.dispatch({ op, kernel: { code: tileColumnsKernel(T, Math.min(g.lim, T)) }, bindings: [src, half.binding(op)], uniforms, workgroups: workgroups(op, g.planes * T, FFT_WORKGROUP) });
-  engine.dispatch({ op, kernel: { code: spectrumRowsKernel(T, 'forward', Math.min(g.lim, T)) }, bindings: [half.binding(op), spectrum], uniforms, workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP) });
+  engine.dispatch({ op, kernel: source(`columns ${T} ${Math.min(g.lim, T)}`, () => tileColumnsKernel(T, Math.min(g.lim, T))), bindings: [src, half.binding(op)], uniforms, workgroups: workgroups(op, g.planes * T, FFT_WORKGROUP) });
+  engine.dispatch({ op, kernel: source(`rows ${T} ${Math.min(g.lim, T)}`, () => spectrumRowsKernel(T, 'forward', Math.min(g.lim, T))), bindings: [half.binding(op), spectrum], uniforms, workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP) });
   half.dispose();
 }
 
@@ -36,9 +44,9 @@ export function tileSpectra(op: string, engine: Engine, T: FftSize, src: BufferB
 export function tilesFromSpectra(op: string, engine: Engine, T: FftSize, spectrum: BufferBinding, g: TileGeometry, dst: BufferBinding, bias: BufferBinding | null): void {
   const half = Tensor.empty(engine, [halfSpectraFloats(T, g.planes)], `${op} half tiles`);
   const uniforms = new Uint32Array(tileUniforms({ ...g, scale: 1 / (T * T) }));
-  engine.dispatch({ op, kernel: { code: spectrumRowsKernel(T, 'inverse') }, bindings: [spectrum, half.binding(op)], uniforms, workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP) });
+  engine.dispatch({ op, kernel: source(`inverse rows ${T}`, () => spectrumRowsKernel(T, 'inverse')), bindings: [spectrum, half.binding(op)], uniforms, workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP) });
   // Without a bias the spectrum is bound in its place: unread, but the layout needs a buffer.
-  engine.dispatch({ op, kernel: { code: inverseColumnsKernel(T) }, bindings: [half.binding(op), dst, bias ?? spectrum], uniforms, workgroups: workgroups(op, g.planes * T, FFT_WORKGROUP) });
+  engine.dispatch({ op, kernel: source(`inverse columns ${T}`, () => inverseColumnsKernel(T)), bindings: [half.binding(op), dst, bias ?? spectrum], uniforms, workgroups: workgroups(op, g.planes * T, FFT_WORKGROUP) });
   half.dispose();
 }
 
@@ -47,5 +55,5 @@ export function spectralMatmul(op: string, engine: Engine, p: SpectralMatmul, a:
   for (const [name, v] of Object.entries({ aBin: p.aBin, aRow: p.aRow, bBin: p.bBin, bRow: p.bRow, cBin: p.cBin, cRow: p.cRow })) {
     if (v % 4 !== 0) throw new EngineError(op, `spectral product stride ${name} = ${v} is not a multiple of 4`);
   }
-  engine.dispatch({ op, kernel: { code: spectralMatmulKernel(p.mb, p.nb) }, bindings: [a, b, c], uniforms: matmulUniforms(p), workgroups: workgroups(op, matmulLanes(p), MATMUL_WORKGROUP) });
+  engine.dispatch({ op, kernel: source(`product ${p.mb} ${p.nb}`, () => spectralMatmulKernel(p.mb, p.nb)), bindings: [a, b, c], uniforms: matmulUniforms(p), workgroups: workgroups(op, matmulLanes(p), MATMUL_WORKGROUP) });
 }
