@@ -1,5 +1,5 @@
-// The benchmark's cases: CPM's layer shapes (cpm-architecture.md §8) and the peers' shapes
-// (peers-measured.md), with PyTorch-CPU figures measured on this machine where they exist.
+// The benchmark's cases: CPM's layer shapes (docs/network.md#names) and the peers' shapes
+// (docs/benchmarks.md#peers), with PyTorch-CPU figures measured on this machine where they exist.
 
 export interface ConvBenchCase {
   name: string;
@@ -8,7 +8,7 @@ export interface ConvBenchCase {
   cout: number;
   size: number;
   k: number;
-  /** TF.js WebGPU GFLOP/s from peers-measured.md (forward, dX, dW), where measured. */
+  /** TF.js WebGPU GFLOP/s measured in 2026-11 (docs/benchmarks.md#peers; forward, dX, dW), where measured. */
   tfjsMeasured?: [number | null, number | null, number | null];
 }
 

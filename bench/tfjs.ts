@@ -1,4 +1,4 @@
-// TensorFlow.js's WebGPU backend on the same adapter, in the same process (peers-measured.md's shims).
+// TensorFlow.js's WebGPU backend on the same adapter, in the same process (docs/benchmarks.md#tfjs).
 import { nodeGPU } from '../src/tensor/gpu-node.js';
 
 type Tf = typeof import('@tensorflow/tfjs');

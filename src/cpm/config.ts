@@ -1,4 +1,4 @@
-// CPM configurations as plain, validated data (cpm-architecture.md §3–5), and what follows from
+// CPM configurations as plain, validated data (docs/network.md#configurations), and what follows from
 // them: parameter counts, multiply-adds per block, receptive field per stage.
 
 export interface CpmConfig {
@@ -39,7 +39,7 @@ const PAPER: CpmConfig = {
 export const CONFIGS: Record<string, CpmConfig> = {
   paper: PAPER,
   flic: { ...PAPER, name: 'flic', stages: 4, joints: 9 },
-  // The reference configuration of training-on-cpu.md, exactly.
+  // The network of the PyTorch CPU calibration, exactly (docs/training.md#cpu-calibration).
   'cpm-small': {
     name: 'cpm-small', stages: 3, joints: 14, inputSize: 128,
     trunkChannels: 32, trunkKernel: 5,
@@ -106,7 +106,7 @@ export function getConfig(name: string): CpmConfig {
 
 /** One convolution of the network, in forward order, with where it sits. */
 export interface LayerSpec {
-  /** Parameter prefix, e.g. "stage2.mconv1" (cpm-architecture.md §12). */
+  /** Parameter prefix, e.g. "stage2.mconv1" (docs/network.md#names). */
   name: string;
   block: string;
   cin: number;
@@ -119,7 +119,7 @@ export interface LayerSpec {
   pool: boolean;
 }
 
-/** Every convolution of the configuration, with §12 names. */
+/** Every convolution of the configuration, with its name (docs/network.md#names). */
 export function layers(c: CpmConfig): LayerSpec[] {
   const S = c.inputSize;
   const P1 = c.joints + 1;

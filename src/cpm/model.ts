@@ -1,7 +1,7 @@
-// The Convolutional Pose Machine (cpm-architecture.md §3–5): stage 1 on local image evidence, a
+// The Convolutional Pose Machine (docs/network.md#structure): stage 1 on local image evidence, a
 // separate image trunk computed once and shared by stages ≥ 2, and each later stage refining the
-// previous beliefs from [features, previous beliefs, pooled center map]. Parameters carry the §12
-// names; weights are OIHW, activations NCHW.
+// previous beliefs from [features, previous beliefs, pooled center map]. Parameters carry the names of
+// docs/network.md#names; weights are OIHW, activations NCHW.
 import { l2Loss } from '../shaders/reduce/reduce.js';
 import { add } from '../shaders/elementwise/elementwise.js';
 import { avgPool2d, maxPool2d } from '../shaders/pool/pool.js';
@@ -31,7 +31,7 @@ export interface StageLosses {
 export class CpmModel {
   readonly config: CpmConfig;
   readonly specs: LayerSpec[];
-  /** Every parameter by §12 name (`<layer>.weight`, `<layer>.bias`), in forward order. */
+  /** Every parameter by name (`<layer>.weight`, `<layer>.bias`; docs/network.md#names), in forward order. */
   readonly params = new Map<string, Tensor>();
 
   constructor(readonly engine: Engine, config: CpmConfig, seed = 0) {

@@ -1,4 +1,4 @@
-// A CPM configuration from parameter shapes alone (§12 names), and the check that a set of
+// A CPM configuration from parameter shapes alone (docs/formats.md#state-dicts), and the check that a set of
 // shapes is exactly the network of a configuration. Lets checkpoints from other frameworks and
 // converted Caffe models load without our metadata.
 import { CONFIGS, layers, validateConfig, type CpmConfig } from './config.js';
@@ -7,7 +7,7 @@ import { CONFIGS, layers, validateConfig, type CpmConfig } from './config.js';
 export const DEFAULT_INPUT_SIZE = 368;
 
 export interface ShapeCheckOptions {
-  /** Names a §12 parameter in the caller's terms in errors (e.g. the Caffe layer it came from). */
+  /** Names a parameter in the caller's terms in errors (e.g. the Caffe layer it came from). */
   label?: (param: string) => string;
 }
 
@@ -68,7 +68,7 @@ export function configFromShapes(shapes: ReadonlyMap<string, readonly number[]>,
     if (s.length !== 4 || s[2] !== s[3]) throw new Error(`${source}: ${label(`${layer}.weight`)} has shape [${s}], not a square OIHW convolution weight`);
     return { cout: s[0]!, kernel: s[2]! };
   };
-  if (stages === 0) throw new Error(`${source}: no "stage1." parameters; not a CPM state dict (cpm-architecture.md §12 names)`);
+  if (stages === 0) throw new Error(`${source}: no "stage1." parameters; not a CPM state dict (names: docs/network.md#names)`);
   const trunk = conv('stage1.conv1');
   const c4 = conv('stage1.conv4');
   const c5 = conv('stage1.conv5');

@@ -1,4 +1,4 @@
-// Training with intermediate supervision (cpm-architecture.md §6): the paper's SGD recipe or Adam,
+// Training with intermediate supervision (docs/training.md): the paper's SGD recipe or Adam,
 // gradient accumulation, the paper's training strategies (Fig. 8b), a JSONL log of every step, loss
 // curves, atomic checkpoints and exact resume. Same seed and adapter → the same loss curve.
 import { existsSync, readFileSync, truncateSync } from 'node:fs';
@@ -112,7 +112,7 @@ export function paperGroups(model: CpmModel): ParamGroup[] {
   return groups;
 }
 
-/** Adam as in training-on-cpu.md: no lr multipliers, L2 decay on weights only. */
+/** Adam as in the CPU calibration (docs/training.md#recipes): no lr multipliers, L2 decay on weights only. */
 export function plainGroups(model: CpmModel): ParamGroup[] {
   const weights = [...model.params.entries()].filter(([n]) => n.endsWith('.weight')).map(([, p]) => p);
   const biases = [...model.params.entries()].filter(([n]) => n.endsWith('.bias')).map(([, p]) => p);

@@ -52,7 +52,7 @@ export function personFromJointBox(joints: Float32Array, source: string): Person
 }
 
 /**
- * LSP rule (cpm-architecture.md §7): centre = image centre, and the image height maps to 0.8·368 px
+ * LSP rule (docs/data-and-evaluation.md#crops): centre = image centre, and the image height maps to 0.8·368 px
  * at S = 368. Expressed as an MPII-style scale for the common target_dist normalisation.
  */
 export function personFromImageFrame(joints: Float32Array, width: number, height: number): Person {
@@ -68,7 +68,7 @@ export type PersonBox = readonly [number, number, number, number];
 
 /**
  * A person given by centre (0-based pixels) and height in pixels, placed as the reference test code
- * places an annotated MPII person (cpm-architecture.md §7): MPII scale = height / 200, so the crop
+ * places an annotated MPII person (docs/data-and-evaluation.md#crops): MPII scale = height / 200, so the crop
  * maps the height to target_dist · 200 px at S = 368. No joints are known (all flags 0).
  */
 export function personFromCenterHeight(center: readonly [number, number], height: number, source = 'person'): Person {

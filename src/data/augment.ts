@@ -1,4 +1,4 @@
-// The paper's augmentation (cpm-architecture.md §6c) as one affine transform per sample:
+// The paper's augmentation (docs/data-and-evaluation.md#augmentation) as one affine transform per sample:
 // normalise the person's scale, scale ×U[0.7, 1.3], rotate U[−40°, 40°], crop centred on the
 // person, mirror with p = 0.5. The image is resampled once, with the composed transform.
 import { compose, rotation, scaling, translation, type Affine } from './affine.js';

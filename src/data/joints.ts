@@ -20,7 +20,7 @@ export const CPM_FROM_LSP: readonly number[] = [13, 12, 8, 7, 6, 9, 10, 11, 2, 1
 /**
  * MPII (0-based): 0 rank, 1 rkne, 2 rhip, 3 lhip, 4 lkne, 5 lank, 6 pelvis, 7 thorax, 8 upper neck,
  * 9 head top, 10 rwri, 11 relb, 12 rsho, 13 lsho, 14 lelb, 15 lwri. Pelvis and thorax are dropped
- * (cpm-architecture.md §1). CPM_FROM_MPII[cpmIndex] = mpiiIndex.
+ * (docs/data-and-evaluation.md#joints). CPM_FROM_MPII[cpmIndex] = mpiiIndex.
  */
 export const CPM_FROM_MPII: readonly number[] = [9, 8, 12, 11, 10, 13, 14, 15, 2, 1, 0, 3, 4, 5];
 

@@ -1,4 +1,4 @@
-// Belief-map targets (cpm-architecture.md §6a) and the center map.
+// Belief-map targets and the center map (docs/data-and-evaluation.md#targets, #crops).
 import { NUM_CHANNELS, NUM_JOINTS } from './joints.js';
 
 /** Label grid stride: grid point g sits at input pixel 3.5 + 8·g. */

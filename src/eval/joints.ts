@@ -27,7 +27,7 @@ export const LSP_JOINT_NAMES = [
   'Neck', 'Head top',
 ] as const;
 
-/** Limbs for drawing (cpm-architecture.md §1, made 0-based): head–neck, arms and legs. */
+/** Limbs for drawing (CPM's list made 0-based; docs/data-and-evaluation.md#joints): head–neck, arms and legs. */
 export const CPM_LIMBS: readonly (readonly [number, number])[] = [
   [0, 1], [2, 3], [3, 4], [5, 6], [6, 7], [8, 9], [9, 10], [11, 12], [12, 13],
 ];

@@ -23,7 +23,7 @@ export interface PckOptions {
   alpha?: number;
   /**
    * 'all' (default): the LSP benchmark — every joint of every image, visibility ignored (evalLSP_official, CPM's
-   * run_benchmark.m). 'visible': the training calibration's variant (training-on-cpu.md) — only visible joints, and only
+   * run_benchmark.m). 'visible': the training calibration's variant (docs/training.md#cpu-calibration) — only visible joints, and only
    * images whose left shoulder and right hip are both visible.
    */
   joints?: JointSelection;

@@ -1,6 +1,6 @@
 // From an image to keypoints in its own pixels: crop(s) around the person, forward without
 // gradients, beliefs summed over the test-time scales in the base crop's frame, then argmax
-// (optionally sub-pixel) mapped back through the crop's inverse affine (cpm-architecture.md §7).
+// (optionally sub-pixel) mapped back through the crop's inverse affine (docs/data-and-evaluation.md#testing).
 import { noGrad } from '../autograd/graph.js';
 import { preprocessForEval, type PreprocessOptions } from '../data/preprocess.js';
 import type { RgbImage } from '../data/image.js';

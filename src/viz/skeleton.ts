@@ -1,4 +1,4 @@
-// Draws a CPM-order pose over an image: a colour per limb (cpm-architecture.md §1), grey torso lines for readability.
+// Draws a CPM-order pose over an image: a colour per limb (docs/data-and-evaluation.md#joints), grey torso lines for readability.
 import { CPM_LIMBS, CPM_TORSO_SEGMENTS } from '../eval/joints.js';
 import type { Pose } from '../eval/types.js';
 import { drawLine, fillCircle, type Color, type Raster } from './raster.js';

@@ -20,7 +20,7 @@ test('flic has 4 stages and 9 joints (10 outputs): parameters follow from the sa
   assert.is(parameterCount(flic), expected);
 });
 
-test('cpm-small is the reference configuration of training-on-cpu.md: 480 989 parameters, 436.3 M MACs, RF 107/251/395', () => {
+test('cpm-small is the network of the CPU calibration (docs/training.md#cpu-calibration): 480 989 parameters, 436.3 M MACs, RF 107/251/395', () => {
   const c = getConfig('cpm-small');
   assert.is(parameterCount(c), 480_989);
   assert.is(Math.round(multiplyAdds(c).total / 1e5) / 10, 436.3);

@@ -1,4 +1,5 @@
-// The CPM authors' released LSP predictions must score exactly the paper's numbers (data/lsp/README.md).
+// The CPM authors' released LSP predictions must score exactly the paper's numbers (docs/data-and-evaluation.md#reference-numbers;
+// the data and its README are in ../shared/data/lsp/).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { resolve } from 'node:path';
@@ -9,13 +10,13 @@ const shared = resolve(process.cwd(), '../shared');
 const truths = readGroundTruthFile(resolve(shared, 'data/lsp/joints.json'));
 const sets = readPredictionsFile(resolve(shared, 'data/lsp/cpm_reference/predictions.json'));
 
-// Rows of the README table, LSP joint order.
+// Rows of the table in ../shared/data/lsp/README.md (and docs/data-and-evaluation.md#reference-numbers), LSP joint order.
 const expected: Record<string, { total: string; perJoint: number[]; parts?: number[] }> = {
   LSP_6s: { total: '84.32', perJoint: [81.0, 82.6, 86.5, 86.5, 83.7, 81.3, 75.2, 81.8, 87.8, 86.4, 79.0, 75.0, 97.6, 96.1] },
   MPII_LSP_6s: {
     total: '90.50',
     perJoint: [90.2, 90.4, 91.4, 91.6, 91.3, 89.6, 84.1, 88.1, 93.6, 91.4, 86.0, 83.7, 98.2, 97.4],
-    // LSP leaderboard row for Wei et al. CVPR'16 (cpm-architecture.md §9): Head … Ankle.
+    // LSP leaderboard row for Wei et al. CVPR'16 (docs/data-and-evaluation.md#reference-numbers): Head … Ankle.
     parts: [97.8, 92.5, 87.0, 83.9, 91.5, 90.8, 89.9],
   },
 };

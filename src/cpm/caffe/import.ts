@@ -1,13 +1,13 @@
-// The authors' released Caffe models (.caffemodel, `layer` or V1 `layers` layout) as §12
-// parameters and a configuration: Caffe layer names mapped onto ours (cpm-architecture.md §3–4,
-// §12), every shape checked, stages and joints taken from the file. Pure: bytes in, tensors out.
+// The authors' released Caffe models (.caffemodel, `layer` or V1 `layers` layout) as our
+// parameters and a configuration: Caffe layer names mapped onto ours (docs/network.md#caffe,
+// #names), every shape checked, stages and joints taken from the file. Pure: bytes in, tensors out.
 import textformat from 'protobufjs/ext/textformat.js';
 import type { SafeTensor } from '../../io/safetensors.js';
 import { validateConfig, type CpmConfig } from '../config.js';
 import { checkShapes, configFromShapes, namedConfigLike, stageCount } from '../shapes.js';
 import { NetParameter, toInt, V1_CONVOLUTION, type BlobMessage, type ConvolutionMessage, type LayerMessage, type NetMessage } from './schema.js';
 
-/** Caffe layer name → §12 layer name, or null when the layer is not one of the CPM's convolutions. */
+/** Caffe layer name → our layer name, or null when the layer is not one of the CPM's convolutions. */
 export function cpmLayerName(caffe: string): string | null {
   const m = /^(M?)conv(\d+)_stage(\d+)$/.exec(caffe);
   if (!m) return null;
@@ -18,7 +18,7 @@ export function cpmLayerName(caffe: string): string | null {
   return i === 1 ? `stage${t}.features` : null;
 }
 
-/** §12 layer name → Caffe layer name (the inverse of cpmLayerName). */
+/** Our layer name → Caffe layer name (the inverse of cpmLayerName). */
 export function caffeLayerName(layer: string): string {
   const [block, conv] = layer.split('.') as [string, string];
   const t = Number(block.replace('stage', ''));
@@ -28,7 +28,7 @@ export function caffeLayerName(layer: string): string {
   return `${conv}_stage1`;
 }
 
-/** Names a §12 parameter by the Caffe layer it comes from, for errors. */
+/** Names one of our parameters by the Caffe layer it comes from, for errors. */
 const label = (param: string) => `layer ${caffeLayerName(param.replace(/\.(weight|bias)$/, ''))} (${param})`;
 
 /** Layers of the VGG-19-based CPM (pose_deploy_resize), which is a different network. */
@@ -47,7 +47,7 @@ export interface CaffeImportOptions {
 
 export interface CaffeImport {
   config: CpmConfig;
-  /** §12 name → OIHW weights and biases. */
+  /** Our parameter name → OIHW weights and biases. */
   params: Map<string, SafeTensor>;
   layout: 'layer' | 'V1 layers';
   /** The network's own name in the file. */
@@ -78,7 +78,7 @@ function netLayers(net: NetMessage, source: string): { layers: LayerMessage[]; l
   return layer.length > 0 ? { layers: layer, layout: 'layer' } : { layers, layout: 'V1 layers' };
 }
 
-/** The §12 layer a Caffe layer maps to; refuses the VGG model and layers that are no part of a CPM. */
+/** Our layer that a Caffe layer maps to; refuses the VGG model and layers that are no part of a CPM. */
 function mapLayer(name: string, source: string): string {
   if (VGG_LAYER.test(name)) {
     throw new Error(`${source}: layer "${name}" belongs to the VGG-19-based CPM (pose_deploy_resize: a VGG trunk shared by every stage, 7×7 stage convs); ` +
@@ -149,7 +149,7 @@ function checkPrototxt(text: string, source: string, params: ReadonlyMap<string,
   }
 }
 
-/** Decodes a .caffemodel and returns its §12 parameters with the configuration they form. */
+/** Decodes a .caffemodel and returns its parameters (our names) with the configuration they form. */
 export function importCaffeModel(bytes: Uint8Array, source: string, opts: CaffeImportOptions = {}): CaffeImport {
   const net = decodeNet(bytes, source);
   const { layers, layout } = netLayers(net, source);
