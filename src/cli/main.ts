@@ -12,7 +12,7 @@ const COMMANDS = {
   eval: 'score predictions: eval score --pred F --gt F | eval mean-pose ...',
   model: 'parameters, multiply-adds per block and receptive field per stage of a configuration',
   'import-caffe': 'convert the authors\' released Caffe CPM models into checkpoints',
-  tensors: 'run the §12 tensor-file forward/backward, to compare with another framework',
+  tensors: 'run the tensor-file forward/backward (docs/formats.md), to compare with another framework',
   data: 'dataset pictures and loader speed: data grid --out F | data bench',
   serve: 'serve the demo page on localhost (npm run demo builds it first)',
   smoke: 'print the adapter and run one kernel',

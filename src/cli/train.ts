@@ -1,4 +1,4 @@
-// `cpm train`, `cpm model` and `cpm tensors`: training, the configuration's costs, and the §12
+// `cpm train`, `cpm model` and `cpm tensors`: training, the configuration's costs, and the
 // tensor-file run used to compare with other frameworks.
 import { backward, noGrad } from '../autograd/graph.js';
 import { CONFIGS, getConfig, multiplyAdds, parameterCount, receptiveFields, layers } from '../cpm/config.js';
@@ -89,7 +89,7 @@ export function describeConfig(name: string): string {
   return lines.join('\n');
 }
 
-/** `cpm tensors IN OUT [--checkpoint F | --config NAME --seed N] [--backward]`: the §12 comparison run. */
+/** `cpm tensors IN OUT [--checkpoint F | --config NAME --seed N] [--backward]`: the tensor-file comparison run (docs/formats.md#tensor-files). */
 export async function runTensorFile(engine: Engine, model: CpmModel, input: Map<string, SafeTensor>, withGradients: boolean): Promise<Map<string, SafeTensor>> {
   const get = (name: string) => {
     const t = input.get(name);
@@ -123,7 +123,7 @@ export async function runTensorFile(engine: Engine, model: CpmModel, input: Map<
 export const TENSORS_COMMAND = {
   name: 'tensors',
   usage: 'cpm tensors INPUT.safetensors OUTPUT.safetensors [--checkpoint F | --config NAME --seed N] [--backward]',
-  summary: 'Runs forward (dropout off) and, with --backward, backward on the §12 input tensors and writes beliefs, losses and gradients.',
+  summary: 'Runs forward (dropout off) and, with --backward, backward on the input tensors (docs/formats.md#tensor-files) and writes beliefs, losses and gradients.',
   options: {
     checkpoint: text('trained model (default: a fresh model of --config and --seed)', { metavar: 'FILE', conflicts: ['config', 'seed'] }),
     config: choice(CONFIG_NAMES, 'configuration of the fresh model', { default: 'tiny' }),

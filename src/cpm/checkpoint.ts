@@ -1,4 +1,4 @@
-// Checkpoints: safetensors with §12 parameter names, optimizer state as "optim.<state name>", and
+// Checkpoints (docs/formats.md#checkpoints): safetensors with our parameter names (docs/network.md#names), optimizer state as "optim.<state name>", and
 // metadata holding the configuration, step and trainer state, so a checkpoint alone rebuilds the
 // network and a resumed run continues exactly. A file without our metadata (another framework's
 // state dict) gets its configuration from the parameter shapes. Pure bytes here; checkpoint-file.ts

@@ -11,7 +11,7 @@ export const LOG_MAX = 0;
 export const BINS = 48;
 
 export interface LayerGradients {
-  /** §12 layer name, e.g. "stage3.mconv2". */
+  /** Layer name (docs/network.md#names), e.g. "stage3.mconv2". */
   layer: string;
   /** Convolutions from the input to this layer's output along the deepest path. */
   depth: number;

@@ -55,7 +55,7 @@ export function beliefPeaks(maps: Float32Array, shape: MapShape, method: Subpixe
   return Array.from({ length: joints }, (_, c) => channelPeak(maps, shape, c, method));
 }
 
-/** Map cell → crop pixel for a map at `stride` (cell g's centre is crop pixel stride·g + stride/2 − 0.5; §6a). */
+/** Map cell → crop pixel for a map at `stride` (cell g's centre is crop pixel stride·g + stride/2 − 0.5; docs/data-and-evaluation.md#testing). */
 export function cellToCrop(p: Point, stride: number): [number, number] {
   const o = stride / 2 - 0.5;
   return [stride * p[0] + o, stride * p[1] + o];

@@ -47,7 +47,7 @@ export interface CaffeFixtureOptions {
   convParam?: Record<string, Record<string, unknown>>;
 }
 
-/** A .caffemodel of these §12 parameters: each conv followed by a ReLU, as the deploy files have them. */
+/** A .caffemodel of these parameters (docs/network.md#names): each conv followed by a ReLU, as the deploy files have them. */
 export function caffeModelBytes(params: Map<string, SafeTensor>, opts: CaffeFixtureOptions): Uint8Array {
   const convs = [...new Set([...params.keys()].map((n) => n.replace(/\.(weight|bias)$/, '')))];
   const v1 = opts.layout === 'v1';

@@ -17,7 +17,7 @@ test.before(async () => {
 
 const tiny = getConfig('tiny');
 
-test('layer names: §3–4 Caffe names map onto §12 names and back', () => {
+test('layer names: Caffe names map onto ours and back (docs/network.md#caffe)', () => {
   const pairs: [string, string][] = [
     ['conv1_stage1', 'stage1.conv1'], ['conv7_stage1', 'stage1.conv7'], ['conv3_stage2', 'trunk.conv3'], ['conv4_stage2', 'stage2.features'],
     ['conv1_stage3', 'stage3.features'], ['conv1_stage6', 'stage6.features'], ['Mconv1_stage2', 'stage2.mconv1'], ['Mconv5_stage6', 'stage6.mconv5'],
@@ -47,7 +47,7 @@ test('a caffemodel in the new and in the V1 layout imports to the beliefs of the
   }
 });
 
-test('full size: the §1 network\'s exact layer names and shapes (6-stage and FLIC 4-stage) import as paper / flic without materialising weights', () => {
+test('full size: the released network\'s exact layer names and shapes (6-stage and FLIC 4-stage) import as paper / flic without materialising weights', () => {
   const paper = getConfig('paper');
   const shapesOnly = (c: typeof paper) => new Map([...randomShapes(c)].map(([n, s]) => [n, { shape: s, data: new Float32Array(0) }]));
   for (const [name, layout] of [['paper', 'layer'], ['flic', 'v1']] as const) {

@@ -1,5 +1,5 @@
 // Training on the tiny configuration: the loss falls, a resumed run continues bit for bit, and the
-// §12 tensor-file run matches a float64 CPU forward.
+// tensor-file run (docs/formats.md#tensor-files) matches a float64 CPU forward.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,7 +73,7 @@ test('a dataset sample that cannot be read stops training with its file named, o
   }
 });
 
-test('the §12 tensor-file run (beliefs, losses, gradients) matches a float64 CPU forward', async () => {
+test('the tensor-file run (beliefs, losses, gradients) matches a float64 CPU forward', async () => {
   const model = new CpmModel(engine, tiny, 3);
   const loader = createLoader({ dataset: openDataset(undefined, { seed: 1, imageSize: 40 }), batchSize: 1, size: 32, seed: 1, workers: 0, augment: false });
   const batch = (await loader[Symbol.asyncIterator]().next()).value!;

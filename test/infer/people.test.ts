@@ -1,5 +1,5 @@
 // Inference where the person is: the crop is placed on each box (or centre and height) as the
-// reference test code places a person (§7: centre, then height → target_dist · 200 px at 368).
+// reference test code places a person (docs/data-and-evaluation.md#crops: centre, then height → target_dist · 200 px at 368).
 // An oracle model draws the ground truth where that rule puts it in the crop; predictPeople must
 // map it back onto the ground truth in the photo, for the LSP images with their boxes and for two
 // people in one picture. Bad boxes are refused.
@@ -21,7 +21,7 @@ test.before(async () => {
   engine = await init();
 });
 
-/** Draws, for each forward in turn, the next person's ground truth where §7's rule places it in the crop. */
+/** Draws, for each forward in turn, the next person's ground truth where the test-time rule places it in the crop. */
 class OracleModel implements BeliefModel {
   readonly inputSize = S;
   queue: { joints: Float32Array; center: [number, number]; height: number }[] = [];
