@@ -53,6 +53,7 @@ function jointIndices(list: string): number[] {
 /** The images and each one's people: --boxes, else --box or --center/--height for all (null: the whole-image rule). */
 function people(o: { box?: string; center?: string; height?: string; boxes?: string }, positionals: string[]): { images: string[]; of: (file: string) => Placement[] | null } {
   const one = placementFromOptions(o);
+  if (one) personFromPlacement(one, 'infer'); // a bad box or height is refused before the checkpoint loads
   if (!o.boxes) return { images: positionals, of: () => (one ? [one] : null) };
   const boxes = o.boxes;
   const file = readBoxesFile(boxes);

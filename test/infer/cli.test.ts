@@ -59,6 +59,12 @@ test('infer --boxes: two people in one picture give two poses; images come from 
   let msg = '';
   try { await inferCommand([`${LSP}/images/im1640.jpg`, '--boxes', join(dir, 'boxes.json'), '--checkpoint', ckpt, '--out', out]); } catch (e) { msg = (e as Error).message; }
   assert.match(msg, /boxes.json: no boxes for .*im1640.jpg/);
+  // A bad placement is refused by name before anything is loaded (the checkpoint here does not exist).
+  for (const [args, why] of [[['--center', '1,2', '--height', '-3'], /height must be a positive number of pixels, got -3/], [['--box', '1,2,0,4'], /w, h > 0, got \[1, 2, 0, 4\]/]] as const) {
+    msg = '';
+    try { await inferCommand([`${LSP}/images/im1640.jpg`, ...args, '--checkpoint', join(dir, 'missing.safetensors')]); } catch (e) { msg = (e as Error).message; }
+    assert.match(msg, why);
+  }
 });
 
 test.run();
