@@ -1,6 +1,7 @@
 // GFLOP/s of conv2d forward, input gradient and weight gradient on CPM shapes, per kernel variant:
 // `npx tsx bench/conv2d.ts [--variant NAME,...] [--reps N]`. Time is wall time of one call ending in
 // `await engine.sync()`, median after a warm-up call (which compiles); GFLOP = 2·N·H·W·Cin·Cout·k².
+import { convFlop } from './row.js';
 import { init, randn, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dAvailableVariants, conv2dDefaultVariant, tidy, type Engine, type Conv2dVariantName, type Tensor } from '../src/index.node.js';
 
 export interface ConvCase { name: string; n: number; cin: number; cout: number; size: number; k: number; tfjs?: [number, number | null, number | null] }
@@ -30,7 +31,7 @@ export async function benchConv(engine: Engine, c: ConvCase, variant: Conv2dVari
   const x = randn([c.n, c.cin, c.size, c.size], { seed: 1 });
   const w = randn([c.cout, c.cin, c.k, c.k], { seed: 2, std: 0.01 });
   const dy = randn([c.n, c.cout, c.size, c.size], { seed: 3 });
-  const flop = 2 * c.n * c.size * c.size * c.cin * c.cout * c.k * c.k;
+  const flop = convFlop(c);
   const ms: [number, number, number] = [
     await medianMs(engine, () => conv2dForward(x, w, null, o), reps),
     await medianMs(engine, () => conv2dInputGrad(dy, w, x.shape, o), reps),

@@ -52,6 +52,14 @@ export interface BenchOptions {
   cases?: RegExp;
 }
 
+/** A stride-1 'same' convolution's shape, as rows carry it. */
+export type ConvShape = NonNullable<BenchRow['conv']>;
+
+/** Direct-equivalent FLOP of a convolution, 2·N·H·W·Cin·Cout·k², whatever algorithm runs it. */
+export function convFlop(c: ConvShape): number {
+  return 2 * c.n * c.size * c.size * c.cin * c.cout * c.k * c.k;
+}
+
 /** Work per millisecond in the row's unit: `amount` is FLOP or bytes; ms from GPU time when it exists. */
 export function ratePerMs(amount: number, gpuMs: number | null, wallMs: number): number {
   return amount / (gpuMs ?? wallMs) / 1e6;

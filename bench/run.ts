@@ -11,11 +11,11 @@ import { CpmModel } from '../src/cpm/model.js';
 import { makeOptimizer } from '../src/cpm/train.js';
 import { noGrad } from '../src/autograd/graph.js';
 import { measure, repsFor, type Timing } from './measure.js';
-import { FULL_CONV_CASES, FULL_MEMORY_CASES, QUICK_CONV_CASES, QUICK_MEMORY_CASES, type ConvBenchCase, type MemoryBenchCase } from './cases.js';
+import { FULL_CONV_CASES, FULL_MEMORY_CASES, QUICK_CONV_CASES, QUICK_MEMORY_CASES, type ConvBenchCase } from './cases.js';
 import { loadTfjs, maxRelDiff, nchwToNhwc, nhwcIndexOfNchw, oihwToHwio, timeTf } from './tfjs.js';
 import { memoryRow } from './memory-ops.js';
-import { ratePerMs, tfjsColumns, type BenchOptions, type BenchRow } from './row.js';
-import { runTorch, torchPython, type TorchRequest } from './torch.js';
+import { convFlop, ratePerMs, tfjsColumns, type BenchOptions, type BenchRow, type ConvShape } from './row.js';
+import { runTorch, torchPython } from './torch.js';
 
 export type { BenchRow, BenchOptions } from './row.js';
 
@@ -26,7 +26,7 @@ export async function convRows(engine: Engine, c: ConvBenchCase, o: BenchOptions
   const x = randn([c.n, c.cin, c.size, c.size], { seed: 1 });
   const w = randn([c.cout, c.cin, c.k, c.k], { seed: 2, std: 1 / Math.sqrt(c.cin * c.k * c.k) });
   const dy = randn([c.n, c.cout, c.size, c.size], { seed: 3 });
-  const flop = 2 * c.n * c.size * c.size * c.cin * c.cout * c.k * c.k;
+  const flop = convFlop(c);
   const work: Record<(typeof KINDS)[number], () => Tensor> = {
     forward: () => conv2dForward(x, w, null, { padding: p }),
     dX: () => conv2dInputGrad(dy, w, x.shape, { padding: p }),
@@ -42,7 +42,7 @@ export async function convRows(engine: Engine, c: ConvBenchCase, o: BenchOptions
   }
   let tfIn: { xv: Float32Array; wv: Float32Array; dyv: Float32Array } | null = null;
   if (o.tfjs) tfIn = { xv: await x.read(), wv: await w.read(), dyv: await dy.read() };
-  for (const [i, kind] of KINDS.entries()) {
+  for (const kind of KINDS) {
     const probe = await measure(engine, () => void work[kind](), 1);
     const t: Timing = await measure(engine, () => void work[kind](), o.quick ? 2 : repsFor(probe.wallMs, o.budgetMs ?? 4000, 2, 10));
     const r = tuned[kind];
@@ -134,23 +134,24 @@ export async function endToEndRows(engine: Engine, names: string[], batch: numbe
 
 /** PyTorch's rates for the same rows, measured now on this CPU. */
 function addTorchColumns(rows: BenchRow[], python: string, quick: boolean): string {
-  const convs = rows.filter((r) => r.conv && r.kind === 'forward').map((r) => r.conv!);
-  const nets = [...new Map(rows.filter((r) => r.net).map((r) => [`${r.net!.config} ${r.net!.batch}`, r.net!])).values()];
-  const req: TorchRequest = {
+  const convKey = (c: ConvShape) => `${c.n} ${c.cin} ${c.cout} ${c.size} ${c.k}`;
+  const netKey = (n: NonNullable<BenchRow['net']>) => `${n.config} ${n.batch}`;
+  const convs = [...new Map(rows.filter((r) => r.conv).map((r) => [convKey(r.conv!), r.conv!])).values()];
+  const nets = [...new Map(rows.filter((r) => r.net).map((r) => [netKey(r.net!), r.net!])).values()];
+  const res = runTorch(python, {
     reps: quick ? 2 : 3,
     convs,
     nets: nets.map((n) => {
       const c = getConfig(n.config);
       return { batch: n.batch, inputSize: c.inputSize, joints: c.joints, stages: c.stages, layers: layers(c) };
     }),
-  };
-  const res = runTorch(python, req);
+  });
   for (const r of rows) {
     if (r.conv) {
-      const ms = res.convs[convs.findIndex((c) => c === r.conv || (c.n === r.conv!.n && c.cin === r.conv!.cin && c.cout === r.conv!.cout && c.size === r.conv!.size && c.k === r.conv!.k))]?.[r.kind as 'forward' | 'dX' | 'dW'];
-      if (ms !== undefined) r.torchRate = (2 * r.conv.n * r.conv.size ** 2 * r.conv.cin * r.conv.cout * r.conv.k ** 2) / ms / 1e6;
+      const ms = res.convs[convs.findIndex((c) => convKey(c) === convKey(r.conv!))]?.[r.kind as 'forward' | 'dX' | 'dW'];
+      if (ms !== undefined) r.torchRate = convFlop(r.conv) / ms / 1e6;
     } else if (r.net) {
-      const t = res.nets[nets.findIndex((n) => n.config === r.net!.config && n.batch === r.net!.batch)];
+      const t = res.nets[nets.findIndex((n) => netKey(n) === netKey(r.net!))];
       if (t) r.torchRate = (1000 * r.net.batch) / (r.kind === 'train' ? t.trainMs : t.inferMs);
     }
     if (r.torchRate !== undefined) r.torchRatio = r.rate / r.torchRate;
