@@ -90,18 +90,24 @@ function resolve(t: Tensor, o: Conv2dOptions, kind: ConvKind, x: Shape, w: Shape
     if (!fftNames.includes(name)) throw new EngineError('conv2d', `${name} cannot run this shape (${caseText(c)}): the FFT path needs stride 1, a square kernel no larger than about half the tile, and kernel spectra inside one binding`);
     return { ...base, variant: CONV2D_VARIANTS[conv2dDefaultVariant(t.engine)], fftTile: fftTileOf(name) };
   };
-  let name: string | undefined = o.variant;
-  // A forced `fft` fails where it cannot run; an engine-wide `fft` (setConv2dAlgorithm) leaves those shapes direct.
-  if (name === undefined && algorithm === 'fft' && (o.algorithm === 'fft' || fftNames.length > 0)) name = o.fftTile !== undefined ? `fft${o.fftTile}` : (fftNames.length > 0 ? chooseAlgorithm(t.engine, c, fftNames, conv2dDefaultVariant(t.engine), true) : 'fft');
-  if (name === undefined) {
-    const tuned = tunedVariantName(t.engine, c, [...conv2dAvailableVariants(t.engine), ...(algorithm === 'direct' ? [] : fftNames)]);
-    name = tuned ?? (algorithm === 'direct' ? conv2dDefaultVariant(t.engine) : conv2dChoice(t.engine, c, maxBindingBytes));
-  }
+  const name = o.variant ?? chosenName(t.engine, c, o, algorithm, fftNames, maxBindingBytes);
   if (name.startsWith('fft')) return ffts(name as FftVariantName);
   const variant = CONV2D_VARIANTS[name as Conv2dVariantName] as Conv2dVariant | undefined;
   if (!variant) throw new EngineError('conv2d', `unknown variant ${name}`);
   if (usesSubgroups(variant) && !hasSubgroups8(t.engine)) throw new EngineError('conv2d', `variant ${name} needs subgroups of at least 8 lanes, which this device lacks`);
   return { ...base, variant, fftTile: null };
+}
+
+/** The kernel when no variant is given: the algorithm asked for, else the autotuner's choice, else the cost model's. */
+function chosenName(engine: Engine, c: ConvCase, o: Conv2dOptions, algorithm: Conv2dAlgorithm | undefined, ffts: FftVariantName[], maxBindingBytes: number): string {
+  // A forced `fft` fails where it cannot run; an engine-wide `fft` (setConv2dAlgorithm) leaves those shapes direct.
+  if (algorithm === 'fft' && (o.algorithm === 'fft' || ffts.length > 0)) {
+    if (o.fftTile !== undefined) return `fft${o.fftTile}`;
+    return ffts.length > 0 ? chooseAlgorithm(engine, c, ffts, conv2dDefaultVariant(engine), true) : 'fft';
+  }
+  const tuned = tunedVariantName(engine, c, [...conv2dAvailableVariants(engine), ...(algorithm === 'direct' ? [] : ffts)]);
+  if (tuned !== undefined) return tuned;
+  return algorithm === 'direct' ? conv2dDefaultVariant(engine) : conv2dChoice(engine, c, maxBindingBytes);
 }
 
 const caseText = (c: ConvCase): string => `${c.kh}×${c.kw} stride ${c.stride}, ${c.cin}→${c.cout} at ${c.h}×${c.w}`;
