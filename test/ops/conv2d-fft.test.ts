@@ -6,12 +6,12 @@
 // conjugation or crop gives errors of order 1).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { init, tensor, parameter, conv2d, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dBiasGrad, conv2dCandidates, conv2dChoice, backward, tidy, type Engine } from '../../src/index.node.js';
+import { init, tensor, conv2dForward, conv2dCandidates, conv2dChoice, type Engine } from '../../src/index.node.js';
 import { FFT_SIZES, spectrumBins, tileSpectra, tilesFromSpectra, type FftSize } from '../../src/shaders/fft/fft.js';
 import { FFT_VARIANTS } from '../../src/shaders/conv2d/algorithm.js';
 import { fftApplicable } from '../../src/shaders/conv2d/fft-algorithm.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { assertClose, conv2dRef, conv2dGradRef, outSize, testData, type ConvRefArgs } from '../reference/conv2d.js';
+import { assertClose, assertConvGradientsMatchFiniteDifferences, assertConvMatchesReference, outSize, testData, type ConvRefArgs } from '../reference/conv2d.js';
 
 let engine: Engine;
 test.before(async () => {
@@ -89,22 +89,7 @@ function args(c: Case): ConvRefArgs & { dy: Float32Array } {
   return { ...a, dy: testData(n * cout * ho * wo, 34) };
 }
 
-async function checkCase(c: Case, o: { variant?: (typeof FFT_VARIANTS)[number]; algorithm?: 'fft'; maxBindingBytes?: number }, what: string): Promise<void> {
-  const a = args(c);
-  const [n, cout] = [a.xShape[0], a.wShape[0]];
-  const [ho, wo] = outSize(a);
-  const opts = { padding: a.padding, relu: a.relu, ...o };
-  const out = tidy(() => {
-    const x = tensor(a.x, a.xShape), w = tensor(a.w, a.wShape), dy = tensor(a.dy, [n, cout, ho, wo]);
-    return [conv2dForward(x, w, a.b ? tensor(a.b, [cout]) : null, opts), conv2dInputGrad(dy, w, a.xShape, opts), conv2dWeightGrad(x, dy, a.wShape, opts), conv2dBiasGrad(dy, opts)];
-  });
-  const ref = conv2dGradRef({ ...a, relu: false }, a.dy);
-  assertClose(await out[0]!.read(), conv2dRef(a), `${what} forward ${c}`);
-  assertClose(await out[1]!.read(), ref.dx, `${what} dX ${c}`);
-  assertClose(await out[2]!.read(), ref.dw, `${what} dW ${c}`);
-  assertClose(await out[3]!.read(), ref.db, `${what} db ${c}`);
-  out.forEach((t) => t.dispose());
-}
+const checkCase = (c: Case, o: { variant?: (typeof FFT_VARIANTS)[number]; algorithm?: 'fft'; maxBindingBytes?: number }, what: string) => assertConvMatchesReference(args(c), o, `${what} ${c}`);
 
 // Every FFT tile size the autotuner may pick, on every case it can run.
 for (const T of FFT_SIZES) {
@@ -126,29 +111,7 @@ test('sub-batch splits: spectra over several sub-batches (forward and dX per sub
 });
 
 test('autograd through conv2d with algorithm fft (bias, fused ReLU) matches central finite differences in float64', async () => {
-  for (const c of [CASES[2]!, CASES[7]!]) {
-    const a = args(c);
-    const x = parameter(a.x, a.xShape, 'x');
-    const w = parameter(a.w, a.wShape, 'w');
-    const b = parameter(a.b!, [a.wShape[0]], 'b');
-    const [ho, wo] = outSize(a);
-    const y = tidy(() => conv2d(x, w, b, { padding: a.padding, relu: a.relu, algorithm: 'fft' }));
-    backward(y, tensor(a.dy, [a.xShape[0], a.wShape[0], ho, wo]));
-    const grads = { x: await x.grad!.read(), w: await w.grad!.read(), b: await b.grad!.read() };
-    const objective = (v: ConvRefArgs) => conv2dRef(v).reduce((s, yv, i) => s + yv * a.dy[i]!, 0);
-    const eps = 1e-4;
-    for (const [name, arr, g] of [['x', a.x, grads.x], ['w', a.w, grads.w], ['b', a.b!, grads.b]] as const) {
-      for (let t = 0; t < 10; t++) {
-        const i = Math.floor((((t * 7919) % 1000) / 1000) * arr.length);
-        const shifted = (d: number) => { const v = Float64Array.from(arr); v[i]! += d; return objective({ ...a, [name]: v } as ConvRefArgs); };
-        const [plus, minus] = [shifted(eps), shifted(-eps)];
-        if (a.relu && Math.abs(plus - 2 * objective(a) + minus) > 1e-6) continue; // a ReLU kink within eps
-        const fd = (plus - minus) / (2 * eps);
-        assert.ok(Math.abs(g[i]! - fd) <= 1e-4 * Math.max(1, Math.abs(fd)), `d/d${name}[${i}]: autograd ${g[i]}, finite difference ${fd} (${c})`);
-      }
-    }
-    [x, w, b, y].forEach((t) => t.dispose());
-  }
+  for (const c of [CASES[2]!, CASES[7]!]) await assertConvGradientsMatchFiniteDifferences(args(c), { algorithm: 'fft' }, 10, String(c));
 });
 
 test('a CPM-sized layer (11×11, 16→24 @46, padding 5) through fft16 and fft32 matches float64', async () => {

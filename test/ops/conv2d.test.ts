@@ -4,10 +4,10 @@
 // worst case and ~1e-6 typically; a wrong index or boundary gives errors of order 1.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { init, tensor, parameter, conv2d, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dBiasGrad, conv2dAvailableVariants, conv2dDefaultVariant, CONV2D_VARIANTS, backward, tidy, type Engine, type Conv2dVariant, type Conv2dVariantName } from '../../src/index.node.js';
+import { init, tensor, conv2d, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dBiasGrad, conv2dAvailableVariants, conv2dDefaultVariant, CONV2D_VARIANTS, tidy, type Engine, type Conv2dVariant, type Conv2dVariantName } from '../../src/index.node.js';
 import { PAD_KERNEL, padDispatches } from '../../src/shaders/conv2d/pad.wgsl.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { assertClose, conv2dRef, conv2dGradRef, outSize, testData, type ConvRefArgs } from '../reference/conv2d.js';
+import { assertClose, assertConvGradientsMatchFiniteDifferences, assertConvMatchesReference, outSize, testData, type ConvRefArgs } from '../reference/conv2d.js';
 
 let engine: Engine;
 test.before(async () => {
@@ -48,58 +48,13 @@ for (const variant of Object.keys(CONV2D_VARIANTS) as Conv2dVariantName[]) {
     }
     // Kernels compile per shape (slowly on lavapipe): the default variant runs every case, the others a spread.
     for (const c of variant === conv2dDefaultVariant(engine) ? CASES : [0, 2, 6, 9, 10, 11, 12].map((i) => CASES[i]!)) {
-      const a = args(c);
-      const [n, cout] = [a.xShape[0], a.wShape[0]];
-      const [ho, wo] = outSize(a);
-      const o = { stride: a.stride, padding: a.padding, relu: a.relu, variant };
-      const out = tidy(() => {
-        const x = tensor(a.x, a.xShape), w = tensor(a.w, a.wShape), dy = tensor(a.dy, [n, cout, ho, wo]);
-        const y = conv2dForward(x, w, a.b ? tensor(a.b, [cout]) : null, o);
-        return [y, conv2dInputGrad(dy, w, a.xShape, o), conv2dWeightGrad(x, dy, a.wShape, o), conv2dBiasGrad(dy)];
-      });
-      const ref = conv2dGradRef({ ...a, relu: false }, a.dy);
-      assertClose(await out[0]!.read(), conv2dRef(a), `${variant} forward ${c}`);
-      assertClose(await out[1]!.read(), ref.dx, `${variant} dX ${c}`);
-      assertClose(await out[2]!.read(), ref.dw, `${variant} dW ${c}`);
-      assertClose(await out[3]!.read(), ref.db, `${variant} db ${c}`);
-      out.forEach((t) => t.dispose());
+      await assertConvMatchesReference(args(c), { variant }, `${variant} ${c}`);
     }
   });
 }
 
-/** Σ dy ⊙ conv(x) in float64, for finite differences. */
-function objective(a: ConvRefArgs, dy: Float32Array): number {
-  const y = conv2dRef(a);
-  let s = 0;
-  for (let i = 0; i < y.length; i++) s += y[i]! * dy[i]!;
-  return s;
-}
-
 test('autograd through conv2d (with fused ReLU) matches central finite differences in float64', async () => {
-  for (const c of [CASES[3]!, CASES[7]!, CASES[9]!]) {
-    const a = args(c);
-    const x = parameter(a.x, a.xShape, 'x');
-    const w = parameter(a.w, a.wShape, 'w');
-    const b = parameter(a.b!, [a.wShape[0]], 'b');
-    const [ho, wo] = outSize(a);
-    const y = tidy(() => conv2d(x, w, b, { stride: a.stride, padding: a.padding, relu: a.relu }));
-    backward(y, tensor(a.dy, [a.xShape[0], a.wShape[0], ho, wo]));
-    const grads = { x: await x.grad!.read(), w: await w.grad!.read(), b: await b.grad!.read() };
-    const eps = 1e-4;
-    for (const [name, arr, g] of [['x', a.x, grads.x], ['w', a.w, grads.w], ['b', a.b!, grads.b]] as const) {
-      for (let t = 0; t < 12; t++) {
-        const i = Math.floor(((t * 7919) % 1000) / 1000 * arr.length);
-        const plus = Float64Array.from(arr); plus[i]! += eps;
-        const minus = Float64Array.from(arr); minus[i]! -= eps;
-        const with_ = (v: Float64Array) => objective({ ...a, [name]: v } as ConvRefArgs, a.dy);
-        const fd = (with_(plus) - with_(minus)) / (2 * eps);
-        // FD in float64 is accurate to ~1e-7 here unless a ReLU kink lies within eps (then skip).
-        if (a.relu && Math.abs(with_(plus) - 2 * objective(a, a.dy) + with_(minus)) > 1e-6) continue;
-        assert.ok(Math.abs(g[i]! - fd) <= 1e-4 * Math.max(1, Math.abs(fd)), `d/d${name}[${i}]: autograd ${g[i]}, finite difference ${fd} (${c})`);
-      }
-    }
-    [x, w, b, y].forEach((t) => t.dispose());
-  }
+  for (const c of [CASES[3]!, CASES[7]!, CASES[9]!]) await assertConvGradientsMatchFiniteDifferences(args(c), {}, 12, String(c));
 });
 
 test('CPM-shaped case (default variant): 46×46, 48→128, 11×11, pad 5 (sampled outputs) forward and both gradients', async () => {

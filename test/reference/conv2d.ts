@@ -1,5 +1,6 @@
 // Float64 CPU reference for conv2d (NCHW, OIHW) and its gradients, for tests.
 import * as assert from 'uvu/assert';
+import { tensor, parameter, conv2d, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dBiasGrad, backward, tidy, type Conv2dOptions } from '../../src/index.node.js';
 
 export interface ConvRefArgs {
   x: Float64Array | Float32Array;
@@ -96,4 +97,49 @@ export function assertClose(got: Float32Array, want: Float64Array, what: string,
   for (let i = 0; i < want.length; i++) {
     if (!(Math.abs(got[i]! - want[i]!) <= rel * scale)) assert.unreachable(`${what}: element ${i} is ${got[i]}, expected ${want[i]} (scale ${scale})`);
   }
+}
+
+/** Forward, dX, dW and db of the engine with `opts` (stride and padding from `a`) against the float64 reference. */
+export async function assertConvMatchesReference(a: ConvRefArgs & { dy: Float32Array }, opts: Conv2dOptions, what: string): Promise<void> {
+  const [n, cout] = [a.xShape[0], a.wShape[0]];
+  const [ho, wo] = outSize(a);
+  const o = { ...opts, stride: a.stride, padding: a.padding, relu: a.relu };
+  const out = tidy(() => {
+    const x = tensor(a.x, a.xShape), w = tensor(a.w, a.wShape), dy = tensor(a.dy, [n, cout, ho, wo]);
+    return [conv2dForward(x, w, a.b ? tensor(a.b, [cout]) : null, o), conv2dInputGrad(dy, w, a.xShape, o), conv2dWeightGrad(x, dy, a.wShape, o), conv2dBiasGrad(dy, o)];
+  });
+  const ref = conv2dGradRef({ ...a, relu: false }, a.dy);
+  assertClose(await out[0]!.read(), conv2dRef(a), `${what} forward`);
+  assertClose(await out[1]!.read(), ref.dx, `${what} dX`);
+  assertClose(await out[2]!.read(), ref.dw, `${what} dW`);
+  assertClose(await out[3]!.read(), ref.db, `${what} db`);
+  out.forEach((t) => t.dispose());
+}
+
+/**
+ * Autograd through conv2d (with bias, and the fused ReLU when `a.relu`) against central finite
+ * differences of Σ dy ⊙ conv(x) in float64, at `samples` spread elements of x, w and b.
+ */
+export async function assertConvGradientsMatchFiniteDifferences(a: ConvRefArgs & { dy: Float32Array }, opts: Conv2dOptions, samples: number, what: string): Promise<void> {
+  const x = parameter(a.x, a.xShape, 'x');
+  const w = parameter(a.w, a.wShape, 'w');
+  const b = parameter(a.b!, [a.wShape[0]], 'b');
+  const [ho, wo] = outSize(a);
+  const y = tidy(() => conv2d(x, w, b, { ...opts, stride: a.stride, padding: a.padding, relu: a.relu }));
+  backward(y, tensor(a.dy, [a.xShape[0], a.wShape[0], ho, wo]));
+  const grads = { x: await x.grad!.read(), w: await w.grad!.read(), b: await b.grad!.read() };
+  const objective = (v: ConvRefArgs) => conv2dRef(v).reduce((s, yv, i) => s + yv * a.dy[i]!, 0);
+  const eps = 1e-4;
+  for (const [name, arr, g] of [['x', a.x, grads.x], ['w', a.w, grads.w], ['b', a.b!, grads.b]] as const) {
+    for (let t = 0; t < samples; t++) {
+      const i = Math.floor((((t * 7919) % 1000) / 1000) * arr.length);
+      const shifted = (d: number) => { const v = Float64Array.from(arr); v[i]! += d; return objective({ ...a, [name]: v } as ConvRefArgs); };
+      const [plus, minus] = [shifted(eps), shifted(-eps)];
+      // FD in float64 is accurate to ~1e-7 here unless a ReLU kink lies within eps (then skip).
+      if (a.relu && Math.abs(plus - 2 * objective(a) + minus) > 1e-6) continue;
+      const fd = (plus - minus) / (2 * eps);
+      assert.ok(Math.abs(g[i]! - fd) <= 1e-4 * Math.max(1, Math.abs(fd)), `d/d${name}[${i}]: autograd ${g[i]}, finite difference ${fd} (${what})`);
+    }
+  }
+  [x, w, b, y].forEach((t) => t.dispose());
 }
