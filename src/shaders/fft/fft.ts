@@ -15,8 +15,8 @@ const MAX_LANES = 2 ** 24;
 /** Bins of a T×T real spectrum: T/2 + 1 rows of T. */
 export const spectrumBins = (T: number): number => (T / 2 + 1) * T;
 
-/** Floats of the per-plane half spectra between the two passes of a transform. */
-export const halfSpectraFloats = (T: number, planes: number): number => planes * spectrumBins(T) * 2;
+/** Floats of the half spectra between the two passes of a transform, `width` columns per plane. */
+const halfSpectraFloats = (T: number, planes: number, width: number): number => planes * (T / 2 + 1) * width * 2;
 
 /** Generated WGSL by kernel and sizes: the straight-line transforms are up to 60 kB, built once each rather than per dispatch. */
 const sources = new Map<string, string>();
@@ -33,20 +33,25 @@ function workgroups(op: string, lanes: number, per: number): number {
 
 /** Spectra of the tiles of `src` described by `g`, written into `spectrum` at g's layout. */
 export function tileSpectra(op: string, engine: Engine, T: FftSize, src: BufferBinding, g: TileGeometry, spectrum: BufferBinding): void {
-  const half = Tensor.empty(engine, [halfSpectraFloats(T, g.planes)], `${op} half spectra`);
+  const taps = Math.min(g.lim, T);
+  const half = Tensor.empty(engine, [halfSpectraFloats(T, g.planes, taps)], `${op} half spectra`);
   const uniforms = new Uint32Array(tileUniforms(g));
-  engine.dispatch({ op, kernel: source(`columns ${T} ${Math.min(g.lim, T)}`, () => tileColumnsKernel(T, Math.min(g.lim, T))), bindings: [src, half.binding(op)], uniforms, workgroups: workgroups(op, g.planes * T, FFT_WORKGROUP) });
-  engine.dispatch({ op, kernel: source(`rows ${T} ${Math.min(g.lim, T)}`, () => spectrumRowsKernel(T, 'forward', Math.min(g.lim, T))), bindings: [half.binding(op), spectrum], uniforms, workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP) });
+  engine.dispatch({ op, kernel: source(`columns ${T} ${taps}`, () => tileColumnsKernel(T, taps)), bindings: [src, half.binding(op)], uniforms, workgroups: workgroups(op, g.planes * taps, FFT_WORKGROUP) });
+  engine.dispatch({ op, kernel: source(`rows ${T} ${taps}`, () => spectrumRowsKernel(T, 'forward', taps)), bindings: [half.binding(op), spectrum], uniforms, workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP) });
   half.dispose();
 }
 
-/** The tiles whose spectra `spectrum` holds, transformed back, scaled by 1/T² and written into `dst` as g says. */
+/**
+ * The tiles whose spectra `spectrum` holds, transformed back, scaled by 1/T² and written into `dst` as g says:
+ * circular indices g.off … g.off + g.lim − 1 of each tile along each axis.
+ */
 export function tilesFromSpectra(op: string, engine: Engine, T: FftSize, spectrum: BufferBinding, g: TileGeometry, dst: BufferBinding, bias: BufferBinding | null): void {
-  const half = Tensor.empty(engine, [halfSpectraFloats(T, g.planes)], `${op} half tiles`);
+  if (g.off < 0 || g.lim < 1 || g.off + g.lim > T) throw new EngineError(op, `kept outputs ${g.off}…${g.off + g.lim - 1} lie outside a tile of ${T}`);
+  const half = Tensor.empty(engine, [halfSpectraFloats(T, g.planes, g.lim)], `${op} half tiles`);
   const uniforms = new Uint32Array(tileUniforms({ ...g, scale: 1 / (T * T) }));
   engine.dispatch({ op, kernel: source(`inverse rows ${T}`, () => spectrumRowsKernel(T, 'inverse')), bindings: [spectrum, half.binding(op)], uniforms, workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP) });
   // Without a bias the spectrum is bound in its place: unread, but the layout needs a buffer.
-  engine.dispatch({ op, kernel: source(`inverse columns ${T}`, () => inverseColumnsKernel(T)), bindings: [half.binding(op), dst, bias ?? spectrum], uniforms, workgroups: workgroups(op, g.planes * T, FFT_WORKGROUP) });
+  engine.dispatch({ op, kernel: source(`inverse columns ${T}`, () => inverseColumnsKernel(T)), bindings: [half.binding(op), dst, bias ?? spectrum], uniforms, workgroups: workgroups(op, g.planes * g.lim, FFT_WORKGROUP) });
   half.dispose();
 }
 

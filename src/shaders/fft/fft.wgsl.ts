@@ -3,17 +3,19 @@
 // the order of the loads, twiddles as literals): on lavapipe a lane is a SIMD lane, so unrolled code
 // keeps the T values in registers, with no workgroup memory and no barriers.
 //
-//   forward:  tile columns (real, along y) → half spectrum [q][ky ≤ T/2][x]   (tileColumnsKernel)
+//   forward:  tile columns (real, along y) → half spectrum [q][ky ≤ T/2][x < taps] (tileColumnsKernel)
 //             rows of that (complex, along x) → spectrum [f = ky·T + kx][a, b] (spectrumRowsKernel)
-//   inverse:  spectrum rows (along kx) → [q][ky][x]                            (spectrumRowsKernel)
+//   inverse:  spectrum rows (along kx) → [q][ky][kept x]                       (spectrumRowsKernel)
 //             columns (Hermitian along ky) → real tile, cropped, bias, ReLU     (inverseColumnsKernel)
 //
 // A plane q = a·B + b is one T×T tile: `a` is a channel, b = (n·tilesY + ty)·tilesX + tx an image
 // and tile position. Tile (ty, tx) starts at (ty·step − off, tx·step − off) of its source; taps at
 // or beyond `lim` inside a tile and outside the source read 0 (zero padding and overlap-save). The
 // spectrum of (f, a, b) is at specBase + f·fStride + a·mulA + b·mulB, so one pass writes either the
-// [a][b] or the [b][a] order the channel-mixing product wants. Every size is a uniform: one pipeline
-// per (pass, T).
+// [a][b] or the [b][a] order the channel-mixing product wants. Sizes are uniforms, except the taps of
+// a forward tile (the kernel's k, S for dW's output gradients, else T), which prune its butterflies:
+// one pipeline per (pass, T, taps). Columns that are all zero (past the taps) or that an inverse does
+// not keep get no lane and no room in the half spectra between the passes.
 import { DIVMOD, LINEAR_WORKGROUP_ID } from '../../tensor/kernel.js';
 
 export const FFT_SIZES = [8, 16, 32, 64, 128] as const;
@@ -156,38 +158,36 @@ ${body}
 }
 
 /**
- * Pass 1: lane (q, x) transforms column x of tile q along y (real input) into the half spectrum
- * I[q][ky][x], ky ≤ T/2. `taps` = the uniform `lim`, specialised: rows past it are left out of the
- * code, and columns past it (or outside the source) store zeros without a transform.
+ * Pass 1: lane (q, x) transforms column x < taps of tile q along y (real input) into the half spectrum
+ * I[q][ky][x], ky ≤ T/2, x < taps. `taps` = the uniform `lim`, specialised: rows past it are left out
+ * of the code, and columns past it are zero, so they get no lane and no storage (the rows pass knows).
  */
 export function tileColumnsKernel(T: FftSize, taps: number): string {
   const half = T / 2 + 1;
   const fft = fftStatements(T, -1, (y) => (y < taps ? `vec2<f32>(tap(${y}u), 0.0)` : null), 'z');
-  const store = (z: string | null, ky: number) => `I[(q * ${half}u + ${ky}u) * ${T}u + x] = ${z ?? ZERO};`;
+  const store = (z: string | null, ky: number) => `I[(q * ${half}u + ${ky}u) * ${taps}u + x] = ${z ?? ZERO};`;
   return /* wgsl */ `${UNIFORMS}
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> I: array<vec2<f32>>;
-var<private> colOk: bool;
 var<private> row0: i32;
 var<private> col: i32;
 var<private> rowBase: u32;
 
 fn tap(y: u32) -> f32 {
   let row = row0 + i32(y);
-  let ok = colOk && y < u.lim && row >= 0 && row < i32(u.height);
+  let ok = row >= 0 && row < i32(u.height);
   let idx = select(0u, rowBase + u32(row) * u.width + u32(col), ok);
   return select(0.0, src[idx], ok);
 }
 
-${entry(`  let x = id % ${T}u;
-  let q = id / ${T}u;
+${entry(`  let x = id % ${taps}u;
+  let q = id / ${taps}u;
   if (q >= u.planes) { return; }
   let p = plane(q);
   row0 = i32(p.ty * u.step) - u.off;
   col = i32(p.tx * u.step + x) - u.off;
-  colOk = x < u.lim && col >= 0 && col < i32(u.width);
   rowBase = u.base + p.n * u.strideN + p.a * u.strideA;
-  if (!colOk) {
+  if (col < 0 || col >= i32(u.width)) {
     ${Array.from({ length: half }, (_, ky) => store(null, ky)).join('\n    ')}
     return;
   }
@@ -197,36 +197,44 @@ ${entry(`  let x = id % ${T}u;
 
 /**
  * Passes 2 and 3: lane (ky, q) transforms one row along x between the half spectra H[q][ky][x] and
- * the spectrum bins f = ky·T + kx of plane q: forward (H → S, columns from `taps` on are zero) or
- * inverse (S → H).
+ * the spectrum bins f = ky·T + kx of plane q. Forward: H holds the first `taps` columns (the rest are
+ * zero). Inverse: only the kept columns x = off … off + lim − 1 are stored, H[q][ky][x − off].
  */
 export function spectrumRowsKernel(T: FftSize, direction: 'forward' | 'inverse', taps: number = T): string {
   const half = T / 2 + 1;
   const forward = direction === 'forward';
-  const fft = fftStatements(T, forward ? -1 : 1, (j) => (j >= taps ? null : forward ? `src[rowStart + ${j}u]` : `src[spec + ${j}u * u.fStride]`), 'z');
-  const stores = fft.out.map((z, j) => `dst[${forward ? `spec + ${j}u * u.fStride` : `rowStart + ${j}u`}] = ${z ?? ZERO};`);
+  const fft = fftStatements(T, forward ? -1 : 1, (j) => (forward ? (j >= taps ? null : `src[rowStart + ${j}u]`) : `src[spec + ${j}u * u.fStride]`), 'z');
+  const stores = forward
+    ? fft.out.map((z, j) => `dst[spec + ${j}u * u.fStride] = ${z ?? ZERO};`)
+    : fft.out.map((z, j) => `keep(${j}, ${z ?? ZERO});`);
   return /* wgsl */ `${UNIFORMS}
 @group(0) @binding(1) var<storage, read> src: array<vec2<f32>>;
 @group(0) @binding(2) var<storage, read_write> dst: array<vec2<f32>>;
+var<private> rowStart: u32;
+
+fn keep(x: i32, z: vec2<f32>) {
+  let i = x - u.off;
+  if (i >= 0 && i < i32(u.lim)) { dst[rowStart + u32(i)] = z; }
+}
 
 ${entry(`  let kq = divmod(id, u.planes);
   let ky = kq.x;
   let q = kq.y;
   if (ky >= ${half}u) { return; }
-  let rowStart = (q * ${half}u + ky) * ${T}u;
+  rowStart = (q * ${half}u + ky) * ${forward ? `${taps}u` : 'u.lim'};
   let spec = spectrumIndex(ky * ${T}u, q);
   ${fft.code.join('\n  ')}
   ${stores.join('\n  ')}`)}`;
 }
 
 /**
- * Pass 4: lane (q, x) inverse-transforms column x of J[q] along ky (the missing half is the conjugate
- * mirror: the column is the spectrum of a real signal), scales, and writes the kept outputs: circular
- * index i holds output i − off of the tile, kept when 0 ≤ i − off < lim.
+ * Pass 4: lane (q, i) inverse-transforms kept column x = off + i of J[q] along ky (the missing half is
+ * the conjugate mirror: the column is the spectrum of a real signal), scales, and writes the kept
+ * outputs: circular index y holds output y − off of the tile, kept when y − off < lim.
  */
 export function inverseColumnsKernel(T: FftSize): string {
   const half = T / 2 + 1;
-  const fft = fftStatements(T, 1, (ky) => (ky < half ? `J[colStart + ${ky * T}u]` : `conj(J[colStart + ${(T - ky) * T}u])`), 'z');
+  const fft = fftStatements(T, 1, (ky) => (ky < half ? `J[colStart + ${ky}u * u.lim]` : `conj(J[colStart + ${T - ky}u * u.lim])`), 'z');
   const stores = fft.out.map((z, y) => `put(${y}, ${z ?? ZERO}.x);`);
   return /* wgsl */ `${UNIFORMS}
 @group(0) @binding(1) var<storage, read> J: array<vec2<f32>>;
@@ -250,17 +258,17 @@ fn put(y: i32, v: f32) {
   dst[i] = r;
 }
 
-${entry(`  let x = id % ${T}u;
-  let q = id / ${T}u;
+${entry(`  let qi = divmod(id, u.lim);
+  let q = qi.x;
+  let i = qi.y;
   if (q >= u.planes) { return; }
   let p = plane(q);
-  let tx = i32(x) - u.off;
   row0 = i32(p.ty * u.step);
-  col = p.tx * u.step + u32(max(tx, 0));
-  colOk = tx >= 0 && tx < i32(u.lim) && col < u.width;
+  col = p.tx * u.step + i;
+  colOk = col < u.width;
   rowBase = u.base + p.n * u.strideN + p.a * u.strideA;
   shift = select(0.0, bias[min(p.a, arrayLength(&bias) - 1u)], (u.flags & 1u) != 0u);
-  let colStart = q * ${half * T}u + x;
+  let colStart = q * ${half}u * u.lim + i;
   ${fft.code.join('\n  ')}
   ${stores.join('\n  ')}`)}`;
 }
