@@ -4,17 +4,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, tensor, parameter, maxPool2d, avgPool2d, caffePoolSize, backward, tidy, type Engine } from '../../src/index.node.js';
 import { maxPoolGradRef, poolRef } from '../reference/ops.js';
-import { testData } from '../reference/conv2d.js';
+import { assertAllClose } from '../reference/close.js';
+import { testData } from '../reference/data.js';
+import { assertGradientsMatchFiniteDifferences } from '../reference/finite-differences.js';
 
 let engine: Engine;
 test.before(async () => {
   engine = await init();
 });
 
-function close(got: Float32Array, want: Float64Array, what: string, tol = 1e-6): void {
-  assert.is(got.length, want.length, what);
-  for (let i = 0; i < want.length; i++) if (!(Math.abs(got[i]! - want[i]!) <= tol * Math.max(1, Math.abs(want[i]!)))) assert.unreachable(`${what}[${i}]: ${got[i]} vs ${want[i]}`);
-}
+const close = (got: Float32Array, want: Float64Array, what: string) => assertAllClose(got, want, what, 1e-6, { per: 'element' });
 
 test('Caffe ceil-mode sizes: 368→184→92→46 for 3×3/2 and 368→46 for 9×9/8', () => {
   assert.equal([368, 184, 92].map((s) => caffePoolSize(s, 3, 2, 0)), [184, 92, 46]);
@@ -38,23 +37,14 @@ for (const kind of ['max', 'avg'] as const) {
     for (const [n, c, h, w, k, s, p] of SHAPES) {
       const xs = testData(n * c * h * w, 5 + h);
       const pool = kind === 'max' ? maxPool2d : avgPool2d;
-      const x = parameter(xs, [n, c, h, w], 'x');
-      const y = tidy(() => pool(x, { kernel: k, stride: s, padding: p }));
-      const ref = poolRef(xs, n * c, h, w, k, s, p, kind);
-      close(await y.read(), ref, `${kind} ${[n, c, h, w, k, s, p]}`);
-      const dy = testData(y.size, 77);
-      backward(y, tensor(dy, y.shape));
-      const g = await x.grad!.read();
-      const objective = (v: Float64Array) => poolRef(v, n * c, h, w, k, s, p, kind).reduce((acc, yv, i) => acc + yv * dy[i]!, 0);
-      const eps = 1e-5;
-      for (let i = 0; i < xs.length; i++) {
-        const plus = Float64Array.from(xs); plus[i]! += eps;
-        const minus = Float64Array.from(xs); minus[i]! -= eps;
-        const fd = (objective(plus) - objective(minus)) / (2 * eps);
-        // The float64 FD of a piecewise-linear function is exact to ~1e-9 away from ties (test data has none).
-        assert.ok(Math.abs(g[i]! - fd) < 1e-5, `${kind} d/dx[${i}] ${g[i]} vs ${fd} (${[n, c, h, w, k, s, p]})`);
-      }
-      x.dispose();
+      const y = tidy(() => pool(tensor(xs, [n, c, h, w]), { kernel: k, stride: s, padding: p }));
+      close(await y.read(), poolRef(xs, n * c, h, w, k, s, p, kind), `${kind} ${[n, c, h, w, k, s, p]}`);
+      y.dispose();
+      // The float64 FD of a piecewise-linear function is exact to ~1e-9 away from ties (test data has none).
+      await assertGradientsMatchFiniteDifferences(
+        { inputs: [{ name: 'x', data: xs, shape: [n, c, h, w] }], op: (x) => pool(x!, { kernel: k, stride: s, padding: p }), reference: (x) => poolRef(x!, n * c, h, w, k, s, p, kind), eps: 1e-5, tol: 1e-5 },
+        `${kind} ${[n, c, h, w, k, s, p]}`,
+      );
     }
   });
 }
