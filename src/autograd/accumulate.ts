@@ -1,5 +1,5 @@
-// The few tensor operations backward itself needs.
-import { copy, fill, mapInPlace } from '../shaders/elementwise/elementwise.js';
+// The few tensor operations backward itself needs (raw maps from tensor/: no gradient rules).
+import { copy, fill, mapInPlace } from '../tensor/map.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** existing + g, in place into existing when there is one (g is consumed). */

@@ -1,9 +1,8 @@
 // What SGD and Adam share: parameter groups with lr/decay multipliers, the step counter, the
 // schedule, GPU-resident state tensors named after their parameters (for checkpoints), and the
 // per-parameter fused update dispatch.
-import { noGrad } from '../autograd/graph.js';
-import { copy } from '../shaders/elementwise/elementwise.js';
 import { EngineError } from '../tensor/errors.js';
+import { copy } from '../tensor/map.js';
 import { fromArray, Tensor } from '../tensor/tensor.js';
 import { constantSchedule, type Schedule } from './schedule.js';
 
@@ -104,7 +103,7 @@ export abstract class Optimizer {
       if ((value instanceof Tensor ? value.size : value.length) !== slot.param.size) throw new EngineError('optimizer.loadState', `state "${key}" has the wrong size for ${slot.param.describe()}`);
       this.stateTensors.get(key)?.dispose();
       // A copy, not a shared handle: two optimizers loaded from one state must not update each other's buffers.
-      const t = data ? fromArray(slot.param.engine, data, slot.param.shape, key) : noGrad(slot.param.engine, () => copy(value as Tensor));
+      const t = data ? fromArray(slot.param.engine, data, slot.param.shape, key) : copy(value as Tensor);
       slot.param.engine.untrack(t);
       this.stateTensors.set(key, t);
     }

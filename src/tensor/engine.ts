@@ -53,7 +53,8 @@ export class Engine {
   private encoder: GPUCommandEncoder | null = null;
   private batchOps: string[] = [];
   private readonly checks: Promise<void>[] = [];
-  private readonly errors: Error[] = [];
+  /** Errors found, in order; a promise while the compiler's messages for one are fetched. */
+  private readonly errors: Promise<Error>[] = [];
   private lostInfo: GPUDeviceLostInfo | null = null;
   private readonly scopes: Set<Disposable>[] = [];
   private readonly stagingForRead = new Map<number, GPUBuffer[]>();
@@ -77,7 +78,7 @@ export class Engine {
     this.uniforms = new UniformArena(this.device);
     this.device.addEventListener('uncapturederror', (ev) => {
       const e = (ev as GPUUncapturedErrorEvent).error;
-      this.errors.push(new GPUOpError(this.batchOps.at(-1) ?? 'engine', errorKind(e), e.message));
+      this.errors.push(Promise.resolve(new GPUOpError(this.batchOps.at(-1) ?? 'engine', errorKind(e), e.message)));
     });
     void this.device.lost.then((info) => {
       this.lostInfo = info;
@@ -124,7 +125,7 @@ export class Engine {
 
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
-    const pipeline = this.pipelines.get(a.op, a.kernel);
+    const { pipeline, module } = this.pipelines.get(a.op, a.kernel);
     const entries: GPUBindGroupEntry[] = a.bindings.map((b, i) => ({
       binding: i + 1,
       resource: { buffer: b.buffer, offset: b.offset ?? 0, size: alignedBindingSize(b.size) },
@@ -139,7 +140,8 @@ export class Engine {
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
     pass.end();
-    this.watch(a.op, this.device.popErrorScope());
+    // A shader that fails to compile fails the validation scope (popped first); the compiler then says where.
+    this.watch(a.op, this.device.popErrorScope(), module ? () => this.pipelines.explainFailure(a.op, a.kernel, module) : undefined);
     this.watch(a.op, this.device.popErrorScope());
     this.batchOps.push(a.op);
     this.dispatches++;
@@ -242,11 +244,14 @@ export class Engine {
     if (this.pool.snapshot().pooledBytes > this.pool.maxPooledBytes) this.pool.trim();
   }
 
-  private watch(op: string, scope: Promise<GPUError | null>): void {
+  /** Records the scope's error, if any, as a GPUOpError; `explain` may give a better detail than WebGPU's message ('' to keep it). */
+  private watch(op: string, scope: Promise<GPUError | null>, explain?: () => Promise<string>): void {
     this.checks.push(
       scope.then(
         (err) => {
-          if (err) this.errors.push(new GPUOpError(labelFromMessage(err.message) ?? op, errorKind(err), err.message));
+          if (!err) return;
+          const detail = explain ? explain().then((text) => text || err.message) : Promise.resolve(err.message);
+          this.errors.push(detail.then((d) => new GPUOpError(labelFromMessage(err.message) ?? op, errorKind(err), d)));
         },
         () => undefined,
       ),
@@ -259,7 +264,7 @@ export class Engine {
     this.assertAlive('sync');
     const first = this.errors[0];
     this.errors.length = 0;
-    if (first) throw first;
+    if (first) throw await first;
   }
 
   /** Submits, waits until the GPU is done, and surfaces any error. */

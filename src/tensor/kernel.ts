@@ -1,4 +1,5 @@
 // Compiled pipelines, cached per WGSL source (the source already carries its specialisation).
+import { compilationReport } from './compilation.js';
 import { GPUOpError } from './errors.js';
 
 export interface KernelSource {
@@ -7,9 +8,15 @@ export interface KernelSource {
   entryPoint?: string;
 }
 
+export interface CachedPipeline {
+  pipeline: GPUComputePipeline;
+  /** The shader module when this call compiled it (to explain a compilation failure), else null. */
+  module: GPUShaderModule | null;
+}
+
 export class PipelineCache {
   private readonly pipelines = new Map<string, GPUComputePipeline>();
-  private readonly pending = new Map<string, Promise<GPUComputePipeline>>();
+  private readonly pending = new Map<string, { module: GPUShaderModule; pipeline: Promise<GPUComputePipeline> }>();
   private readonly layouts = new WeakMap<GPUComputePipeline, GPUBindGroupLayout>();
   compiled = 0;
 
@@ -27,14 +34,24 @@ export class PipelineCache {
   }
 
   /** Synchronous creation for first use inside an op; errors are captured by the caller's error scope. */
-  get(op: string, src: KernelSource): GPUComputePipeline {
+  get(op: string, src: KernelSource): CachedPipeline {
     const hit = this.pipelines.get(src.code);
-    if (hit) return hit;
+    if (hit) return { pipeline: hit, module: null };
     const module = this.device.createShaderModule({ code: src.code, label: op });
     const pipeline = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: src.entryPoint ?? 'main' }, label: op });
     this.pipelines.set(src.code, pipeline);
     this.compiled++;
-    return pipeline;
+    return { pipeline, module };
+  }
+
+  /**
+   * Once the error scope around a fresh pipeline's first use has failed: the compiler's messages pointing at
+   * the line ('' if the shader compiled). A pipeline whose shader failed leaves the cache, so a retry reports again.
+   */
+  async explainFailure(op: string, src: KernelSource, module: GPUShaderModule): Promise<string> {
+    const report = await compilationReport(op, module, src.code);
+    if (report) this.pipelines.delete(src.code);
+    return report;
   }
 
   /** Compiles ahead of first use, in parallel, so start-up does not wait on each shader in turn. */
@@ -42,16 +59,20 @@ export class PipelineCache {
     if (this.pipelines.has(src.code)) return;
     let p = this.pending.get(src.code);
     if (!p) {
+      // A module that fails to compile also fails the pipeline's promise: report it there, not as an uncaptured error.
+      this.device.pushErrorScope('validation');
       const module = this.device.createShaderModule({ code: src.code, label: op });
-      p = this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: src.entryPoint ?? 'main' }, label: op });
+      p = { module, pipeline: this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: src.entryPoint ?? 'main' }, label: op }) };
+      void this.device.popErrorScope();
       this.pending.set(src.code, p);
     }
     try {
-      const pipeline = await p;
+      const pipeline = await p.pipeline;
       this.pipelines.set(src.code, pipeline);
       this.compiled++;
     } catch (e) {
-      throw new GPUOpError(op, 'pipeline', e instanceof Error ? e.message : String(e));
+      const report = await compilationReport(op, p.module, src.code);
+      throw new GPUOpError(op, 'pipeline', report || (e instanceof Error ? e.message : String(e)));
     } finally {
       this.pending.delete(src.code);
     }

@@ -12,6 +12,7 @@ import { train } from '../../src/cpm/train.js';
 import { loadCheckpoint } from '../../src/cpm/checkpoint-file.js';
 import { runTensorFile } from '../../src/cli/train.js';
 import { openDataset, createLoader } from '../../src/data/index.js';
+import { assertAllClose } from '../reference/close.js';
 import { cpmForwardRef } from '../reference/cpm.js';
 import { encodeJpeg, lspetFolder } from '../data/helpers.js';
 
@@ -87,11 +88,8 @@ test('the tensor-file run (beliefs, losses, gradients) matches a float64 CPU for
   const out = await runTensorFile(engine, model, input, true);
   const ref = cpmForwardRef(tiny, await model.read(), batch.image, batch.center);
   for (let t = 0; t < 2; t++) {
-    const got = out.get(`belief.stage${t + 1}`)!.data;
-    let scale = 1e-3;
-    ref[t]!.forEach((v) => (scale = Math.max(scale, Math.abs(v))));
     // float32 vs float64 through ~10 layers: relative 1e-4 of the map's range.
-    ref[t]!.forEach((v, i) => assert.ok(Math.abs(got[i]! - v) < 1e-4 * scale, `stage ${t + 1} belief ${i}: ${got[i]} vs ${v}`));
+    assertAllClose(out.get(`belief.stage${t + 1}`)!.data, ref[t]!, `stage ${t + 1} belief`, 1e-4, { minRange: 1e-3 });
     const target = t === 0 ? batch.targetAll : batch.target;
     const loss = ref[t]!.reduce((s, v, i) => s + (v - target[i]!) ** 2, 0) / 2;
     assert.ok(Math.abs(out.get(`loss.stage${t + 1}`)!.data[0]! - loss) < 1e-4 * Math.max(1, loss));

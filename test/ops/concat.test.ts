@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, tensor, parameter, concat, slice, backward, tidy } from '../../src/index.node.js';
-import { testData } from '../reference/conv2d.js';
+import { testData } from '../reference/data.js';
 import { sliceRef } from '../reference/ops.js';
 
 test.before(async () => {

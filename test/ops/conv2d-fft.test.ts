@@ -11,7 +11,9 @@ import { FFT_SIZES, spectrumBins, tileSpectra, tilesFromSpectra, type FftSize } 
 import { FFT_VARIANTS } from '../../src/shaders/conv2d/algorithm.js';
 import { fftApplicable } from '../../src/shaders/conv2d/fft-algorithm.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { assertClose, assertConvGradientsMatchFiniteDifferences, assertConvMatchesReference, outSize, testData, type ConvRefArgs } from '../reference/conv2d.js';
+import { assertAllClose } from '../reference/close.js';
+import { assertConvGradientsMatchFiniteDifferences, assertConvMatchesReference, outSize, type ConvRefArgs } from '../reference/conv2d.js';
+import { testData } from '../reference/data.js';
 
 let engine: Engine;
 test.before(async () => {
@@ -61,9 +63,9 @@ test('tile FFTs of every size match a float64 DFT (shifted, clipped tiles of two
           for (let j = 2; j < 8; j++) got[at + j] = 0; // padding: unspecified
         }
     }
-    assertClose(got, want, `spectrum of a ${T}×${T} tile`, 1e-6);
+    assertAllClose(got, want, `spectrum of a ${T}×${T} tile`, 1e-6);
     const tile = new Float64Array(2 * T * T).map((_, i) => tileAt(Math.floor(i / (T * T)), Math.floor(i / T) % T, i % T));
-    assertClose(await back.read(), tile, `inverse of a ${T}×${T} spectrum`, 1e-6);
+    assertAllClose(await back.read(), tile, `inverse of a ${T}×${T} spectrum`, 1e-6);
     [src, spec, back].forEach((t) => t.dispose());
   }
 });

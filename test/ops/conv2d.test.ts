@@ -7,7 +7,9 @@ import * as assert from 'uvu/assert';
 import { init, tensor, conv2d, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dBiasGrad, conv2dAvailableVariants, conv2dDefaultVariant, CONV2D_VARIANTS, tidy, type Engine, type Conv2dVariant, type Conv2dVariantName } from '../../src/index.node.js';
 import { PAD_KERNEL, padDispatches } from '../../src/shaders/conv2d/pad.wgsl.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { assertClose, assertConvGradientsMatchFiniteDifferences, assertConvMatchesReference, outSize, testData, type ConvRefArgs } from '../reference/conv2d.js';
+import { assertAllClose } from '../reference/close.js';
+import { assertConvGradientsMatchFiniteDifferences, assertConvMatchesReference, outSize, type ConvRefArgs } from '../reference/conv2d.js';
+import { testData } from '../reference/data.js';
 
 let engine: Engine;
 test.before(async () => {
@@ -106,8 +108,8 @@ test('a batch larger than one binding is split (at unaligned image offsets) and 
     assert.equal(Array.from(split[0]!), Array.from(whole[0]!), `k${c[5]} forward identical`);
     assert.equal(Array.from(split[1]!), Array.from(whole[1]!), `k${c[5]} dX identical`);
     // dW and db add sub-batch sums in another order: equal to float32 rounding.
-    assertClose(split[2]!, Float64Array.from(whole[2]!), `k${c[5]} dW summed over sub-batches`, 1e-6);
-    assertClose(split[3]!, Float64Array.from(whole[3]!), `k${c[5]} db summed over sub-batches`, 1e-6);
+    assertAllClose(split[2]!, Float64Array.from(whole[2]!), `k${c[5]} dW summed over sub-batches`, 1e-6);
+    assertAllClose(split[3]!, Float64Array.from(whole[3]!), `k${c[5]} db summed over sub-batches`, 1e-6);
     const refused = () => conv2dForward(tensor(a.x, a.xShape), tensor(a.w, a.wShape), null, { padding: a.padding, maxBindingBytes: 200 });
     assert.throws(refused, /one image needs/);
   }
@@ -129,7 +131,7 @@ test('the zero-padding pass pads, crops and dilates, also with planes split over
     const dispatches = padDispatches('pad test', { planes, srcH, srcW, ...g }, 0, 2);
     assert.is(dispatches.length, 3);
     for (const d of dispatches) engine.dispatch({ op: 'pad test', kernel: { code: PAD_KERNEL }, bindings: [x.binding('pad test'), out.binding('pad test')], ...d });
-    assertClose(await out.read(), want, `padded ${JSON.stringify(g)}`, 0);
+    assertAllClose(await out.read(), want, `padded ${JSON.stringify(g)}`, 0);
     x.dispose();
     out.dispose();
   }

@@ -2,7 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, tensor, parameter, l2Loss, backward, tidy, mul } from '../../src/index.node.js';
-import { testData } from '../reference/conv2d.js';
+import { testData } from '../reference/data.js';
+import { assertGradientsMatchFiniteDifferences } from '../reference/finite-differences.js';
 
 test.before(async () => {
   await init();
@@ -14,22 +15,17 @@ async function checkL2(shape: number[], probes: number[]): Promise<void> {
   const size = shape.reduce((a, b) => a * b, 1);
   const pv = testData(size, 31), tv = testData(size, 32);
   const want = l2Ref(pv, tv, shape[0]!);
-  const p = parameter(pv, shape, 'pred');
-  const loss = tidy(() => l2Loss(p, tensor(tv, shape)));
+  const loss = tidy(() => l2Loss(tensor(pv, shape), tensor(tv, shape)));
   assert.equal(loss.shape, [1]);
   // A float32 sum of squares (all positive): relative error ≲ 1e-7·log-depth, 1e-5 leaves margin.
   assert.ok(Math.abs((await loss.item()) - want) < 1e-5 * want, `${await loss.item()} vs ${want}`);
-  backward(loss);
-  const g = await p.grad!.read();
-  for (const i of probes) {
-    const plus = Float64Array.from(pv); plus[i]! += 1e-6;
-    const minus = Float64Array.from(pv); minus[i]! -= 1e-6;
-    const fd = (l2Ref(plus, tv, shape[0]!) - l2Ref(minus, tv, shape[0]!)) / 2e-6;
-    // The loss is quadratic, so the float64 central difference is exact up to rounding (~1e-10 here);
-    // the float32 gradient (ŷ−y)/N carries ~1e-7 relative error.
-    assert.ok(Math.abs(g[i]! - fd) < 1e-5, `d/dpred[${i}] ${g[i]} vs ${fd}`);
-  }
-  p.dispose();
+  loss.dispose();
+  // The loss is quadratic, so the float64 central difference is exact up to rounding (~1e-10 here);
+  // the float32 gradient (ŷ−y)/N carries ~1e-7 relative error.
+  await assertGradientsMatchFiniteDifferences(
+    { inputs: [{ name: 'pred', data: pv, shape }], op: (pred) => l2Loss(pred!, tensor(tv, shape)), reference: (pred) => [l2Ref(pred!, tv, shape[0]!)], dy: new Float32Array([1]), probes, eps: 1e-6, tol: 1e-5 },
+    `l2Loss ${shape}`,
+  );
 }
 
 test('l2Loss is Σ(ŷ−y)²/(2N) with N the batch size; its gradient is (ŷ−y)/N (finite differences)', async () => {

@@ -2,18 +2,18 @@
 // Tolerance 1e-6 relative: max pooling is exact; average pooling sums ≤ 81 terms in float32.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { init, tensor, parameter, maxPool2d, avgPool2d, caffePoolSize, backward, tidy } from '../../src/index.node.js';
+import { init, tensor, parameter, maxPool2d, avgPool2d, caffePoolSize, backward, tidy, type Engine } from '../../src/index.node.js';
 import { maxPoolGradRef, poolRef } from '../reference/ops.js';
-import { testData } from '../reference/conv2d.js';
+import { assertAllClose } from '../reference/close.js';
+import { testData } from '../reference/data.js';
+import { assertGradientsMatchFiniteDifferences } from '../reference/finite-differences.js';
 
+let engine: Engine;
 test.before(async () => {
-  await init();
+  engine = await init();
 });
 
-function close(got: Float32Array, want: Float64Array, what: string, tol = 1e-6): void {
-  assert.is(got.length, want.length, what);
-  for (let i = 0; i < want.length; i++) if (!(Math.abs(got[i]! - want[i]!) <= tol * Math.max(1, Math.abs(want[i]!)))) assert.unreachable(`${what}[${i}]: ${got[i]} vs ${want[i]}`);
-}
+const close = (got: Float32Array, want: Float64Array, what: string) => assertAllClose(got, want, what, 1e-6, { per: 'element' });
 
 test('Caffe ceil-mode sizes: 368→184→92→46 for 3×3/2 and 368→46 for 9×9/8', () => {
   assert.equal([368, 184, 92].map((s) => caffePoolSize(s, 3, 2, 0)), [184, 92, 46]);
@@ -37,23 +37,14 @@ for (const kind of ['max', 'avg'] as const) {
     for (const [n, c, h, w, k, s, p] of SHAPES) {
       const xs = testData(n * c * h * w, 5 + h);
       const pool = kind === 'max' ? maxPool2d : avgPool2d;
-      const x = parameter(xs, [n, c, h, w], 'x');
-      const y = tidy(() => pool(x, { kernel: k, stride: s, padding: p }));
-      const ref = poolRef(xs, n * c, h, w, k, s, p, kind);
-      close(await y.read(), ref, `${kind} ${[n, c, h, w, k, s, p]}`);
-      const dy = testData(y.size, 77);
-      backward(y, tensor(dy, y.shape));
-      const g = await x.grad!.read();
-      const objective = (v: Float64Array) => poolRef(v, n * c, h, w, k, s, p, kind).reduce((acc, yv, i) => acc + yv * dy[i]!, 0);
-      const eps = 1e-5;
-      for (let i = 0; i < xs.length; i++) {
-        const plus = Float64Array.from(xs); plus[i]! += eps;
-        const minus = Float64Array.from(xs); minus[i]! -= eps;
-        const fd = (objective(plus) - objective(minus)) / (2 * eps);
-        // The float64 FD of a piecewise-linear function is exact to ~1e-9 away from ties (test data has none).
-        assert.ok(Math.abs(g[i]! - fd) < 1e-5, `${kind} d/dx[${i}] ${g[i]} vs ${fd} (${[n, c, h, w, k, s, p]})`);
-      }
-      x.dispose();
+      const y = tidy(() => pool(tensor(xs, [n, c, h, w]), { kernel: k, stride: s, padding: p }));
+      close(await y.read(), poolRef(xs, n * c, h, w, k, s, p, kind), `${kind} ${[n, c, h, w, k, s, p]}`);
+      y.dispose();
+      // The float64 FD of a piecewise-linear function is exact to ~1e-9 away from ties (test data has none).
+      await assertGradientsMatchFiniteDifferences(
+        { inputs: [{ name: 'x', data: xs, shape: [n, c, h, w] }], op: (x) => pool(x!, { kernel: k, stride: s, padding: p }), reference: (x) => poolRef(x!, n * c, h, w, k, s, p, kind), eps: 1e-5, tol: 1e-5 },
+        `${kind} ${[n, c, h, w, k, s, p]}`,
+      );
     }
   });
 }
@@ -87,25 +78,37 @@ test('CPM shapes: max pool 128×92×92 → 46, center-map avg pool 368 → 46 wi
   assert.ok(Math.abs(r[45]! - (360 + 367) / 2) < 1e-3, `last column averages x = 360…367: ${r[45]}`);
 });
 
-test('a batch larger than one binding is pooled in sub-batches with identical results (forward and backward)', async () => {
-  const shape = [5, 2, 16, 16];
-  const xs = testData(5 * 2 * 16 * 16, 41);
-  const dy = testData(5 * 2 * 8 * 8, 42);
-  for (const pool of [maxPool2d, avgPool2d]) {
-    const run = async (limit?: number) => {
-      const x = parameter(xs, shape, 'x');
-      const y = tidy(() => pool(x, { kernel: 3, stride: 2, maxBindingBytes: limit }));
-      const out = await y.read();
-      backward(y, tensor(dy, y.shape));
-      const g = await x.grad!.read();
-      x.dispose();
-      return [Array.from(out), Array.from(g)];
-    };
-    const whole = await run();
-    const split = await run(2 * 2 * 16 * 16 * 4); // two images per binding
-    assert.equal(split, whole);
+// Images of 420 and 576 bytes (not multiples of 256) are bound from a 256-byte aligned offset with a skew; 2048 bytes with none.
+const SPLITS: [shape: [number, number, number, number], imagesPerBinding: number][] = [
+  [[5, 2, 16, 16], 3],
+  [[5, 3, 7, 5], 2],
+  [[5, 3, 6, 8], 2], // w % 4 == 0: the max-pool gradient writes vec4s
+];
+
+test('a batch larger than one binding is pooled in sub-batches with identical results (forward and backward), whatever the per-image size', async () => {
+  for (const [shape, perBinding] of SPLITS) {
+    const [n, c, h, w] = shape;
+    const xs = testData(n * c * h * w, 41);
+    const limit = (perBinding * c * h * w + 63) * 4; // room for the skew of up to 63 elements
+    for (const pool of [maxPool2d, avgPool2d]) {
+      const run = async (maxBindingBytes?: number) => {
+        const x = parameter(xs, shape, 'x');
+        const y = tidy(() => pool(x, { kernel: 3, stride: 2, maxBindingBytes }));
+        const out = await y.read();
+        backward(y, tensor(testData(y.size, 42), y.shape));
+        const g = await x.grad!.read();
+        x.dispose();
+        return [Array.from(out), Array.from(g)];
+      };
+      const whole = await run();
+      const dispatches = engine.dispatches;
+      const split = await run(limit);
+      assert.ok(engine.dispatches - dispatches >= 2 * Math.ceil(n / perBinding), `${pool.name} ${shape} ran in sub-batches`);
+      assert.equal(split, whole, `${pool.name} ${shape}`);
+    }
   }
-  assert.throws(() => maxPool2d(tensor(xs, shape), { kernel: 3, stride: 2, maxBindingBytes: 1000 }), /one image needs/);
+  const xs = testData(5 * 2 * 16 * 16, 41);
+  assert.throws(() => maxPool2d(tensor(xs, [5, 2, 16, 16]), { kernel: 3, stride: 2, maxBindingBytes: 1000 }), /one image needs/);
 });
 
 test('pooling refuses bad arguments', () => {

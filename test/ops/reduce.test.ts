@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, parameter, sum, mean, backward, tidy } from '../../src/index.node.js';
-import { testData } from '../reference/conv2d.js';
+import { testData } from '../reference/data.js';
 
 test.before(async () => {
   await init();

@@ -4,7 +4,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, tensor, parameter, SGD, Adam, stepSchedule, multiStepSchedule, constantSchedule, type Tensor } from '../../src/index.node.js';
-import { testData } from '../reference/conv2d.js';
+import { assertAllClose } from '../reference/close.js';
+import { testData } from '../reference/data.js';
 
 test.before(async () => {
   await init();
@@ -22,9 +23,7 @@ function setGrads(ps: Tensor[], step: number): Float32Array[] {
   });
 }
 
-function near(got: Float32Array, want: Float64Array, what: string): void {
-  for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) < 1e-6 * Math.max(1, Math.abs(want[i]!)), `${what}[${i}] ${got[i]} vs ${want[i]}`);
-}
+const near = (got: Float32Array, want: Float64Array, what: string) => assertAllClose(got, want, what, 1e-6, { per: 'element' });
 
 test('SGD: v = μv + lr·mult·sched·(g + λ·decayMult·w), w −= v, over 3 steps', async () => {
   const w1 = parameter(testData(7, 1), [7], 'conv.weight');

@@ -1,6 +1,7 @@
 // Float64 CPU reference for conv2d (NCHW, OIHW) and its gradients, for tests.
-import * as assert from 'uvu/assert';
-import { tensor, parameter, conv2d, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dBiasGrad, backward, tidy, type Conv2dOptions } from '../../src/index.node.js';
+import { tensor, conv2d, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dBiasGrad, tidy, type Conv2dOptions } from '../../src/index.node.js';
+import { assertAllClose } from './close.js';
+import { assertGradientsMatchFiniteDifferences } from './finite-differences.js';
 
 export interface ConvRefArgs {
   x: Float64Array | Float32Array;
@@ -78,27 +79,6 @@ export function conv2dGradRef(a: ConvRefArgs, dy: Float64Array | Float32Array): 
   return { dx, dw, db };
 }
 
-/** Deterministic pseudo-random values in [-1, 1). */
-export function testData(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    out[i] = (s / 4294967296) * 2 - 1;
-  }
-  return out;
-}
-
-/** Every element of `got` within `rel` of the largest |reference| value (float32 against float64). */
-export function assertClose(got: Float32Array, want: Float64Array, what: string, rel = 2e-5): void {
-  assert.is(got.length, want.length, `${what}: length`);
-  let scale = 1e-6;
-  for (const v of want) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i]! - want[i]!) <= rel * scale)) assert.unreachable(`${what}: element ${i} is ${got[i]}, expected ${want[i]} (scale ${scale})`);
-  }
-}
-
 /** Forward, dX, dW and db of the engine with `opts` (stride and padding from `a`) against the float64 reference. */
 export async function assertConvMatchesReference(a: ConvRefArgs & { dy: Float32Array }, opts: Conv2dOptions, what: string): Promise<void> {
   const [n, cout] = [a.xShape[0], a.wShape[0]];
@@ -109,10 +89,10 @@ export async function assertConvMatchesReference(a: ConvRefArgs & { dy: Float32A
     return [conv2dForward(x, w, a.b ? tensor(a.b, [cout]) : null, o), conv2dInputGrad(dy, w, a.xShape, o), conv2dWeightGrad(x, dy, a.wShape, o), conv2dBiasGrad(dy, o)];
   });
   const ref = conv2dGradRef({ ...a, relu: false }, a.dy);
-  assertClose(await out[0]!.read(), conv2dRef(a), `${what} forward`);
-  assertClose(await out[1]!.read(), ref.dx, `${what} dX`);
-  assertClose(await out[2]!.read(), ref.dw, `${what} dW`);
-  assertClose(await out[3]!.read(), ref.db, `${what} db`);
+  assertAllClose(await out[0]!.read(), conv2dRef(a), `${what} forward`);
+  assertAllClose(await out[1]!.read(), ref.dx, `${what} dX`);
+  assertAllClose(await out[2]!.read(), ref.dw, `${what} dW`);
+  assertAllClose(await out[3]!.read(), ref.db, `${what} db`);
   out.forEach((t) => t.dispose());
 }
 
@@ -120,26 +100,21 @@ export async function assertConvMatchesReference(a: ConvRefArgs & { dy: Float32A
  * Autograd through conv2d (with bias, and the fused ReLU when `a.relu`) against central finite
  * differences of Σ dy ⊙ conv(x) in float64, at `samples` spread elements of x, w and b.
  */
-export async function assertConvGradientsMatchFiniteDifferences(a: ConvRefArgs & { dy: Float32Array }, opts: Conv2dOptions, samples: number, what: string): Promise<void> {
-  const x = parameter(a.x, a.xShape, 'x');
-  const w = parameter(a.w, a.wShape, 'w');
-  const b = parameter(a.b!, [a.wShape[0]], 'b');
-  const [ho, wo] = outSize(a);
-  const y = tidy(() => conv2d(x, w, b, { ...opts, stride: a.stride, padding: a.padding, relu: a.relu }));
-  backward(y, tensor(a.dy, [a.xShape[0], a.wShape[0], ho, wo]));
-  const grads = { x: await x.grad!.read(), w: await w.grad!.read(), b: await b.grad!.read() };
-  const objective = (v: ConvRefArgs) => conv2dRef(v).reduce((s, yv, i) => s + yv * a.dy[i]!, 0);
-  const eps = 1e-4;
-  for (const [name, arr, g] of [['x', a.x, grads.x], ['w', a.w, grads.w], ['b', a.b!, grads.b]] as const) {
-    for (let t = 0; t < samples; t++) {
-      const i = Math.floor((((t * 7919) % 1000) / 1000) * arr.length);
-      const shifted = (d: number) => { const v = Float64Array.from(arr); v[i]! += d; return objective({ ...a, [name]: v } as ConvRefArgs); };
-      const [plus, minus] = [shifted(eps), shifted(-eps)];
+export function assertConvGradientsMatchFiniteDifferences(a: ConvRefArgs & { dy: Float32Array }, opts: Conv2dOptions, samples: number, what: string): Promise<void> {
+  return assertGradientsMatchFiniteDifferences(
+    {
+      inputs: [
+        { name: 'x', data: Float32Array.from(a.x), shape: a.xShape },
+        { name: 'w', data: Float32Array.from(a.w), shape: a.wShape },
+        { name: 'b', data: Float32Array.from(a.b!), shape: [a.wShape[0]] },
+      ],
+      op: (x, w, b) => conv2d(x!, w!, b!, { ...opts, stride: a.stride, padding: a.padding, relu: a.relu }),
+      reference: (x, w, b) => conv2dRef({ ...a, x: x!, w: w!, b: b! }),
+      dy: a.dy,
+      probes: samples,
       // FD in float64 is accurate to ~1e-7 here unless a ReLU kink lies within eps (then skip).
-      if (a.relu && Math.abs(plus - 2 * objective(a) + minus) > 1e-6) continue;
-      const fd = (plus - minus) / (2 * eps);
-      assert.ok(Math.abs(g[i]! - fd) <= 1e-4 * Math.max(1, Math.abs(fd)), `d/d${name}[${i}]: autograd ${g[i]}, finite difference ${fd} (${what})`);
-    }
-  }
-  [x, w, b, y].forEach((t) => t.dispose());
+      kink: a.relu ? 1e-6 : undefined,
+    },
+    what,
+  );
 }

@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, tensor, add, sub, mul, scale, relu, addScalar, type Engine } from '../../src/index.node.js';
-import { copy, fill, reluGrad } from '../../src/shaders/elementwise/elementwise.js';
+import { reluGrad } from '../../src/shaders/elementwise/elementwise.js';
+import { copy, fill } from '../../src/tensor/map.js';
 import { accumulateGrad } from '../../src/autograd/accumulate.js';
 
 let engine: Engine;

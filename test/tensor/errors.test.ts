@@ -8,20 +8,44 @@ test.before(async () => {
   engine = await init();
 });
 
-test('an invalid shader becomes a GPUOpError naming the op', async () => {
+const BROKEN_KERNEL = `@group(0) @binding(1) var<storage, read_write> Y: array<f32>;
+@compute @workgroup_size(1) fn main() {
+  let x: f32 = undefined_thing;
+  Y[0] = x;
+}`;
+
+/** The error a dispatch of BROKEN_KERNEL as `op` surfaces at the next sync. */
+async function brokenKernelError(op: string): Promise<GPUOpError> {
   const y = Tensor.empty(engine, [4], 'y');
-  engine.dispatch({ op: 'brokenKernel', kernel: { code: '@compute @workgroup_size(1) fn main() { let x: f32 = undefined_thing; }' }, bindings: [y.binding('brokenKernel')], workgroups: 1 });
+  engine.dispatch({ op, kernel: { code: BROKEN_KERNEL }, bindings: [y.binding(op)], workgroups: 1 });
+  y.dispose();
+  let error: unknown = null;
+  await engine.sync().catch((e: unknown) => (error = e));
+  assert.instance(error, GPUOpError);
+  return error as GPUOpError;
+}
+
+test('a shader that fails to compile is a GPUOpError naming the op, the line and column, and the source line', async () => {
+  const e = await brokenKernelError('brokenKernel');
+  assert.is(e.op, 'brokenKernel');
+  assert.match(e.message, /^brokenKernel: WebGPU validation error: /);
+  assert.match(e.message, /brokenKernel:3:16 error: unresolved value 'undefined_thing'/);
+  assert.match(e.message, /\n {2}3 \|   let x: f32 = undefined_thing;\n {21}\^{15}/);
+  // The failed pipeline is not cached: the same kernel fails the same way again (not with a bare invalid-pipeline error).
+  assert.match((await brokenKernelError('brokenKernel')).message, /brokenKernel:3:16 error/);
+  // The engine stays usable after a reported error.
+  assert.equal(Array.from(await relu(tensor([-1, 2], [2])).read()), [0, 2]);
+});
+
+test('a shader compiled ahead of use reports its compiler errors the same way', async () => {
   try {
-    await engine.sync();
+    await engine.pipelines.precompile('brokenAhead', { code: `${BROKEN_KERNEL}\n// another source: not the pipeline the test above cached` });
     assert.unreachable('should throw');
   } catch (e) {
     assert.instance(e, GPUOpError);
-    assert.is((e as GPUOpError).op, 'brokenKernel');
-    assert.match((e as Error).message, /brokenKernel: WebGPU validation error/);
+    assert.match((e as Error).message, /^brokenAhead: WebGPU pipeline error: brokenAhead:3:16 error: unresolved value/);
   }
-  y.dispose();
-  // The engine stays usable after a reported error.
-  assert.equal(Array.from(await relu(tensor([-1, 2], [2])).read()), [0, 2]);
+  await engine.sync();
 });
 
 test('a wrong binding is a validation error naming the op, surfaced by read()', async () => {

@@ -1,13 +1,14 @@
 // conv2d: NCHW activations, OIHW weights. Forward, input gradient, weight gradient and bias
 // gradient are separate kernels; the gradient rule below ties them together for autograd.
-// Batches whose tensors exceed one storage binding are processed in sub-batches (chunks.ts).
+// Batches whose tensors exceed one storage binding are processed in sub-batches (tensor/split.ts).
 import { record } from '../../autograd/graph.js';
 import { EngineError } from '../../tensor/errors.js';
 import type { Engine } from '../../tensor/engine.js';
 import { elementWorkgroups } from '../../tensor/kernel.js';
+import { mapInPlace } from '../../tensor/map.js';
 import { Tensor, type Shape } from '../../tensor/tensor.js';
-import { mapInPlace, reluGrad } from '../elementwise/elementwise.js';
-import { imageWindow, skewUniform, subBatches } from './chunks.js';
+import { reluGrad } from '../elementwise/elementwise.js';
+import { imageWindow, skewUniform, subBatches } from '../../tensor/split.js';
 import { forwardKernel, forwardPadded, forwardWorkgroups, WEIGHT_LAYOUT_KERNEL, weightLayoutSize, weightLayoutUniforms, type ConvGeometry } from './forward.wgsl.js';
 import { PAD_KERNEL, padDispatches, type PadGeometry } from './pad.wgsl.js';
 import { availableVariants, CONV2D_VARIANTS, defaultVariant, fitForwardTile, fitWeightGradTile, usesSubgroups, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';

@@ -12,7 +12,7 @@ import { EngineError } from '../../tensor/errors.js';
 import type { BufferBinding, Engine } from '../../tensor/engine.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { matmulBlocks, roundTo, spectralMatmul, spectrumBins, tileSpectra, tilesFromSpectra, TILE_FLAG, type FftSize, type TileGeometry } from '../fft/fft.js';
-import { imageWindow, subBatches } from './chunks.js';
+import { imageWindow, subBatches } from '../../tensor/split.js';
 
 const pad8 = (v: number): number => roundTo(v, 8);
 

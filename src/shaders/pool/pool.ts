@@ -2,7 +2,7 @@
 import { record } from '../../autograd/graph.js';
 import { EngineError } from '../../tensor/errors.js';
 import { elementWorkgroups } from '../../tensor/kernel.js';
-import { batchChunks } from '../../tensor/split.js';
+import { imageWindow, skewUniform, subBatches } from '../../tensor/split.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { avgPoolBackwardKernel, avgPoolForwardKernel, MAX_POOL_GRAD_STRIP, MAX_POOL_STRIP, maxPoolBackwardKernel, maxPoolForwardKernel, type PoolGeometry } from './pool.wgsl.js';
 
@@ -38,12 +38,14 @@ function outShape(x: Tensor, g: PoolGeometry): number[] {
 function dispatchPerImages(op: string, x: Tensor, g: PoolGeometry, opts: PoolOptions, kernel: (g: PoolGeometry) => string, tensors: { t: Tensor; plane: number }[], lanesPerPlane: number): void {
   const [n, c] = x.shape as [number, number];
   const limit = Math.min(opts.maxBindingBytes ?? Infinity, x.engine.limits.maxStorageBufferBindingSize);
-  for (const [n0, count] of batchChunks(op, n, tensors.map((b) => 4 * c * b.plane), limit)) {
+  for (const [n0, count] of subBatches(op, n, tensors.map((b) => c * b.plane), limit)) {
     const sub = { ...g, planes: count * c };
+    const windows = tensors.map((b) => imageWindow(op, b.t, n0, count, c * b.plane));
     x.engine.dispatch({
       op,
       kernel: { code: kernel(sub) },
-      bindings: tensors.map((b) => b.t.binding(op, n0 * c * b.plane, count * c * b.plane)),
+      bindings: windows.map((win) => win.binding),
+      uniforms: skewUniform(...windows.map((win) => win.skew)),
       workgroups: elementWorkgroups(sub.planes * lanesPerPlane),
     });
   }

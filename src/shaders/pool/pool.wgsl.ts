@@ -13,6 +13,16 @@ export interface PoolGeometry {
   pad: number;
 }
 
+/**
+ * The uniform block of the bindings' skews (see tensor/split.ts): elements before the sub-batch's first
+ * image in each bound window, one u32 per name in binding order, padded to 16 bytes.
+ */
+function skewBlock(names: string[]): string {
+  const fields = [...names, 'pad0', 'pad1', 'pad2'].slice(0, 4).map((f) => `${f}: u32`);
+  return `struct Skews { ${fields.join(', ')} }
+@group(0) @binding(0) var<uniform> skew: Skews;`;
+}
+
 /** Outputs per lane of the max-pool forward: a row strip shares the lane's index math and its windows' overlapping taps. */
 export const MAX_POOL_STRIP = 4;
 
@@ -47,11 +57,12 @@ export function maxPoolForwardKernel(g: PoolGeometry): string {
     var arg = 0u;
     var better = false;
     ${steps.join('\n    ')}
-    Y[o + ${j}u] = best;
-    A[o + ${j}u] = arg;
+    Y[skew.y + o + ${j}u] = best;
+    A[skew.a + o + ${j}u] = arg;
   }`);
   }
-  return /* wgsl */ `@group(0) @binding(1) var<storage, read> X: array<f32>;
+  return /* wgsl */ `${skewBlock(['x', 'y', 'a'])}
+@group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> A: array<u32>;
 ${perElementMain(g.planes * g.ho * strips, `  let oy = (i / ${strips}u) % ${g.ho}u;
@@ -59,7 +70,7 @@ ${perElementMain(g.planes * g.ho * strips, `  let oy = (i / ${strips}u) % ${g.ho
   let ox0 = (i % ${strips}u) * ${MAX_POOL_STRIP}u;
   let top = i32(oy * ${g.stride}u) - ${g.pad};
   let left = i32(ox0 * ${g.stride}u) - ${g.pad};
-  let base = plane * ${g.h * g.w}u;
+  let base = skew.x + plane * ${g.h * g.w}u;
   ${taps.join('\n  ')}
   let o = (plane * ${g.ho}u + oy) * ${g.wo}u + ox0;
   ${outputs.join('\n  ')}`)}`;
@@ -77,7 +88,8 @@ export const MAX_POOL_GRAD_STRIP = 4;
 export function maxPoolBackwardKernel(g: PoolGeometry): string {
   const strips = Math.ceil(g.w / MAX_POOL_GRAD_STRIP);
   const vecOut = g.w % 4 === 0;
-  return /* wgsl */ `@group(0) @binding(1) var<storage, read> DY: array<f32>;
+  return /* wgsl */ `${skewBlock(['dy', 'a', 'dx'])}
+@group(0) @binding(1) var<storage, read> DY: array<f32>;
 @group(0) @binding(2) var<storage, read> A: array<u32>;
 @group(0) @binding(3) var<storage, read_write> DX: array<${vecOut ? 'vec4<f32>' : 'f32'}>;
 ${WINDOW_RANGE(g)}
@@ -94,10 +106,11 @@ ${perElementMain(g.planes * g.h * strips, `  let strip = i % ${strips}u;
     for (var ox = oxFirst; ox <= oxLast; ox++) {
       let o = plane * ${g.ho * g.wo}u + u32(oy) * ${g.wo}u + u32(ox);
       // Windows are visited in the same order for every pixel, so sums match a per-pixel gather bit for bit.
-      acc += select(vec4<f32>(0.0), vec4<f32>(DY[o]), vec4<u32>(A[o] - first) == lanes);
+      acc += select(vec4<f32>(0.0), vec4<f32>(DY[skew.dy + o]), vec4<u32>(A[skew.a + o] - first) == lanes);
     }
   }
-  let at = plane * ${g.h * g.w}u + first;
+  // The vec4 form's skew is a multiple of 4: images of w % 4 == 0 pixels start at multiples of 4 elements.
+  let at = skew.dx + plane * ${g.h * g.w}u + first;
 ${vecOut ? '  DX[at / 4u] = acc;' : `  for (var j = 0u; j < 4u; j++) {
     if (u32(x0) + j < ${g.w}u) { DX[at + j] = acc[j]; }
   }`}`)}`;
@@ -114,7 +127,8 @@ fn pool_size(oy: i32, ox: i32) -> f32 {
 }`;
 
 export function avgPoolForwardKernel(g: PoolGeometry): string {
-  return /* wgsl */ `@group(0) @binding(1) var<storage, read> X: array<f32>;
+  return /* wgsl */ `${skewBlock(['x', 'y'])}
+@group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Y: array<f32>;
 ${AVG_WINDOW(g)}
 ${perElementMain(g.planes * g.ho * g.wo, `  let ox = i32(i % ${g.wo}u);
@@ -126,13 +140,14 @@ ${perElementMain(g.planes * g.ho * g.wo, `  let ox = i32(i % ${g.wo}u);
   let x1 = min(ox * ${g.stride} - ${g.pad} + ${g.k}, ${g.w});
   var acc = 0.0;
   for (var y = y0; y < y1; y++) {
-    for (var x = x0; x < x1; x++) { acc += X[plane * ${g.h * g.w}u + u32(y) * ${g.w}u + u32(x)]; }
+    for (var x = x0; x < x1; x++) { acc += X[skew.x + plane * ${g.h * g.w}u + u32(y) * ${g.w}u + u32(x)]; }
   }
-  Y[i] = acc / pool_size(oy, ox);`)}`;
+  Y[skew.y + i] = acc / pool_size(oy, ox);`)}`;
 }
 
 export function avgPoolBackwardKernel(g: PoolGeometry): string {
-  return /* wgsl */ `@group(0) @binding(1) var<storage, read> DY: array<f32>;
+  return /* wgsl */ `${skewBlock(['dy', 'dx'])}
+@group(0) @binding(1) var<storage, read> DY: array<f32>;
 @group(0) @binding(2) var<storage, read_write> DX: array<f32>;
 ${AVG_WINDOW(g)}
 ${WINDOW_RANGE(g)}
@@ -142,8 +157,8 @@ ${perElementMain(g.planes * g.h * g.w, `  let x = i32(i % ${g.w}u);
   var acc = 0.0;
   for (var oy = first_window(y, ${g.ho}); oy <= last_window(y, ${g.ho}); oy++) {
     for (var ox = first_window(x, ${g.wo}); ox <= last_window(x, ${g.wo}); ox++) {
-      acc += DY[plane * ${g.ho * g.wo}u + u32(oy) * ${g.wo}u + u32(ox)] / pool_size(oy, ox);
+      acc += DY[skew.dy + plane * ${g.ho * g.wo}u + u32(oy) * ${g.wo}u + u32(ox)] / pool_size(oy, ox);
     }
   }
-  DX[i] = acc;`)}`;
+  DX[skew.dx + i] = acc;`)}`;
 }

@@ -1,7 +1,7 @@
 // One template for every elementwise map: y[i] = f(a[i], b[i]) over a flat array. Sizes divisible
 // by 4 run as vec4 (4–5× faster on lavapipe, where each lane's index math and every load cost about
 // as much as the arithmetic), other sizes as f32; either way several elements per lane (perElementMain).
-import { elementWorkgroups, perElementMain } from '../../tensor/kernel.js';
+import { elementWorkgroups, perElementMain } from './kernel.js';
 
 export interface MapLaunch {
   code: string;
