@@ -2,7 +2,7 @@
 // per sample, the crop with its skeleton, the stage-1 (all people) maps, and the centred person's maps.
 import { blit, createRaster, drawLine, drawText, fillCircle, type Color, type Raster } from '../viz/raster.js';
 import { jet } from '../viz/colormap.js';
-import { isRightJoint, LIMBS, NUM_JOINTS } from './joints.js';
+import { isRightJoint, LIMBS, NUM_JOINTS } from '../pose/joints.js';
 import { STRIDE } from './targets.js';
 import type { Batch, Sample } from './types.js';
 

@@ -1,7 +1,7 @@
 // LSP and LSPet annotations, from joints.mat (as distributed) or the shared JSON schema.
 import { personFromJointBox, toCpmJoints } from '../annotation.js';
 import { DataError } from '../errors.js';
-import { CPM_FROM_LSP } from '../joints.js';
+import { CPM_FROM_LSP } from '../../pose/joints.js';
 import type { MatArray } from '../mat.js';
 import type { AnnotationRecord, ParsedAnnotations, PersonAnnotation } from './record.js';
 
