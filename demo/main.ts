@@ -1,8 +1,8 @@
 // The demo page: the engine and CPM running in the browser on navigator.gpu. Also exposes
 // window.cpmDemo so the browser tests can drive the same code paths.
 import {
-  init, CpmModel, getConfig, parseCheckpoint, predictPose, data, evaluation, noGrad, backward, Adam, renderLineChart, renderBeliefGrid,
-  drawSkeleton, createRaster, paintRaster, tensor as tensorFrom, personFromBox, type Engine, type Raster, type CpmConfig, type PersonBox,
+  init, CpmModel, getConfig, parseCheckpoint, predictPose, data, evaluation, noGrad, backward, Adam, renderLineChart,
+  skeletonOverlay, stageBeliefs, paintRaster, rgbFromPixels, tensor as tensorFrom, personFromBox, type Engine, type Raster, type CpmConfig, type PersonBox,
 } from './browser-api.js';
 import * as lib from './browser-api.js';
 import { timedForward } from './forward-check.js';
@@ -72,21 +72,11 @@ async function runInference(): Promise<number> {
   const t0 = performance.now();
   const r = await predictPose(model, raw);
   const ms = performance.now() - t0;
-  const img = raw.image;
-  const scale = Math.max(1, Math.floor(256 / Math.max(img.width, img.height)));
-  const big = createRaster(img.width * scale, img.height * scale);
-  for (let y = 0; y < big.height; y++) for (let x = 0; x < big.width; x++) {
-    const s = 3 * (Math.floor(y / scale) * img.width + Math.floor(x / scale));
-    big.data.set([img.data[s]!, img.data[s + 1]!, img.data[s + 2]!, 255], 4 * (y * big.width + x));
-  }
-  drawSkeleton(big, r.pose, { scale, lineWidth: 3 });
-  paint('overlay', big);
-  overlayScale = scale;
-  if (box) drawBox($('overlay'), box, scale);
-  const crop = createRaster(r.sample.size, r.sample.size);
-  const S = r.sample.size;
-  for (let i = 0; i < S * S; i++) crop.data.set([(r.sample.image[2 * S * S + i]! + 0.5) * 256, (r.sample.image[S * S + i]! + 0.5) * 256, (r.sample.image[i]! + 0.5) * 256, 255], 4 * i);
-  paint('beliefs', renderBeliefGrid({ image: crop, stages: r.beliefs, mapSize: r.sample.grid, channels: config.joints + 1 }, { tileSize: 96 }));
+  const overlay = skeletonOverlay(raw.image, r.pose);
+  paint('overlay', overlay);
+  overlayScale = overlay.width / raw.image.width;
+  if (box) drawBox($('overlay'), box, overlayScale);
+  paint('beliefs', stageBeliefs(r.sample, r.beliefs, undefined, { tileSize: 96 }));
   const where = box ? `person in box [${box.map((v) => v.toFixed(0)).join(', ')}]` : 'drag a box on the picture to choose the person';
   status(`${engine.describe()}\ninference (${config.name}, ${weightsFrom}): ${ms.toFixed(0)} ms, ${where}`);
   return ms;
@@ -208,9 +198,7 @@ function wire(): void {
     const c = new OffscreenCanvas(bmp.width, bmp.height);
     const ctx = c.getContext('2d')!;
     ctx.drawImage(bmp, 0, 0);
-    const px = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
-    const image = data.createRgbImage(bmp.width, bmp.height);
-    for (let i = 0; i < bmp.width * bmp.height; i++) image.data.set([px[4 * i]!, px[4 * i + 1]!, px[4 * i + 2]!], 3 * i);
+    const image = rgbFromPixels(ctx.getImageData(0, 0, bmp.width, bmp.height));
     setImage({ id: file.name, image, persons: [data.personFromImageFrame(new Float32Array(42), bmp.width, bmp.height)], main: 0 });
     await runInference();
   }));

@@ -25,5 +25,7 @@ export * as evaluation from './eval/index.js';
 export { createRaster, drawLine, fillCircle, type Raster } from './viz/raster.js';
 export { renderLineChart } from './viz/chart.js';
 export { drawSkeleton } from './viz/skeleton.js';
+export { rasterFromRgb, rasterFromCrop } from './data/picture.js';
+export { skeletonOverlay, peopleOverlay, stageBeliefs } from './infer/pictures.js';
 export { renderBeliefGrid } from './viz/beliefGrid.js';
 export { heatmapRaster, type HeatmapOptions, type ColormapName } from './viz/colormap.js';
