@@ -1,8 +1,8 @@
 // The demo page: the engine and CPM running in the browser on navigator.gpu. Also exposes
 // window.cpmDemo so the browser tests can drive the same code paths.
 import {
-  init, CpmModel, getConfig, parseCheckpoint, predictPose, data, evaluation, noGrad, backward, Adam, renderLineChart,
-  skeletonOverlay, stageBeliefs, paintRaster, rgbFromPixels, tensor as tensorFrom, personFromBox, type Engine, type Raster, type CpmConfig, type PersonBox,
+  init, CpmModel, getConfig, parseCheckpoint, predictPose, data, evaluation, Adam, renderLineChart, trainStep,
+  skeletonOverlay, stageBeliefs, paintRaster, rgbFromPixels, personFromBox, type Engine, type Raster, type CpmConfig, type PersonBox,
 } from './browser-api.js';
 import * as lib from './browser-api.js';
 import { timedForward } from './forward-check.js';
@@ -92,7 +92,7 @@ async function trainLive(steps = Infinity, batchSize = 4): Promise<number[]> {
   training = true;
   for await (const b of loader) {
     if (!training || step >= steps) break;
-    const loss = await trainStepOn(opt, b);
+    const loss = await trainStepOn(opt, b, step);
     losses.push(loss);
     step++;
     const ips = (step * batchSize * 1000) / (performance.now() - t0);
@@ -105,18 +105,10 @@ async function trainLive(steps = Infinity, batchSize = 4): Promise<number[]> {
   return losses;
 }
 
-async function trainStepOn(opt: Adam, b: data.Batch): Promise<number> {
-  const S = b.size, G = b.grid, P1 = config.joints + 1, n = b.n;
-  const { total } = engine.tidy(() => {
-    const t = (a: Float32Array, shape: number[]) => tensorFrom(a, shape);
-    return model.losses(model.forward(t(b.image, [n, 3, S, S]), t(b.center, [n, 1, S, S]), { training: true }), t(b.target, [n, P1, G, G]), t(b.targetAll, [n, P1, G, G]));
-  });
-  const value = await total.item();
-  backward(total);
-  total.dispose();
-  noGrad(engine, () => opt.step());
-  opt.zeroGrad();
-  return value;
+/** One step of the package's training step on the whole batch; the loss is the sum over stages. */
+async function trainStepOn(opt: Adam, b: data.Batch, step: number): Promise<number> {
+  const stages = await trainStep(model, opt, b, { microBatch: b.n, strategy: 'e2e', step, steps: Infinity, seed: 0 });
+  return stages.reduce((a, v) => a + v, 0);
 }
 
 async function fetchCheckpoint(url: string): Promise<void> {
@@ -249,7 +241,7 @@ const api = {
     await loader.close();
     const opt = new Adam([...model.params.values()], { lr: 3e-3 });
     const losses: number[] = [];
-    for (let i = 0; i < steps; i++) losses.push(await trainStepOn(opt, batch));
+    for (let i = 0; i < steps; i++) losses.push(await trainStepOn(opt, batch, i));
     opt.dispose();
     return losses;
   },

@@ -13,6 +13,7 @@ export * from './ops.js';
 export * from './optim/index.js';
 // CPM, inference, and the pure parts of data, evaluation and pictures (no Node built-ins: browser-safe).
 export { CpmModel, type ForwardOptions, type StageLosses } from './cpm/model.js';
+export { trainStep, makeOptimizer, phase, paperGroups, plainGroups, type Strategy, type OptimizerChoice, type StepOptions } from './cpm/step.js';
 export { CONFIGS, getConfig, validateConfig, parameterCount, multiplyAdds, receptiveFields, layers, type CpmConfig, type LayerSpec } from './cpm/config.js';
 export { encodeCheckpoint, parseCheckpoint, checkpointMetadata, type LoadedCheckpoint, type CheckpointInfo, type ParseCheckpointOptions } from './cpm/checkpoint.js';
 export { configFromShapes, checkShapes } from './cpm/shapes.js';

@@ -26,6 +26,8 @@ export interface CpmConfig {
   dropout: number;
   /** 'gaussian': N(0, 0.01²) as released; 'he': √(2/fan-in) for convs followed by ReLU, 0.01 for output convs. */
   init: 'gaussian' | 'he';
+  /** The recipe's optimizer when training asks for none (docs/training.md#recipes): the paper's SGD, or Adam when absent. */
+  optimizer?: 'sgd' | 'adam';
 }
 
 const PAPER: CpmConfig = {
@@ -33,7 +35,7 @@ const PAPER: CpmConfig = {
   trunkChannels: 128, trunkKernel: 9,
   stage1Conv4: { channels: 32, kernel: 5 }, stage1Conv5: { channels: 512, kernel: 9 }, stage1Conv6Channels: 512,
   featureChannels: 32, featureKernel: 5, stageChannels: 128, stageKernel: 11,
-  dropout: 0.5, init: 'gaussian',
+  dropout: 0.5, init: 'gaussian', optimizer: 'sgd',
 };
 
 export const CONFIGS: Record<string, CpmConfig> = {
@@ -95,6 +97,7 @@ export function validateConfig(c: CpmConfig): CpmConfig {
   oddKernel(c.stageKernel, 'stageKernel');
   if (!(c.dropout >= 0 && c.dropout < 1)) fail('dropout', `must be in [0, 1), got ${c.dropout}`);
   if (c.init !== 'gaussian' && c.init !== 'he') fail('init', `must be "gaussian" or "he", got ${JSON.stringify(c.init)}`);
+  if (c.optimizer !== undefined && c.optimizer !== 'sgd' && c.optimizer !== 'adam') fail('optimizer', `must be "sgd" or "adam" when given, got ${JSON.stringify(c.optimizer)}`);
   return c;
 }
 
