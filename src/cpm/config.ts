@@ -118,8 +118,6 @@ export interface LayerSpec {
   /** Output (= input) spatial size. */
   size: number;
   relu: boolean;
-  /** Followed by a 3×3/2 max pool. */
-  pool: boolean;
 }
 
 /** Every convolution of the configuration, with its name (docs/network.md#names). */
@@ -130,27 +128,27 @@ export function layers(c: CpmConfig): LayerSpec[] {
   const trunk = (prefix: string, block: string) => {
     let cin = 3;
     for (let i = 1; i <= 3; i++) {
-      out.push({ name: `${prefix}.conv${i}`, block, cin, cout: c.trunkChannels, kernel: c.trunkKernel, size: S / 2 ** (i - 1), relu: true, pool: true });
+      out.push({ name: `${prefix}.conv${i}`, block, cin, cout: c.trunkChannels, kernel: c.trunkKernel, size: S / 2 ** (i - 1), relu: true });
       cin = c.trunkChannels;
     }
   };
   const g = S / 8;
   trunk('stage1', 'stage1');
-  out.push({ name: 'stage1.conv4', block: 'stage1', cin: c.trunkChannels, cout: c.stage1Conv4.channels, kernel: c.stage1Conv4.kernel, size: g, relu: true, pool: false });
-  out.push({ name: 'stage1.conv5', block: 'stage1', cin: c.stage1Conv4.channels, cout: c.stage1Conv5.channels, kernel: c.stage1Conv5.kernel, size: g, relu: true, pool: false });
-  out.push({ name: 'stage1.conv6', block: 'stage1', cin: c.stage1Conv5.channels, cout: c.stage1Conv6Channels, kernel: 1, size: g, relu: true, pool: false });
-  out.push({ name: 'stage1.conv7', block: 'stage1', cin: c.stage1Conv6Channels, cout: P1, kernel: 1, size: g, relu: false, pool: false });
+  out.push({ name: 'stage1.conv4', block: 'stage1', cin: c.trunkChannels, cout: c.stage1Conv4.channels, kernel: c.stage1Conv4.kernel, size: g, relu: true });
+  out.push({ name: 'stage1.conv5', block: 'stage1', cin: c.stage1Conv4.channels, cout: c.stage1Conv5.channels, kernel: c.stage1Conv5.kernel, size: g, relu: true });
+  out.push({ name: 'stage1.conv6', block: 'stage1', cin: c.stage1Conv5.channels, cout: c.stage1Conv6Channels, kernel: 1, size: g, relu: true });
+  out.push({ name: 'stage1.conv7', block: 'stage1', cin: c.stage1Conv6Channels, cout: P1, kernel: 1, size: g, relu: false });
   if (c.stages > 1) trunk('trunk', 'trunk');
   for (let t = 2; t <= c.stages; t++) {
     const block = `stage${t}`;
-    out.push({ name: `${block}.features`, block, cin: c.trunkChannels, cout: c.featureChannels, kernel: c.featureKernel, size: g, relu: true, pool: false });
+    out.push({ name: `${block}.features`, block, cin: c.trunkChannels, cout: c.featureChannels, kernel: c.featureKernel, size: g, relu: true });
     let cin = c.featureChannels + P1 + 1;
     for (let i = 1; i <= 3; i++) {
-      out.push({ name: `${block}.mconv${i}`, block, cin, cout: c.stageChannels, kernel: c.stageKernel, size: g, relu: true, pool: false });
+      out.push({ name: `${block}.mconv${i}`, block, cin, cout: c.stageChannels, kernel: c.stageKernel, size: g, relu: true });
       cin = c.stageChannels;
     }
-    out.push({ name: `${block}.mconv4`, block, cin: c.stageChannels, cout: c.stageChannels, kernel: 1, size: g, relu: true, pool: false });
-    out.push({ name: `${block}.mconv5`, block, cin: c.stageChannels, cout: P1, kernel: 1, size: g, relu: false, pool: false });
+    out.push({ name: `${block}.mconv4`, block, cin: c.stageChannels, cout: c.stageChannels, kernel: 1, size: g, relu: true });
+    out.push({ name: `${block}.mconv5`, block, cin: c.stageChannels, cout: P1, kernel: 1, size: g, relu: false });
   }
   return out;
 }

@@ -7,7 +7,6 @@ export * from './pck.js';
 export * from './pckh.js';
 export * from './curve.js';
 export * from './table.js';
-export * from './stages.js';
 export * from './match.js';
 export * from './predictionsFormat.js';
 export * from './groundTruth.js';
