@@ -3,7 +3,7 @@
 import { invertAffine, transformJoints, type Affine } from '../pose/affine.js';
 import { cropTransform, noAugment, sampleAugment, TARGET_DIST, type AugmentOptions, type AugmentParams } from './augment.js';
 import { DataError } from './errors.js';
-import { FLIP_PARTNER, NUM_JOINTS } from '../pose/joints.js';
+import { FLIP_PARTNER, reorderJoints } from '../pose/joints.js';
 import type { Rng } from './rng.js';
 import { beliefTargets, centerMap, defaultCenterSigma, defaultJointSigma, STRIDE } from './targets.js';
 import type { RawSample, Sample } from './types.js';
@@ -77,13 +77,5 @@ export function preprocessForEval(raw: RawSample, opts: PreprocessOptions, scale
 /** Joints into the crop; when mirrored, left and right labels swap so channel j is still joint j. */
 function cropJoints(joints: Float32Array, imageToCrop: Affine, flip: boolean): Float32Array {
   const t = transformJoints(imageToCrop, joints);
-  if (!flip) return t;
-  const out = new Float32Array(t.length);
-  for (let j = 0; j < NUM_JOINTS; j++) {
-    const s = FLIP_PARTNER[j]!;
-    out[j * 3] = t[s * 3]!;
-    out[j * 3 + 1] = t[s * 3 + 1]!;
-    out[j * 3 + 2] = t[s * 3 + 2]!;
-  }
-  return out;
+  return flip ? reorderJoints(t, FLIP_PARTNER) : t;
 }
