@@ -3,7 +3,7 @@
 // npx tsx bench/profile-step.ts [config] [batch] [--by-binding]
 import { createLoader, openDataset } from '../src/data/index.js';
 import { CpmModel, getConfig, init } from '../src/index.node.js';
-import { makeOptimizer, trainStep } from '../src/cpm/train.js';
+import { makeOptimizer, trainStep } from '../src/cpm/step.js';
 
 const config = getConfig(process.argv[2] ?? 'cpm-mini');
 const batchSize = Number(process.argv[3] ?? 4);
@@ -15,7 +15,7 @@ if (process.argv.includes('--by-binding')) {
   engine.dispatch = (a) => dispatch({ ...a, op: `${a.op} [${a.bindings.map((b) => Math.round(b.size / 1024)).join(',')}]` });
 }
 const model = new CpmModel(engine, config, 0);
-const optimizer = makeOptimizer(model, { config, steps: 10, batchSize, out: '' });
+const optimizer = makeOptimizer(model, { config });
 const dataset = openDataset(undefined, { seed: 0, imageSize: Math.round(config.inputSize * 1.25), split: 'train' });
 const loader = createLoader({ dataset, batchSize, size: config.inputSize, seed: 0, workers: 1, epochs: Infinity });
 const opts = { microBatch: batchSize, strategy: 'e2e' as const, steps: 10, seed: 0 };

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { init, randn, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dChoice, enableConv2dAutotune, disableConv2dAutotune, setConv2dAlgorithm, tuneConv2d, backward, type TuneResult, type Engine, type Tensor } from '../src/index.node.js';
 import { getConfig, layers } from '../src/cpm/config.js';
 import { CpmModel } from '../src/cpm/model.js';
-import { makeOptimizer } from '../src/cpm/train.js';
+import { makeOptimizer } from '../src/cpm/step.js';
 import { noGrad } from '../src/autograd/graph.js';
 import { measure, repsFor, type Timing } from './measure.js';
 import { FULL_CONV_CASES, FULL_MEMORY_CASES, QUICK_CONV_CASES, QUICK_MEMORY_CASES, type ConvBenchCase } from './cases.js';
@@ -97,7 +97,7 @@ export async function endToEndRows(engine: Engine, names: string[], batch: numbe
     const config = getConfig(name);
     const S = config.inputSize, G = S / 8, P1 = config.joints + 1;
     const model = new CpmModel(engine, config, 0);
-    const opt = makeOptimizer(model, { config, steps: 1, batchSize: batch, out: '' });
+    const opt = makeOptimizer(model, { config });
     const image = randn([batch, 3, S, S], { seed: 1, std: 0.3 }), center = randn([batch, 1, S, S], { seed: 2 });
     const target = randn([batch, P1, G, G], { seed: 3 }), targetAll = randn([batch, P1, G, G], { seed: 4 });
     const trainStep = () => {

@@ -3,7 +3,7 @@
 // drew, else the last confident frame's pose, else the frame's centre. Everything a frame allocates on the GPU
 // is freed by predictPose, so the engine's memory, shown with the frame rate, stays flat.
 import {
-  predictPose, data, evaluation, createRaster, drawSkeleton, heatmapRaster, fromRasterToImageData, paintRaster, type CpmModel, type MemoryStats,
+  predictPose, data, evaluation, rasterFromRgb, drawSkeleton, heatmapRaster, fromRasterToImageData, paintRaster, rgbFromPixels, type CpmModel, type MemoryStats,
 } from './browser-api.js';
 
 export interface LiveFrame {
@@ -108,10 +108,7 @@ export class LiveLoop {
     const c = this.grab.canvas;
     if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
     this.grab.drawImage(this.video, 0, 0);
-    const px = this.grab.getImageData(0, 0, w, h).data;
-    const image = data.createRgbImage(w, h);
-    for (let i = 0, j = 0; i < w * h; i++, j += 4) { image.data[3 * i] = px[j]!; image.data[3 * i + 1] = px[j + 1]!; image.data[3 * i + 2] = px[j + 2]!; }
-    return image;
+    return rgbFromPixels(this.grab.getImageData(0, 0, w, h));
   }
 
   /** The person the crop is made for: at this.box, or the whole frame. */
@@ -127,8 +124,7 @@ export class LiveLoop {
   }
 
   private draw(image: data.RgbImage, pose: evaluation.Pose, beliefs: Float32Array[], grid: number): void {
-    const r = createRaster(image.width, image.height);
-    for (let i = 0; i < image.width * image.height; i++) r.data.set([image.data[3 * i]!, image.data[3 * i + 1]!, image.data[3 * i + 2]!, 255], 4 * i);
+    const r = rasterFromRgb(image);
     drawSkeleton(r, pose, { lineWidth: 2 });
     paintRaster(this.view.overlay, r);
     const j = this.view.joint();

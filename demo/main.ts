@@ -1,8 +1,8 @@
 // The demo page: the engine and CPM running in the browser on navigator.gpu. Also exposes
 // window.cpmDemo so the browser tests can drive the same code paths.
 import {
-  init, CpmModel, getConfig, parseCheckpoint, predictPose, data, evaluation, noGrad, backward, Adam, renderLineChart, renderBeliefGrid,
-  drawSkeleton, createRaster, paintRaster, tensor as tensorFrom, personFromBox, type Engine, type Raster, type CpmConfig, type PersonBox,
+  init, CpmModel, getConfig, parseCheckpoint, predictPose, data, evaluation, Adam, renderLineChart, trainStep,
+  skeletonOverlay, stageBeliefs, paintRaster, rgbFromPixels, personFromBox, type Engine, type Raster, type CpmConfig, type PersonBox,
 } from './browser-api.js';
 import * as lib from './browser-api.js';
 import { timedForward } from './forward-check.js';
@@ -72,21 +72,11 @@ async function runInference(): Promise<number> {
   const t0 = performance.now();
   const r = await predictPose(model, raw);
   const ms = performance.now() - t0;
-  const img = raw.image;
-  const scale = Math.max(1, Math.floor(256 / Math.max(img.width, img.height)));
-  const big = createRaster(img.width * scale, img.height * scale);
-  for (let y = 0; y < big.height; y++) for (let x = 0; x < big.width; x++) {
-    const s = 3 * (Math.floor(y / scale) * img.width + Math.floor(x / scale));
-    big.data.set([img.data[s]!, img.data[s + 1]!, img.data[s + 2]!, 255], 4 * (y * big.width + x));
-  }
-  drawSkeleton(big, r.pose, { scale, lineWidth: 3 });
-  paint('overlay', big);
-  overlayScale = scale;
-  if (box) drawBox($('overlay'), box, scale);
-  const crop = createRaster(r.sample.size, r.sample.size);
-  const S = r.sample.size;
-  for (let i = 0; i < S * S; i++) crop.data.set([(r.sample.image[2 * S * S + i]! + 0.5) * 256, (r.sample.image[S * S + i]! + 0.5) * 256, (r.sample.image[i]! + 0.5) * 256, 255], 4 * i);
-  paint('beliefs', renderBeliefGrid({ image: crop, stages: r.beliefs, mapSize: r.sample.grid, channels: config.joints + 1 }, { tileSize: 96 }));
+  const overlay = skeletonOverlay(raw.image, r.pose);
+  paint('overlay', overlay);
+  overlayScale = overlay.width / raw.image.width;
+  if (box) drawBox($('overlay'), box, overlayScale);
+  paint('beliefs', stageBeliefs(r.sample, r.beliefs, undefined, { tileSize: 96 }));
   const where = box ? `person in box [${box.map((v) => v.toFixed(0)).join(', ')}]` : 'drag a box on the picture to choose the person';
   status(`${engine.describe()}\ninference (${config.name}, ${weightsFrom}): ${ms.toFixed(0)} ms, ${where}`);
   return ms;
@@ -102,7 +92,7 @@ async function trainLive(steps = Infinity, batchSize = 4): Promise<number[]> {
   training = true;
   for await (const b of loader) {
     if (!training || step >= steps) break;
-    const loss = await trainStepOn(opt, b);
+    const loss = await trainStepOn(opt, b, step);
     losses.push(loss);
     step++;
     const ips = (step * batchSize * 1000) / (performance.now() - t0);
@@ -115,18 +105,10 @@ async function trainLive(steps = Infinity, batchSize = 4): Promise<number[]> {
   return losses;
 }
 
-async function trainStepOn(opt: Adam, b: data.Batch): Promise<number> {
-  const S = b.size, G = b.grid, P1 = config.joints + 1, n = b.n;
-  const { total } = engine.tidy(() => {
-    const t = (a: Float32Array, shape: number[]) => tensorFrom(a, shape);
-    return model.losses(model.forward(t(b.image, [n, 3, S, S]), t(b.center, [n, 1, S, S]), { training: true }), t(b.target, [n, P1, G, G]), t(b.targetAll, [n, P1, G, G]));
-  });
-  const value = await total.item();
-  backward(total);
-  total.dispose();
-  noGrad(engine, () => opt.step());
-  opt.zeroGrad();
-  return value;
+/** One step of the package's training step on the whole batch; the loss is the sum over stages. */
+async function trainStepOn(opt: Adam, b: data.Batch, step: number): Promise<number> {
+  const stages = await trainStep(model, opt, b, { microBatch: b.n, strategy: 'e2e', step, steps: Infinity, seed: 0 });
+  return stages.reduce((a, v) => a + v, 0);
 }
 
 async function fetchCheckpoint(url: string): Promise<void> {
@@ -208,9 +190,7 @@ function wire(): void {
     const c = new OffscreenCanvas(bmp.width, bmp.height);
     const ctx = c.getContext('2d')!;
     ctx.drawImage(bmp, 0, 0);
-    const px = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
-    const image = data.createRgbImage(bmp.width, bmp.height);
-    for (let i = 0; i < bmp.width * bmp.height; i++) image.data.set([px[4 * i]!, px[4 * i + 1]!, px[4 * i + 2]!], 3 * i);
+    const image = rgbFromPixels(ctx.getImageData(0, 0, bmp.width, bmp.height));
     setImage({ id: file.name, image, persons: [data.personFromImageFrame(new Float32Array(42), bmp.width, bmp.height)], main: 0 });
     await runInference();
   }));
@@ -261,7 +241,7 @@ const api = {
     await loader.close();
     const opt = new Adam([...model.params.values()], { lr: 3e-3 });
     const losses: number[] = [];
-    for (let i = 0; i < steps; i++) losses.push(await trainStepOn(opt, batch));
+    for (let i = 0; i < steps; i++) losses.push(await trainStepOn(opt, batch, i));
     opt.dispose();
     return losses;
   },

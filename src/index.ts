@@ -13,6 +13,7 @@ export * from './ops.js';
 export * from './optim/index.js';
 // CPM, inference, and the pure parts of data, evaluation and pictures (no Node built-ins: browser-safe).
 export { CpmModel, type ForwardOptions, type StageLosses } from './cpm/model.js';
+export { trainStep, makeOptimizer, phase, paperGroups, plainGroups, type Strategy, type OptimizerChoice, type StepOptions } from './cpm/step.js';
 export { CONFIGS, getConfig, validateConfig, parameterCount, multiplyAdds, receptiveFields, layers, type CpmConfig, type LayerSpec } from './cpm/config.js';
 export { encodeCheckpoint, parseCheckpoint, checkpointMetadata, type LoadedCheckpoint, type CheckpointInfo, type ParseCheckpointOptions } from './cpm/checkpoint.js';
 export { configFromShapes, checkShapes } from './cpm/shapes.js';
@@ -25,5 +26,7 @@ export * as evaluation from './eval/index.js';
 export { createRaster, drawLine, fillCircle, type Raster } from './viz/raster.js';
 export { renderLineChart } from './viz/chart.js';
 export { drawSkeleton } from './viz/skeleton.js';
+export { rasterFromRgb, rasterFromCrop } from './data/picture.js';
+export { skeletonOverlay, peopleOverlay, stageBeliefs } from './infer/pictures.js';
 export { renderBeliefGrid } from './viz/beliefGrid.js';
 export { heatmapRaster, type HeatmapOptions, type ColormapName } from './viz/colormap.js';

@@ -6,7 +6,7 @@ import { CpmModel } from '../cpm/model.js';
 import { personFromImageFrame } from '../data/annotation.js';
 import { readImageFile } from '../data/node/files.js';
 import { buildPredictionsJson } from '../eval/predictionsFormat.js';
-import { CPM_JOINT_SHORT_NAMES } from '../eval/joints.js';
+import { CPM_JOINT_SHORT_NAMES } from '../pose/joints.js';
 import { boxesFor, personFromPlacement, placementFromOptions, type Placement } from '../infer/people.js';
 import { readBoxesFile } from '../infer/people-file.js';
 import { predictPeople, REFERENCE_SCALES } from '../infer/predict.js';

@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../io/files.js';
 import { init } from '../index.node.js';
 import { encodePng } from '../viz/png.js';
 import { ADAPTER, choice, flag, int, parseCommand, text, type Command } from './options.js';
+import { progressBar } from './progress.js';
 import { interruptible } from './run.js';
 import { CONFIG_NAMES } from './train.js';
 
@@ -47,7 +48,7 @@ export async function mainJob(argv: string[]): Promise<void> {
   const sigma = (8 * config.inputSize) / 128;
   // No augmentation: every generated image is new, and warping them only slowed learning (PCK 32 vs 40 at 300 steps).
   const run = await interruptible((signal) => train(engine, {
-    config, steps, batchSize, out, seed, resume: a.values.resume, resumeAnyway: a.values['resume-anyway'], signal, checkpointEvery: 50, workers: 1,
+    config, steps, batchSize, out, seed, resume: a.values.resume, resumeAnyway: a.values['resume-anyway'], signal, checkpointEvery: 50, workers: 1, onStep: progressBar(steps),
     lr: 3e-3, stepSize: Math.round(0.8 * steps), gamma: 0.2, sigma, augment: false,
   }));
   const last = run.records.at(-1);

@@ -5,7 +5,8 @@ import { CONFIGS, getConfig, multiplyAdds, parameterCount, receptiveFields, laye
 import { loadCheckpoint } from '../cpm/checkpoint-file.js';
 import { fineTuneConfig } from '../cpm/finetune.js';
 import { CpmModel } from '../cpm/model.js';
-import { train, type Strategy } from '../cpm/train.js';
+import type { Strategy } from '../cpm/step.js';
+import { train } from '../cpm/train.js';
 import { readSafetensorsFile, writeSafetensorsFile } from '../io/files.js';
 import type { SafeTensor } from '../io/safetensors.js';
 import { init } from '../index.node.js';
@@ -13,6 +14,7 @@ import type { Engine } from '../tensor/engine.js';
 import { fromArray } from '../tensor/tensor.js';
 import { pathToFileURL } from 'node:url';
 import { ADAPTER, choice, flag, int, parseCommand, range, real, suggestion, text, UsageError, type Command } from './options.js';
+import { progressBar } from './progress.js';
 import { interruptible, runCli } from './run.js';
 
 /** Names `--config` accepts. */
@@ -70,7 +72,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     config, dataset: v.dataset, range: v.range, steps: v.steps, batchSize: v.batch, microBatch: v['micro-batch'], optimizer: v.optimizer, lr: v.lr,
     weightDecay: v['weight-decay'], stepSize: v['step-size'], gamma: v.gamma, strategy: v['last-stage-only'] ? 'last-stage' : v.strategy, out,
     resume: v.resume, resumeAnyway: v['resume-anyway'], seed: v.seed, checkpointEvery: v['checkpoint-every'], workers: v.workers, sigma: v.sigma,
-    quiet: v.quiet, autotune: v.autotune, skipBad: v['skip-bad'], gradientsEvery: v['gradients-every'], augment: v['no-augment'] ? false : undefined,
+    quiet: v.quiet, onStep: v.quiet ? undefined : progressBar(v.steps), autotune: v.autotune, skipBad: v['skip-bad'], gradientsEvery: v['gradients-every'], augment: v['no-augment'] ? false : undefined,
     initFrom, reinitOutputs: v['reinit-outputs'], signal,
   }));
   if (r.records.length === 0) return void console.log(`nothing to train: ${r.checkpoint} is already at step ${r.startStep} of ${v.steps}`);

@@ -26,6 +26,8 @@ export interface CpmConfig {
   dropout: number;
   /** 'gaussian': N(0, 0.01²) as released; 'he': √(2/fan-in) for convs followed by ReLU, 0.01 for output convs. */
   init: 'gaussian' | 'he';
+  /** The recipe's optimizer when training asks for none (docs/training.md#recipes): the paper's SGD, or Adam when absent. */
+  optimizer?: 'sgd' | 'adam';
 }
 
 const PAPER: CpmConfig = {
@@ -33,7 +35,7 @@ const PAPER: CpmConfig = {
   trunkChannels: 128, trunkKernel: 9,
   stage1Conv4: { channels: 32, kernel: 5 }, stage1Conv5: { channels: 512, kernel: 9 }, stage1Conv6Channels: 512,
   featureChannels: 32, featureKernel: 5, stageChannels: 128, stageKernel: 11,
-  dropout: 0.5, init: 'gaussian',
+  dropout: 0.5, init: 'gaussian', optimizer: 'sgd',
 };
 
 export const CONFIGS: Record<string, CpmConfig> = {
@@ -95,6 +97,7 @@ export function validateConfig(c: CpmConfig): CpmConfig {
   oddKernel(c.stageKernel, 'stageKernel');
   if (!(c.dropout >= 0 && c.dropout < 1)) fail('dropout', `must be in [0, 1), got ${c.dropout}`);
   if (c.init !== 'gaussian' && c.init !== 'he') fail('init', `must be "gaussian" or "he", got ${JSON.stringify(c.init)}`);
+  if (c.optimizer !== undefined && c.optimizer !== 'sgd' && c.optimizer !== 'adam') fail('optimizer', `must be "sgd" or "adam" when given, got ${JSON.stringify(c.optimizer)}`);
   return c;
 }
 
@@ -115,8 +118,6 @@ export interface LayerSpec {
   /** Output (= input) spatial size. */
   size: number;
   relu: boolean;
-  /** Followed by a 3×3/2 max pool. */
-  pool: boolean;
 }
 
 /** Every convolution of the configuration, with its name (docs/network.md#names). */
@@ -127,27 +128,27 @@ export function layers(c: CpmConfig): LayerSpec[] {
   const trunk = (prefix: string, block: string) => {
     let cin = 3;
     for (let i = 1; i <= 3; i++) {
-      out.push({ name: `${prefix}.conv${i}`, block, cin, cout: c.trunkChannels, kernel: c.trunkKernel, size: S / 2 ** (i - 1), relu: true, pool: true });
+      out.push({ name: `${prefix}.conv${i}`, block, cin, cout: c.trunkChannels, kernel: c.trunkKernel, size: S / 2 ** (i - 1), relu: true });
       cin = c.trunkChannels;
     }
   };
   const g = S / 8;
   trunk('stage1', 'stage1');
-  out.push({ name: 'stage1.conv4', block: 'stage1', cin: c.trunkChannels, cout: c.stage1Conv4.channels, kernel: c.stage1Conv4.kernel, size: g, relu: true, pool: false });
-  out.push({ name: 'stage1.conv5', block: 'stage1', cin: c.stage1Conv4.channels, cout: c.stage1Conv5.channels, kernel: c.stage1Conv5.kernel, size: g, relu: true, pool: false });
-  out.push({ name: 'stage1.conv6', block: 'stage1', cin: c.stage1Conv5.channels, cout: c.stage1Conv6Channels, kernel: 1, size: g, relu: true, pool: false });
-  out.push({ name: 'stage1.conv7', block: 'stage1', cin: c.stage1Conv6Channels, cout: P1, kernel: 1, size: g, relu: false, pool: false });
+  out.push({ name: 'stage1.conv4', block: 'stage1', cin: c.trunkChannels, cout: c.stage1Conv4.channels, kernel: c.stage1Conv4.kernel, size: g, relu: true });
+  out.push({ name: 'stage1.conv5', block: 'stage1', cin: c.stage1Conv4.channels, cout: c.stage1Conv5.channels, kernel: c.stage1Conv5.kernel, size: g, relu: true });
+  out.push({ name: 'stage1.conv6', block: 'stage1', cin: c.stage1Conv5.channels, cout: c.stage1Conv6Channels, kernel: 1, size: g, relu: true });
+  out.push({ name: 'stage1.conv7', block: 'stage1', cin: c.stage1Conv6Channels, cout: P1, kernel: 1, size: g, relu: false });
   if (c.stages > 1) trunk('trunk', 'trunk');
   for (let t = 2; t <= c.stages; t++) {
     const block = `stage${t}`;
-    out.push({ name: `${block}.features`, block, cin: c.trunkChannels, cout: c.featureChannels, kernel: c.featureKernel, size: g, relu: true, pool: false });
+    out.push({ name: `${block}.features`, block, cin: c.trunkChannels, cout: c.featureChannels, kernel: c.featureKernel, size: g, relu: true });
     let cin = c.featureChannels + P1 + 1;
     for (let i = 1; i <= 3; i++) {
-      out.push({ name: `${block}.mconv${i}`, block, cin, cout: c.stageChannels, kernel: c.stageKernel, size: g, relu: true, pool: false });
+      out.push({ name: `${block}.mconv${i}`, block, cin, cout: c.stageChannels, kernel: c.stageKernel, size: g, relu: true });
       cin = c.stageChannels;
     }
-    out.push({ name: `${block}.mconv4`, block, cin: c.stageChannels, cout: c.stageChannels, kernel: 1, size: g, relu: true, pool: false });
-    out.push({ name: `${block}.mconv5`, block, cin: c.stageChannels, cout: P1, kernel: 1, size: g, relu: false, pool: false });
+    out.push({ name: `${block}.mconv4`, block, cin: c.stageChannels, cout: c.stageChannels, kernel: 1, size: g, relu: true });
+    out.push({ name: `${block}.mconv5`, block, cin: c.stageChannels, cout: P1, kernel: 1, size: g, relu: false });
   }
   return out;
 }

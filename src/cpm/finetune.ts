@@ -2,7 +2,7 @@
 // joint count differs, the output convs (stage1.conv7, stage{t}.mconv5) and the belief inputs of
 // each mconv1 can start afresh; everything else must match the training configuration exactly.
 import type { SafeTensor } from '../io/safetensors.js';
-import { NUM_JOINTS } from '../data/joints.js';
+import { NUM_JOINTS } from '../pose/joints.js';
 import { layers, type CpmConfig } from './config.js';
 
 export interface InitOptions {

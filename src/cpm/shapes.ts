@@ -43,9 +43,9 @@ export function stageCount(names: Iterable<string>): number {
   return stages;
 }
 
-/** The parameter shapes' part of a configuration: equal keys, equal tensors (the input size changes none). */
+/** The parameter shapes' part of a configuration: equal keys, equal tensors (the input size and training recipe change none). */
 function weightsKey(c: CpmConfig): string {
-  const { name: _n, dropout: _d, init: _i, inputSize: _s, ...rest } = c;
+  const { name: _n, dropout: _d, init: _i, inputSize: _s, optimizer: _o, ...rest } = c;
   return JSON.stringify(rest);
 }
 
@@ -56,7 +56,7 @@ export function namedConfigLike(c: CpmConfig): CpmConfig | undefined {
 
 /**
  * The configuration whose network has exactly these shapes: stages, joints, widths and kernels from
- * the tensors. A named configuration with the same tensors lends its name, dropout, init and input
+ * the tensors. A named configuration with the same tensors lends its name, dropout, init, optimizer and input
  * size; `inputSize` overrides the input size, which is 368 when nothing gives one.
  */
 export function configFromShapes(shapes: ReadonlyMap<string, readonly number[]>, source: string, opts: ShapeCheckOptions & { inputSize?: number } = {}): CpmConfig {

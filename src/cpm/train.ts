@@ -1,23 +1,18 @@
-// Training with intermediate supervision (docs/training.md): the paper's SGD recipe or Adam,
-// gradient accumulation, the paper's training strategies (Fig. 8b), a JSONL log of every step, loss
-// curves, atomic checkpoints and exact resume. Same seed and adapter → the same loss curve.
+// The Node training runner (docs/training.md): loops the training step (step.ts) over the loader, with a
+// JSONL log of every step, loss curves, atomic checkpoints, exact resume, conv autotuning and the
+// divergence safeguards. Same seed and adapter → the same loss curve.
 import { existsSync, readFileSync, truncateSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { backward, noGrad } from '../autograd/graph.js';
+import { noGrad } from '../autograd/graph.js';
 import { createLoader, openDataset } from '../data/index.js';
 import type { AugmentOptions } from '../data/augment.js';
-import type { Batch } from '../data/types.js';
 import type { SkippedSample } from '../data/errors.js';
 import { appendLine, makeFolder, writeFileAtomic } from '../io/files.js';
 import { lockFolder } from '../io/lock.js';
-import { Adam } from '../optim/adam.js';
-import type { Optimizer, ParamGroup } from '../optim/optimizer.js';
-import { multiStepSchedule, stepSchedule } from '../optim/schedule.js';
-import { SGD } from '../optim/sgd.js';
-import { add, scale } from '../shaders/elementwise/elementwise.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { add } from '../shaders/elementwise/elementwise.js';
 import { sum } from '../shaders/reduce/reduce.js';
 import type { Engine } from '../tensor/engine.js';
-import { fromArray, type Tensor } from '../tensor/tensor.js';
 import { renderLineChart } from '../viz/chart.js';
 import { encodePng } from '../viz/png.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
@@ -26,14 +21,12 @@ import type { CpmConfig } from './config.js';
 import { initParams } from './finetune.js';
 import { gradientRecord } from './gradients.js';
 import { CpmModel } from './model.js';
+import { makeOptimizer, trainStep, type OptimizerChoice, type Strategy } from './step.js';
 import { enableConv2dAutotune } from '../shaders/conv2d/tuning.js';
 import { conv2dTuningPending, tuneConv2d } from '../shaders/conv2d/autotune.js';
 import { defaultTuningFile, fileTuningStore } from '../shaders/conv2d/tuning-file.js';
 
-export type Strategy = 'e2e' | 'last-stage' | 'stagewise' | 'stagewise-finetune';
-
-export interface TrainOptions {
-  config: CpmConfig;
+export interface TrainOptions extends OptimizerChoice {
   /** Dataset folder; undefined = the built-in generated people. */
   dataset?: string;
   /** 1-based inclusive entries of the folder used for training (e.g. [1, 2500] of LSPet). */
@@ -42,12 +35,6 @@ export interface TrainOptions {
   batchSize: number;
   /** Images per forward/backward; the batch's gradients are accumulated (default: the whole batch). */
   microBatch?: number;
-  optimizer?: 'adam' | 'sgd';
-  lr?: number;
-  weightDecay?: number;
-  /** Multiply the lr by gamma every stepSize steps (SGD) or once at stepSize (Adam). */
-  stepSize?: number;
-  gamma?: number;
   strategy?: Strategy;
   out: string;
   resume?: boolean;
@@ -60,7 +47,9 @@ export interface TrainOptions {
   gradientsEvery?: number;
   /** The paper's augmentation (default), other ranges, or none (false). */
   augment?: boolean | AugmentOptions;
-  /** No progress bar. */
+  /** Called after every step with its record and all records of this run so far (the CLI's progress bar). */
+  onStep?: (record: StepRecord, records: readonly StepRecord[]) => void;
+  /** No report of the autotune results on the console. */
   quiet?: boolean;
   /** Leave out samples whose image or annotation cannot be used (each reported once) instead of stopping. */
   skipBad?: boolean;
@@ -99,107 +88,6 @@ export interface StepRecord {
   elapsedSeconds: number;
   /** This step alone: the first steps compile pipelines, later ones show the steady rate. */
   stepSeconds: number;
-}
-
-/** The paper's multipliers: stage-1 convs ×5 (biases ×10), others ×1 (biases ×2); no decay on biases. */
-export function paperGroups(model: CpmModel): ParamGroup[] {
-  const groups: ParamGroup[] = [];
-  for (const [name, p] of model.params) {
-    const stage1 = name.startsWith('stage1.');
-    const bias = name.endsWith('.bias');
-    groups.push({ params: [p], lrMult: (stage1 ? 5 : 1) * (bias ? 2 : 1), decayMult: bias ? 0 : 1 });
-  }
-  return groups;
-}
-
-/** Adam as in the CPU calibration (docs/training.md#recipes): no lr multipliers, L2 decay on weights only. */
-export function plainGroups(model: CpmModel): ParamGroup[] {
-  const weights = [...model.params.entries()].filter(([n]) => n.endsWith('.weight')).map(([, p]) => p);
-  const biases = [...model.params.entries()].filter(([n]) => n.endsWith('.bias')).map(([, p]) => p);
-  return [{ params: weights }, { params: biases, decayMult: 0 }];
-}
-
-export function makeOptimizer(model: CpmModel, o: TrainOptions): Optimizer {
-  const kind = o.optimizer ?? (o.config.name === 'paper' || o.config.name === 'flic' ? 'sgd' : 'adam');
-  if (kind === 'sgd') {
-    return new SGD(paperGroups(model), {
-      lr: o.lr ?? 8e-5, momentum: 0.9, weightDecay: o.weightDecay ?? 5e-4,
-      schedule: stepSchedule({ gamma: o.gamma ?? 0.333, stepSize: o.stepSize ?? 136106 }),
-    });
-  }
-  return new Adam(plainGroups(model), {
-    lr: o.lr ?? 1e-3, weightDecay: o.weightDecay ?? 5e-4,
-    schedule: multiStepSchedule([o.stepSize ?? 4750], o.gamma ?? 0.333),
-  });
-}
-
-/** Which stage is trained at `step` and which parameters move, per strategy. */
-export function phase(strategy: Strategy, step: number, steps: number, stages: number): { stage: number | null; trainable: (name: string) => boolean } {
-  const stagewise = (s: number, total: number) => {
-    const stage = Math.min(stages, Math.floor((s * stages) / total) + 1);
-    const owns = (name: string) => name.startsWith(`stage${stage}.`) || (stage === 2 && name.startsWith('trunk.'));
-    return { stage, trainable: owns };
-  };
-  if (strategy === 'stagewise') return stagewise(step, steps);
-  if (strategy === 'stagewise-finetune' && step < steps / 2) return stagewise(step, Math.ceil(steps / 2));
-  return { stage: null, trainable: () => true };
-}
-
-function uploadBatch(engine: Engine, b: Batch, from: number, count: number, P1: number): { image: Tensor; center: Tensor; target: Tensor; targetAll: Tensor } {
-  const S = b.size, G = b.grid;
-  const part = (a: Float32Array, per: number) => a.subarray(from * per, (from + count) * per);
-  return {
-    image: fromArray(engine, part(b.image, 3 * S * S), [count, 3, S, S], 'image'),
-    center: fromArray(engine, part(b.center, S * S), [count, 1, S, S], 'center'),
-    target: fromArray(engine, part(b.target, P1 * G * G), [count, P1, G, G], 'target'),
-    targetAll: fromArray(engine, part(b.targetAll, P1 * G * G), [count, P1, G, G], 'targetAll'),
-  };
-}
-
-/** One optimisation step over a batch (accumulating micro-batches); returns the batch's per-stage losses. */
-export async function trainStep(
-  model: CpmModel, optimizer: Optimizer, batch: Batch,
-  o: { microBatch: number; strategy: Strategy; step: number; steps: number; seed: number; beforeUpdate?: (losses: number[]) => Promise<void> },
-): Promise<number[]> {
-  const engine = model.engine;
-  const T = model.config.stages;
-  const { stage, trainable } = phase(o.strategy, o.step, o.steps, T);
-  model.setTrainable(trainable);
-  optimizer.zeroGrad();
-  const sums = new Array<number>(stage ?? T).fill(0);
-  for (let from = 0, k = 0; from < batch.n; from += o.microBatch, k++) {
-    const count = Math.min(o.microBatch, batch.n - from);
-    const { losses, total } = engine.tidy(() => {
-      const x = uploadBatch(engine, batch, from, count, model.config.joints + 1);
-      const beliefs = model.forward(x.image, x.center, { training: true, dropoutSeed: o.seed * 1_000_003 + o.step * 64 + k, stages: stage ?? T });
-      const l = model.losses(beliefs, x.target, x.targetAll, { lastStageOnly: o.strategy === 'last-stage', stages: stage ? [stage] : undefined });
-      // Each micro-batch's loss is normalised by its own size; weight it so the sum is the batch's loss.
-      return { losses: l.stages, total: scale(l.total, count / batch.n) };
-    });
-    backward(total);
-    total.dispose();
-    const values = await Promise.all(losses.map((l) => l.item()));
-    values.forEach((v, t) => (sums[t]! += (v * count) / batch.n));
-    losses.forEach((l) => l.dispose());
-  }
-  await o.beforeUpdate?.(sums);
-  noGrad(engine, () => optimizer.step());
-  return sums;
-}
-
-/** The bar shows the rate of the last few steps (the first ones are slowed by compilation). */
-function progress(r: StepRecord, recent: StepRecord[], steps: number, quiet: boolean): void {
-  if (quiet) return;
-  const width = 24;
-  const done = Math.round((width * r.step) / steps);
-  const window = recent.slice(-10);
-  const seconds = window.reduce((a, x) => a + x.stepSeconds, 0);
-  const rate = seconds > 0 ? (window.length * (r.images / r.step)) / seconds : 0;
-  const eta = seconds > 0 ? ((steps - r.step) * seconds) / window.length : 0;
-  const mmss = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
-  const line = `step ${r.step}/${steps} [${'='.repeat(done)}${' '.repeat(width - done)}] ${rate.toFixed(1)} img/s ETA ${mmss(eta)} loss ${r.loss.toFixed(3)} | ${r.stages.map((v, i) => `s${i + 1} ${v.toFixed(3)}`).join(' ')}`;
-  if (process.stderr.isTTY) process.stderr.write(`\r${line}${r.step === steps ? '\n' : ''}`);
-  else if (r.step === 1 || r.step === steps || r.step % Math.max(1, Math.floor(steps / 20)) === 0) process.stderr.write(`${line}\n`);
 }
 
 /** Loss curves per stage from the JSONL log, as a PNG; a step logged twice (a run resumed from before it) counts once, the last time. */
@@ -373,7 +261,7 @@ async function trainLocked(engine: Engine, o: TrainOptions): Promise<TrainResult
       previous = now;
       records.push(r);
       appendLine(logPath, JSON.stringify(r));
-      progress(r, records, o.steps, o.quiet ?? false);
+      o.onStep?.(r, records);
       if ((o.checkpointEvery && step % o.checkpointEvery === 0) || step === o.steps) await save();
     }
   } catch (e) {

@@ -2,7 +2,7 @@
 // coordinates become 0-based (x − 1, y − 1) and dataset joint orders become CPM order.
 import { TARGET_DIST, REFERENCE_SIZE } from './augment.js';
 import { DataError } from './errors.js';
-import { NUM_JOINTS, reorderJoints } from './joints.js';
+import { NUM_JOINTS, reorderJoints } from '../pose/joints.js';
 import type { Person } from './types.js';
 
 /** MATLAB pixel (1-based) → our pixel (0-based). */

@@ -1,7 +1,7 @@
 // The paper's augmentation (docs/data-and-evaluation.md#augmentation) as one affine transform per sample:
 // normalise the person's scale, scale ×U[0.7, 1.3], rotate U[−40°, 40°], crop centred on the
 // person, mirror with p = 0.5. The image is resampled once, with the composed transform.
-import { compose, rotation, scaling, translation, type Affine } from './affine.js';
+import { composeAffine, rotation, scaling, translation, type Affine } from '../pose/affine.js';
 import type { Rng } from './rng.js';
 
 /** Person height (MPII scale × 200) is normalised to target_dist × 200 px at crop size 368. */
@@ -47,8 +47,8 @@ export function cropTransform(
 ): Affine {
   const s = (targetDist / personScale) * (size / REFERENCE_SIZE) * p.scaleMult;
   let m = translation(-center[0], -center[1]);
-  m = compose(scaling(s), m);
-  m = compose(rotation(p.rotation), m);
-  if (p.flip) m = compose(scaling(-1, 1), m);
-  return compose(translation(size / 2, size / 2), m);
+  m = composeAffine(scaling(s), m);
+  m = composeAffine(rotation(p.rotation), m);
+  if (p.flip) m = composeAffine(scaling(-1, 1), m);
+  return composeAffine(translation(size / 2, size / 2), m);
 }

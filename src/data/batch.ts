@@ -3,7 +3,7 @@ import type { AugmentOptions } from './augment.js';
 import { noAugment, sampleAugment } from './augment.js';
 import type { PoseDataset } from './dataset.js';
 import { DataError, type SkippedSample } from './errors.js';
-import { NUM_CHANNELS, NUM_JOINTS } from './joints.js';
+import { NUM_CHANNELS, NUM_JOINTS } from '../pose/joints.js';
 import { preprocess, type PreprocessOptions } from './preprocess.js';
 import { Rng } from './rng.js';
 import type { Batch, RawSample, Sample } from './types.js';

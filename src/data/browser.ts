@@ -2,8 +2,8 @@
 export { DataError, type SkippedSample } from './errors.js';
 export {
   JOINT_NAMES, NUM_JOINTS, NUM_CHANNELS, BACKGROUND_CHANNEL, CPM_FROM_LSP, CPM_FROM_MPII, FLIP_PARTNER, LIMBS, isRightJoint, reorderJoints,
-} from './joints.js';
-export { type Affine, applyAffine, compose, invert, transformJoints } from './affine.js';
+} from '../pose/joints.js';
+export { type Affine, applyAffine, composeAffine, invertAffine, transformJoints } from '../pose/affine.js';
 export { mixSeed, Rng, permutation } from './rng.js';
 export { type RgbImage, type ImageFormat, createRgbImage, decodeImage, sniffImageFormat } from './image.js';
 export { type MatArray, type MatClass, type Inflate, readMat } from './mat.js';

@@ -3,7 +3,7 @@
 //
 // Conventions, each fixed in one place:
 // - joint order: CPM order (head, neck, Rsho, Relb, Rwri, Lsho, Lelb, Lwri, Rhip, Rkne, Rank, Lhip,
-//   Lkne, Lank), background channel 14; dataset orders are mapped in joints.ts (CPM_FROM_LSP/MPII).
+//   Lkne, Lank), background channel 14; dataset orders are mapped in ../pose/joints.ts (CPM_FROM_LSP/MPII).
 // - coordinates: 0-based pixels everywhere; MATLAB 1-based values become 0-based in annotation.ts.
 // - flags: 1 = annotated (LSP occluded joints included), 0 = no annotation (LSPet v = 0, MPII vis 0).
 // - image tensors: CHW, BGR by default (the released CPM nets), v/256 − 0.5, padding 128 → 0.

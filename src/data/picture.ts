@@ -1,24 +1,34 @@
-// Pictures of preprocessed samples, to check by eye that images, joints and targets agree:
-// per sample, the crop with its skeleton, the stage-1 (all people) maps, and the centred person's maps.
-import { blit, createRaster, drawLine, drawText, fillCircle, type Color, type Raster } from '../viz/raster.js';
+// Pictures of images and samples: an RGB image or the network's normalised crop as a raster, and, to check by
+// eye that images, joints and targets agree, per sample the crop with its skeleton, the stage-1 (all people)
+// maps, and the centred person's maps. Pure (browser-safe): the demo, the CLI and inference draw with these.
+import { blit, createRaster, drawText, type Raster } from '../viz/raster.js';
 import { jet } from '../viz/colormap.js';
-import { isRightJoint, LIMBS, NUM_JOINTS } from './joints.js';
+import { drawSkeleton } from '../viz/skeleton.js';
+import { NUM_JOINTS } from '../pose/joints.js';
+import type { RgbImage } from './image.js';
 import { STRIDE } from './targets.js';
 import type { Batch, Sample } from './types.js';
 
-const RIGHT: Color = [255, 60, 60];
-const LEFT: Color = [60, 140, 255];
-const CENTRE: Color = [255, 255, 0];
+export function rasterFromRgb(img: RgbImage): Raster {
+  const r = createRaster(img.width, img.height);
+  for (let i = 0, n = img.width * img.height; i < n; i++) {
+    r.data[4 * i] = img.data[3 * i]!;
+    r.data[4 * i + 1] = img.data[3 * i + 1]!;
+    r.data[4 * i + 2] = img.data[3 * i + 2]!;
+    r.data[4 * i + 3] = 255;
+  }
+  return r;
+}
 
-/** The normalised CHW crop back to RGB (either channel order). */
-function cropRaster(s: Sample, order: 'bgr' | 'rgb', dim = 1): Raster {
-  const S = s.size, plane = S * S;
+/** The network input (CHW, v/256 − 0.5, BGR unless `order` says rgb) back to a picture, its brightness × `dim`. */
+export function rasterFromCrop(sample: Pick<Sample, 'size' | 'image'>, order: 'bgr' | 'rgb' = 'bgr', dim = 1): Raster {
+  const S = sample.size, plane = S * S;
   const r = createRaster(S, S);
   const [ri, bi] = order === 'bgr' ? [2, 0] : [0, 2];
   for (let i = 0; i < plane; i++) {
-    r.data[i * 4] = (s.image[ri * plane + i]! + 0.5) * 256 * dim;
-    r.data[i * 4 + 1] = (s.image[plane + i]! + 0.5) * 256 * dim;
-    r.data[i * 4 + 2] = (s.image[bi * plane + i]! + 0.5) * 256 * dim;
+    r.data[i * 4] = (sample.image[ri * plane + i]! + 0.5) * 256 * dim;
+    r.data[i * 4 + 1] = (sample.image[plane + i]! + 0.5) * 256 * dim;
+    r.data[i * 4 + 2] = (sample.image[bi * plane + i]! + 0.5) * 256 * dim;
     r.data[i * 4 + 3] = 255;
   }
   return r;
@@ -26,7 +36,7 @@ function cropRaster(s: Sample, order: 'bgr' | 'rgb', dim = 1): Raster {
 
 /** Max over the joint channels, bilinearly upsampled from the stride-8 grid, blended over the dimmed crop. */
 function heatRaster(s: Sample, maps: Float32Array, order: 'bgr' | 'rgb'): Raster {
-  const r = cropRaster(s, order, 0.45);
+  const r = rasterFromCrop(s, order, 0.45);
   const G = s.grid, S = s.size;
   const heat = new Float32Array(G * G);
   for (let j = 0; j < NUM_JOINTS; j++) for (let i = 0; i < G * G; i++) heat[i] = Math.max(heat[i]!, maps[j * G * G + i]!);
@@ -47,25 +57,19 @@ function heatRaster(s: Sample, maps: Float32Array, order: 'bgr' | 'rgb'): Raster
   return r;
 }
 
-function drawSkeleton(r: Raster, joints: Float32Array, scale: number): void {
-  const w = Math.max(1.5, 3 * scale);
-  for (const [a, b] of LIMBS) {
-    if (joints[a * 3 + 2] !== 1 || joints[b * 3 + 2] !== 1) continue;
-    const colour = isRightJoint(a) || isRightJoint(b) ? RIGHT : a === 0 ? CENTRE : LEFT;
-    drawLine(r, joints[a * 3]!, joints[a * 3 + 1]!, joints[b * 3]!, joints[b * 3 + 1]!, colour, w);
-  }
-  for (let j = 0; j < NUM_JOINTS; j++) {
-    if (joints[j * 3 + 2] !== 1) continue;
-    fillCircle(r, joints[j * 3]!, joints[j * 3 + 1]!, w * 1.3, isRightJoint(j) ? RIGHT : j < 2 ? CENTRE : LEFT);
-  }
+/** The sample's annotated joints (flag 1) over its crop; the line width follows the crop size (3 px at 368). */
+function drawSampleJoints(r: Raster, joints: Float32Array, scale: number): void {
+  // Unannotated joints become NaN, which drawSkeleton leaves out with their limbs.
+  const pose = Array.from({ length: NUM_JOINTS }, (_, j) => (joints[j * 3 + 2] === 1 ? [joints[j * 3]!, joints[j * 3 + 1]!] as const : [NaN, NaN] as const));
+  drawSkeleton(r, pose, { lineWidth: Math.max(1.5, 3 * scale) });
 }
 
 /** One sample as three panels: crop + skeleton, all-people maps (stage 1), centred-person maps. */
 export function sampleTile(s: Sample, order: 'bgr' | 'rgb' = 'bgr'): Raster {
   const S = s.size, gap = 2;
   const tile = createRaster(3 * S + 2 * gap, S, [20, 20, 20, 255]);
-  const crop = cropRaster(s, order);
-  drawSkeleton(crop, s.joints, S / 368);
+  const crop = rasterFromCrop(s, order);
+  drawSampleJoints(crop, s.joints, S / 368);
   const ts = S >= 256 ? 2 : 1;
   const m = s.meta;
   drawText(crop, `${m.id.slice(-18)}`, 3, 3, [255, 255, 255], ts);

@@ -1,9 +1,9 @@
 // From a decoded, annotated image to a network-ready Sample. Training (random augmentation) and
 // evaluation (fixed scale, no augmentation) share this code.
-import { invert, transformJoints } from './affine.js';
+import { invertAffine, transformJoints, type Affine } from '../pose/affine.js';
 import { cropTransform, noAugment, sampleAugment, TARGET_DIST, type AugmentOptions, type AugmentParams } from './augment.js';
 import { DataError } from './errors.js';
-import { FLIP_PARTNER, NUM_JOINTS } from './joints.js';
+import { FLIP_PARTNER, reorderJoints } from '../pose/joints.js';
 import type { Rng } from './rng.js';
 import { beliefTargets, centerMap, defaultCenterSigma, defaultJointSigma, STRIDE } from './targets.js';
 import type { RawSample, Sample } from './types.js';
@@ -36,7 +36,7 @@ export function preprocess(raw: RawSample, aug: AugmentParams, opts: PreprocessO
   const main = raw.persons[raw.main];
   if (!main) throw new DataError(raw.id, `sample has no person ${raw.main}`);
   const imageToCrop = cropTransform(main.center, main.scale, size, aug, opts.targetDist ?? TARGET_DIST);
-  const cropToImage = invert(imageToCrop);
+  const cropToImage = invertAffine(imageToCrop);
   const image = warpToChw(raw.image, cropToImage, size, { order: opts.order ?? 'bgr', pad: opts.pad ?? 128 });
   const people = raw.persons.map((p) => cropJoints(p.joints, imageToCrop, aug.flip));
   const sigma = opts.sigma ?? defaultJointSigma(size);
@@ -75,15 +75,7 @@ export function preprocessForEval(raw: RawSample, opts: PreprocessOptions, scale
 }
 
 /** Joints into the crop; when mirrored, left and right labels swap so channel j is still joint j. */
-function cropJoints(joints: Float32Array, imageToCrop: Parameters<typeof transformJoints>[0], flip: boolean): Float32Array {
+function cropJoints(joints: Float32Array, imageToCrop: Affine, flip: boolean): Float32Array {
   const t = transformJoints(imageToCrop, joints);
-  if (!flip) return t;
-  const out = new Float32Array(t.length);
-  for (let j = 0; j < NUM_JOINTS; j++) {
-    const s = FLIP_PARTNER[j]!;
-    out[j * 3] = t[s * 3]!;
-    out[j * 3 + 1] = t[s * 3 + 1]!;
-    out[j * 3 + 2] = t[s * 3 + 2]!;
-  }
-  return out;
+  return flip ? reorderJoints(t, FLIP_PARTNER) : t;
 }

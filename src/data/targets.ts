@@ -1,5 +1,5 @@
 // Belief-map targets and the center map (docs/data-and-evaluation.md#targets, #crops).
-import { NUM_CHANNELS, NUM_JOINTS } from './joints.js';
+import { NUM_CHANNELS, NUM_JOINTS } from '../pose/joints.js';
 
 /** Label grid stride: grid point g sits at input pixel 3.5 + 8·g. */
 export const STRIDE = 8;

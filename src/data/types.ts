@@ -1,9 +1,9 @@
 // The data records that flow from datasets through preprocessing into batches.
-import type { Affine } from './affine.js';
+import type { Affine } from '../pose/affine.js';
 import type { RgbImage } from './image.js';
 
 /**
- * One annotated person. `joints` is 14×3 in CPM order (joints.ts): x, y in 0-based pixels of the
+ * One annotated person. `joints` is 14×3 in CPM order (pose/joints.ts): x, y in 0-based pixels of the
  * original image, and a flag: 1 = annotated (visible or occluded with a location), 0 = no annotation.
  * `center` is the person's objpos (0-based pixels); `scale` is MPII-style: person height in px / 200.
  */

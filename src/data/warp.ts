@@ -1,6 +1,6 @@
 // The one resampling step: an affine warp with bilinear sampling from an RGB image straight into
 // the network's normalised CHW input. Augmentation and evaluation both come through here.
-import type { Affine } from './affine.js';
+import type { Affine } from '../pose/affine.js';
 import type { RgbImage } from './image.js';
 
 export type ChannelOrder = 'bgr' | 'rgb';

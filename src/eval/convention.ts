@@ -4,7 +4,7 @@
 // Why both sides are shifted: the LSP ground truth and CPM's released predictions are both 1-based (MATLAB), so
 // subtracting 1 from each leaves every error unchanged and reproduces the paper's 84.32 / 90.50 exactly. Shifting only
 // one side would move every prediction by (1, 1) px and costs about 0.4 PCK points (see data/lsp/README.md).
-import { CPM_JOINT_NAMES, NUM_JOINTS, canonicalJointName } from './joints.js';
+import { CPM_JOINT_NAMES, NUM_JOINTS } from '../pose/joints.js';
 import type { Point, Pose } from './types.js';
 
 export type CoordinateBase = 0 | 1;
@@ -15,6 +15,24 @@ export class FormatError extends Error {
     super(`${source}: ${problem}`);
     this.name = 'FormatError';
   }
+}
+
+/** Normalises a joint name for matching: lower case, single spaces, common abbreviations expanded. */
+export function canonicalJointName(name: string): string {
+  const n = name.trim().toLowerCase().replace(/[_\-]+/g, ' ').replace(/\s+/g, ' ');
+  const aliases: Record<string, string> = {
+    'head': 'head top', 'head_top': 'head top', 'headtop': 'head top', 'top of head': 'head top',
+    'upper neck': 'neck',
+  };
+  const short = n
+    .replace(/^r /, 'right ').replace(/^l /, 'left ')
+    .replace(/^rsho$/, 'right shoulder').replace(/^lsho$/, 'left shoulder')
+    .replace(/^relb$/, 'right elbow').replace(/^lelb$/, 'left elbow')
+    .replace(/^rwri$/, 'right wrist').replace(/^lwri$/, 'left wrist')
+    .replace(/^rhip$/, 'right hip').replace(/^lhip$/, 'left hip')
+    .replace(/^rkne$/, 'right knee').replace(/^lkne$/, 'left knee')
+    .replace(/^rank$/, 'right ankle').replace(/^lank$/, 'left ankle');
+  return aliases[short] ?? short;
 }
 
 /**

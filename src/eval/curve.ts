@@ -1,6 +1,6 @@
 // PCK as a function of the threshold α: the curve drawn as PNG and written as JSON.
 import type { JointErrors } from './errors.js';
-import { CPM_JOINT_NAMES } from './joints.js';
+import { CPM_JOINT_NAMES } from '../pose/joints.js';
 import { pckFromErrors } from './pck.js';
 
 export interface PckCurve {

@@ -1,5 +1,5 @@
 // Per-joint distances and per-person normalisers: computed once, then thresholded at any α (PCK, PCKh, curves).
-import { NUM_JOINTS } from './joints.js';
+import { NUM_JOINTS } from '../pose/joints.js';
 import type { PersonTruth, Pose } from './types.js';
 
 /** Which joints are counted: every joint (LSP benchmark) or only annotated/visible ones (LSPet, MPII). */

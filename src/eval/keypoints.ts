@@ -1,5 +1,5 @@
 // From belief maps to joint positions: per-joint argmax, optional sub-pixel refinement, grid → crop → original image.
-import { applyAffine, invertAffine, type Affine } from './affine.js';
+import { applyAffine, invertAffine, type Affine } from '../pose/affine.js';
 import type { Point, Pose } from './types.js';
 import type { MapShape } from './upsample.js';
 

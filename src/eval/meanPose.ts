@@ -1,6 +1,6 @@
 // The mean-pose baseline: the average training pose, normalised by each person's frame, placed by a test frame.
 // Every score should be reported beside this floor.
-import { NUM_JOINTS } from './joints.js';
+import { NUM_JOINTS } from '../pose/joints.js';
 import type { Point, Pose } from './types.js';
 
 /** Where a person is: centre and size in image pixels (e.g. from a box: centre and max(width, height)). */

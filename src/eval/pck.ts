@@ -1,7 +1,18 @@
 // PCK@α as the LSP benchmark defines it, and its LSPet variant (visible joints only).
 import { jointErrors, isVisible, type JointErrors, type JointSelection, type Normalizer } from './errors.js';
-import { J, NUM_JOINTS, PART_GROUPS } from './joints.js';
+import { J, NUM_JOINTS } from '../pose/joints.js';
 import type { PersonTruth, Pose } from './types.js';
+
+/** Part groups of the LSP / MPII tables: each row averages its joints' PCK (Head = head top and neck). */
+export const PART_GROUPS: readonly { readonly name: string; readonly joints: readonly number[] }[] = [
+  { name: 'Head', joints: [J.headTop, J.neck] },
+  { name: 'Shoulder', joints: [J.rShoulder, J.lShoulder] },
+  { name: 'Elbow', joints: [J.rElbow, J.lElbow] },
+  { name: 'Wrist', joints: [J.rWrist, J.lWrist] },
+  { name: 'Hip', joints: [J.rHip, J.lHip] },
+  { name: 'Knee', joints: [J.rKnee, J.lKnee] },
+  { name: 'Ankle', joints: [J.rAnkle, J.lAnkle] },
+];
 
 /** A per-joint score at one threshold. Percentages are 0–100; perJoint is in CPM order. */
 export interface PckTable {

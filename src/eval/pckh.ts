@@ -7,7 +7,7 @@
 //   PCKh on LSP-style data, which has no head boxes). Persons whose head top or neck is not visible are skipped.
 // - Joints: by default only visible (annotated) joints count, as in the MPII toolkit (jnt_visible).
 import { isVisible, jointErrors, type JointSelection, type Normalizer } from './errors.js';
-import { J } from './joints.js';
+import { J } from '../pose/joints.js';
 import { pckFromErrors, type PckTable } from './pck.js';
 import type { PersonTruth, Pose } from './types.js';
 

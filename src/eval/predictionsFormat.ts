@@ -16,7 +16,7 @@
 // The CPM reference file (data/lsp/cpm_reference/predictions.json: joint_names, files, models{name: {predictions}})
 // is also accepted; its coordinates are MATLAB 1-based argmax positions, so coordinate_base defaults to 1 there.
 import { FormatError, cpmOrderFromNames, fromCpmPose, toCpmPose, type CoordinateBase } from './convention.js';
-import { CPM_JOINT_NAMES } from './joints.js';
+import { CPM_JOINT_NAMES } from '../pose/joints.js';
 import type { Pose, PosePrediction } from './types.js';
 
 export const PREDICTIONS_FORMAT = 'cpm-predictions';

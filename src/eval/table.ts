@@ -1,6 +1,6 @@
 // Text rendering of PCK tables: the LSP/MPII layout (Head … Ankle, Total), one row per model or stage.
-import { CPM_JOINT_NAMES, PART_GROUPS } from './joints.js';
-import type { PckTable } from './pck.js';
+import { CPM_JOINT_NAMES } from '../pose/joints.js';
+import { PART_GROUPS, type PckTable } from './pck.js';
 
 const fmt = (v: number, d: number) => (Number.isFinite(v) ? v.toFixed(d) : '-');
 

@@ -1,37 +1,13 @@
 // Pictures of what the model sees: the skeleton over the original image, and each stage's belief
 // maps for chosen joints over the network's crop (the paper's Fig. 1 and 4).
+import type { PersonBox } from '../data/annotation.js';
 import type { RgbImage } from '../data/image.js';
+import { rasterFromCrop, rasterFromRgb } from '../data/picture.js';
 import type { Sample } from '../data/types.js';
 import type { Pose } from '../eval/types.js';
-import { renderBeliefGrid } from '../viz/beliefGrid.js';
-import type { PersonBox } from '../data/annotation.js';
+import { renderBeliefGrid, type BeliefGridOptions } from '../viz/beliefGrid.js';
 import { createRaster, strokeRect, type Raster } from '../viz/raster.js';
 import { drawSkeleton } from '../viz/skeleton.js';
-
-export function rasterFromRgb(img: RgbImage): Raster {
-  const r = createRaster(img.width, img.height);
-  for (let i = 0, n = img.width * img.height; i < n; i++) {
-    r.data[4 * i] = img.data[3 * i]!;
-    r.data[4 * i + 1] = img.data[3 * i + 1]!;
-    r.data[4 * i + 2] = img.data[3 * i + 2]!;
-    r.data[4 * i + 3] = 255;
-  }
-  return r;
-}
-
-/** The network input (CHW, v/256 − 0.5, BGR unless `order` says rgb) back to a picture. */
-export function rasterFromCrop(sample: Sample, order: 'bgr' | 'rgb' = 'bgr'): Raster {
-  const S = sample.size;
-  const r = createRaster(S, S);
-  const [rc, bc] = order === 'bgr' ? [2, 0] : [0, 2];
-  for (let i = 0; i < S * S; i++) {
-    r.data[4 * i] = (sample.image[rc * S * S + i]! + 0.5) * 256;
-    r.data[4 * i + 1] = (sample.image[S * S + i]! + 0.5) * 256;
-    r.data[4 * i + 2] = (sample.image[bc * S * S + i]! + 0.5) * 256;
-    r.data[4 * i + 3] = 255;
-  }
-  return r;
-}
 
 /** The image, enlarged so small images stay readable, with the skeleton drawn over it. */
 export function skeletonOverlay(img: RgbImage, pose: Pose, minSide = 256): Raster {
@@ -57,7 +33,7 @@ export function peopleOverlay(img: RgbImage, people: readonly { pose: Pose; box?
 }
 
 /** Each stage's beliefs for `joints`, over the crop. */
-export function stageBeliefs(sample: Sample, beliefs: Float32Array[], joints?: number[]): Raster {
+export function stageBeliefs(sample: Sample, beliefs: Float32Array[], joints?: number[], opts?: BeliefGridOptions): Raster {
   const channels = beliefs[0]!.length / (sample.grid * sample.grid);
-  return renderBeliefGrid({ image: rasterFromCrop(sample), stages: beliefs, mapSize: sample.grid, channels, joints });
+  return renderBeliefGrid({ image: rasterFromCrop(sample), stages: beliefs, mapSize: sample.grid, channels, joints }, opts);
 }

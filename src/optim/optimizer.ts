@@ -87,12 +87,7 @@ export abstract class Optimizer {
     return new Map(this.stateTensors);
   }
 
-  /** Same as state() (the name checkpoints use). */
-  stateDict(): Map<string, Tensor> {
-    return this.state();
-  }
-
-  /** Restores state written by stateDict() and the step counter, so a resumed run continues exactly. */
+  /** Restores state written by state() and the step counter, so a resumed run continues exactly. */
   loadState(state: Map<string, Tensor | Float32Array> | Record<string, Float32Array>, step: number): void {
     const entries = state instanceof Map ? [...state.entries()] : Object.entries(state);
     for (const [key, value] of entries) {

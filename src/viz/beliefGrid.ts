@@ -1,6 +1,6 @@
 // Belief maps of each stage for chosen joints, blended over the image: a row per stage, a column per joint
 // (as in the CPM paper's Fig. 1 and 4), plus the image itself in the first column.
-import { CPM_JOINT_SHORT_NAMES } from '../eval/joints.js';
+import { CPM_JOINT_SHORT_NAMES } from '../pose/joints.js';
 import { heatmapRaster, type ColormapName } from './colormap.js';
 import { blit, createRaster, drawText, fillRect, textWidth, TEXT_HEIGHT, type Raster } from './raster.js';
 

@@ -12,7 +12,6 @@ export interface Raster {
 export type Color = readonly [number, number, number] | readonly [number, number, number, number];
 
 export const WHITE: Color = [255, 255, 255];
-export const BLACK: Color = [0, 0, 0];
 
 export function createRaster(width: number, height: number, fill: Color = [0, 0, 0, 0]): Raster {
   const w = Math.max(0, Math.round(width));
@@ -33,10 +32,6 @@ export function rasterFromPixels(width: number, height: number, pixels: ArrayLik
     out.data[i * 4 + 3] = channels === 4 ? pixels[j + 3]! : 255;
   }
   return out;
-}
-
-export function cloneRaster(r: Raster): Raster {
-  return { width: r.width, height: r.height, data: new Uint8ClampedArray(r.data) };
 }
 
 export function getPixel(r: Raster, x: number, y: number): [number, number, number, number] {

@@ -1,9 +1,9 @@
 // Draws a CPM-order pose over an image: a colour per limb (docs/data-and-evaluation.md#joints), grey torso lines for readability.
-import { CPM_LIMBS, CPM_TORSO_SEGMENTS } from '../eval/joints.js';
+import { LIMBS, TORSO_SEGMENTS } from '../pose/joints.js';
 import type { Pose } from '../eval/types.js';
 import { drawLine, fillCircle, type Color, type Raster } from './raster.js';
 
-/** One colour per limb of CPM_LIMBS: head, right arm (warm), left arm (green), right leg (blue), left leg (purple). */
+/** One colour per limb of LIMBS: head, right arm (warm), left arm (green), right leg (blue), left leg (purple). */
 export const LIMB_COLORS: readonly Color[] = [
   [255, 215, 0],
   [255, 80, 40], [255, 150, 40],
@@ -40,8 +40,8 @@ export function drawSkeleton(r: Raster, pose: Pose, style: SkeletonStyle = {}): 
     const [x0, y0] = at(a), [x1, y1] = at(b);
     drawLine(r, x0, y0, x1, y1, color, width);
   };
-  if (style.torso ?? true) for (const [a, b] of CPM_TORSO_SEGMENTS) segment(a, b, style.color ?? [200, 200, 200, 200], Math.max(1, lw - 1));
-  CPM_LIMBS.forEach(([a, b], i) => segment(a, b, style.color ?? LIMB_COLORS[i]!, lw));
+  if (style.torso ?? true) for (const [a, b] of TORSO_SEGMENTS) segment(a, b, style.color ?? [200, 200, 200, 200], Math.max(1, lw - 1));
+  LIMBS.forEach(([a, b], i) => segment(a, b, style.color ?? LIMB_COLORS[i]!, lw));
   pose.forEach((_, j) => {
     const [x, y] = at(j);
     if (!Number.isFinite(x) || !Number.isFinite(y)) return;
@@ -56,6 +56,6 @@ export function drawSkeleton(r: Raster, pose: Pose, style: SkeletonStyle = {}): 
 
 /** A joint takes the colour of the first limb it belongs to (so its dot matches its limb). */
 function jointColor(j: number): Color {
-  const i = CPM_LIMBS.findIndex(([a, b]) => a === j || b === j);
+  const i = LIMBS.findIndex(([a, b]) => a === j || b === j);
   return i >= 0 ? LIMB_COLORS[i]! : [255, 255, 255];
 }

@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import * as lib from '../../src/index.node.js';
 import { Adam } from '../../src/optim/index.js';
 import { Rng } from '../../src/data/rng.js';
-import { trainStep } from '../../src/cpm/train.js';
+import { trainStep } from '../../src/cpm/step.js';
 import { fitMeanPoseOn, frameOf } from '../../src/cpm/evaluate.js';
 import { createInProcessLoader } from '../../src/data/loader.js';
 import { openGeneratedDataset } from '../../src/data/generated/dataset.js';

@@ -8,7 +8,10 @@ import * as assert from 'uvu/assert';
 import { init, type Engine } from '../../src/index.node.js';
 import { getConfig } from '../../src/cpm/config.js';
 import { CpmModel } from '../../src/cpm/model.js';
+import { makeOptimizer } from '../../src/cpm/step.js';
 import { train } from '../../src/cpm/train.js';
+import { Adam } from '../../src/optim/adam.js';
+import { SGD } from '../../src/optim/sgd.js';
 import { loadCheckpoint } from '../../src/cpm/checkpoint-file.js';
 import { runTensorFile } from '../../src/cli/train.js';
 import { openDataset, createLoader } from '../../src/data/index.js';
@@ -23,6 +26,18 @@ test.before(async () => {
 
 const tiny = getConfig('tiny');
 const base = { config: tiny, batchSize: 4, workers: 0, quiet: true, lr: 3e-3, seed: 5 };
+
+test('the optimizer comes from the configuration\'s recipe unless one is asked for', () => {
+  assert.is(getConfig('paper').optimizer, 'sgd');
+  assert.is(getConfig('flic').optimizer, 'sgd');
+  const model = new CpmModel(engine, tiny, 0);
+  const chosen = [makeOptimizer(model, { config: tiny }), makeOptimizer(model, { config: { ...tiny, optimizer: 'sgd' } }), makeOptimizer(model, { config: { ...tiny, optimizer: 'sgd' }, optimizer: 'adam' })];
+  assert.ok(chosen[0] instanceof Adam);
+  assert.ok(chosen[1] instanceof SGD);
+  assert.ok(chosen[2] instanceof Adam);
+  for (const o of chosen) o.dispose();
+  model.dispose();
+});
 
 test('a tiny CPM on generated images drives the summed loss under 40 % of its start', async () => {
   const out = mkdtempSync(join(tmpdir(), 'cpm-train-'));

@@ -110,11 +110,11 @@ test('evaluation preprocessing: crop→image inverse maps joints back to the ori
   assert.equal(s.meta.rotation, 0);
   assert.is(s.meta.flipped, false);
   for (let j = 0; j < NUM_JOINTS; j++) {
-    const [x, y] = applyAffine(s.meta.cropToImage, s.joints[j * 3]!, s.joints[j * 3 + 1]!);
+    const [x, y] = applyAffine(s.meta.cropToImage, [s.joints[j * 3]!, s.joints[j * 3 + 1]!]);
     assert.ok(Math.abs(x - s.meta.originalJoints[j * 3]!) < 1e-3 && Math.abs(y - s.meta.originalJoints[j * 3 + 1]!) < 1e-3);
   }
   // The person's centre lands on the crop centre.
-  const [cx, cy] = applyAffine(s.meta.imageToCrop, ...raw.persons[0]!.center);
+  const [cx, cy] = applyAffine(s.meta.imageToCrop, raw.persons[0]!.center);
   assert.ok(Math.abs(cx - 184) < 1e-6 && Math.abs(cy - 184) < 1e-6);
   // Padding (outside the image) is exactly 0 after normalisation.
   const far = preprocess(raw, noAugment(0.2), { size: 368 });

@@ -10,7 +10,7 @@ import { importCaffeCommand } from '../../src/cli/importCaffe.js';
 import { inferCommand } from '../../src/cli/infer.js';
 import { getConfig, layers } from '../../src/cpm/config.js';
 import { loadCheckpoint } from '../../src/cpm/checkpoint-file.js';
-import { rasterFromRgb } from '../../src/infer/pictures.js';
+import { rasterFromRgb } from '../../src/data/picture.js';
 import { encodePng } from '../../src/viz/png.js';
 import { tempDir } from '../data/helpers.js';
 import { caffeModelBytes, randomParams } from '../cpm/caffe-helpers.js';

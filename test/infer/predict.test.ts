@@ -6,7 +6,7 @@ import { init, type Engine, type Tensor } from '../../src/index.node.js';
 import { openDataset } from '../../src/data/index.js';
 import { preprocessForEval } from '../../src/data/preprocess.js';
 import type { RawSample, Sample } from '../../src/data/types.js';
-import { predictPose, type BeliefModel } from '../../src/infer/index.js';
+import { predictPose, type BeliefModel } from '../../src/infer/predict.js';
 import { fromArray } from '../../src/tensor/tensor.js';
 
 let engine: Engine;

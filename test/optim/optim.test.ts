@@ -76,7 +76,7 @@ test('exported state and step resume a run exactly', async () => {
   const optA = new Adam([a], { lr: 0.05 });
   for (let s = 0; s < 2; s++) { setGrads([a], s); optA.step(); }
   const saved = new Map<string, Float32Array>();
-  for (const [k, t] of optA.stateDict()) saved.set(k, await t.read());
+  for (const [k, t] of optA.state()) saved.set(k, await t.read());
   assert.ok(saved.has('adam.m.p') && saved.has('adam.v.p'));
   const b = parameter(await a.read(), [9], 'p');
   const optB = new Adam([b], { lr: 0.05 });

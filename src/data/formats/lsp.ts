@@ -1,8 +1,8 @@
 // LSP and LSPet annotations, from joints.mat (as distributed) or the shared JSON schema.
 import { personFromJointBox, toCpmJoints } from '../annotation.js';
 import { DataError } from '../errors.js';
-import { CPM_FROM_LSP } from '../joints.js';
-import type { MatArray } from '../mat.js';
+import { CPM_FROM_LSP } from '../../pose/joints.js';
+import { at3, type MatArray } from '../mat.js';
 import type { AnnotationRecord, ParsedAnnotations, PersonAnnotation } from './record.js';
 
 /** LSP: v = 0 visible, 1 occluded but located → both annotated. LSPet: v = 1 annotated, 0 none. */
@@ -37,7 +37,7 @@ export function lspFromMat(vars: Map<string, MatArray>, source: string, skipBad 
   for (let n = 0; n < d2; n++) {
     for (let j = 0; j < 14; j++) {
       for (let c = 0; c < 3; c++) {
-        rows[j * 3 + c] = format === 'lsp' ? m.data[c + 3 * (j + 14 * n)]! : m.data[j + 14 * (c + 3 * n)]!;
+        rows[j * 3 + c] = format === 'lsp' ? at3(m, c, j, n) : at3(m, j, c, n);
       }
     }
     const file = lspFileName(format, n + 1);

@@ -4,7 +4,7 @@
 // targets can include them.
 import { fromMatlab, toCpmJoints } from '../annotation.js';
 import { DataError } from '../errors.js';
-import { CPM_FROM_MPII } from '../joints.js';
+import { CPM_FROM_MPII } from '../../pose/joints.js';
 import type { AnnotationRecord, ParsedAnnotations, PersonAnnotation } from './record.js';
 
 interface MpiiEntry {

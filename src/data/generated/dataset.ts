@@ -2,7 +2,7 @@
 import { personFromJointBox } from '../annotation.js';
 import type { GeneratedSpec, PoseDataset, Split } from '../dataset.js';
 import { DataError } from '../errors.js';
-import { NUM_JOINTS } from '../joints.js';
+import { NUM_JOINTS } from '../../pose/joints.js';
 import { mixSeed, Rng } from '../rng.js';
 import type { RawSample } from '../types.js';
 import { renderScene } from './scene.js';
