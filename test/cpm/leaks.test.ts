@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { init, SGD, type Engine } from '../../src/index.node.js';
 import { getConfig } from '../../src/cpm/config.js';
 import { CpmModel } from '../../src/cpm/model.js';
-import { paperGroups, trainStep } from '../../src/cpm/train.js';
+import { paperGroups, trainStep } from '../../src/cpm/step.js';
 import { createLoader, openDataset } from '../../src/data/index.js';
 
 let engine: Engine;

@@ -10,8 +10,9 @@ import * as assert from 'uvu/assert';
  * `.` is the package's entry files (index*.ts, ops.ts); cli imports them.
  */
 const LAYERS: readonly (readonly string[])[] = [
-  ['tensor', 'io', 'eval'],
-  ['autograd', 'optim', 'viz'],
+  ['tensor', 'io', 'pose'],
+  ['autograd', 'optim', 'eval'],
+  ['viz'],
   ['shaders', 'data'],
   ['infer'],
   ['cpm'],
