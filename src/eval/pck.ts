@@ -59,8 +59,8 @@ export function pckFromErrors(e: JointErrors, alpha: number, metric = `PCK@${alp
     for (let j = 0; j < NUM_JOINTS; j++) {
       const k = p * NUM_JOINTS + j;
       if (!e.counted[k]) continue;
-      counted[j]++;
-      if (e.dist[k]! <= thr) correct[j]++;
+      counted[j] = counted[j]! + 1;
+      if (e.dist[k]! <= thr) correct[j] = correct[j]! + 1;
     }
   }
   const perJoint = correct.map((c, j) => (counted[j]! > 0 ? (100 * c) / counted[j]! : NaN));
