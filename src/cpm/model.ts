@@ -10,7 +10,7 @@ import { conv2d } from '../shaders/conv2d/conv2d.js';
 import { dropout } from '../shaders/dropout/dropout.js';
 import type { Engine } from '../tensor/engine.js';
 import { EngineError } from '../tensor/errors.js';
-import { fromArray, randomNormal, Tensor } from '../tensor/tensor.js';
+import { fromArray, randomNormal, type Tensor } from '../tensor/tensor.js';
 import { layers, validateConfig, type CpmConfig, type LayerSpec } from './config.js';
 
 export interface ForwardOptions {

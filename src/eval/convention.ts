@@ -19,7 +19,7 @@ export class FormatError extends Error {
 
 /** Normalises a joint name for matching: lower case, single spaces, common abbreviations expanded. */
 export function canonicalJointName(name: string): string {
-  const n = name.trim().toLowerCase().replace(/[_\-]+/g, ' ').replace(/\s+/g, ' ');
+  const n = name.trim().toLowerCase().replace(/[_-]+/g, ' ').replace(/\s+/g, ' ');
   const aliases: Record<string, string> = {
     'head': 'head top', 'head_top': 'head top', 'headtop': 'head top', 'top of head': 'head top',
     'upper neck': 'neck',

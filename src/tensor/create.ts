@@ -1,7 +1,7 @@
 // Tensor creation on the current engine (set by init()).
 import type { Engine } from './engine.js';
 import { getEngine } from './context.js';
-import { fromArray, full, randomNormal, randomUniform, Tensor, type Shape } from './tensor.js';
+import { fromArray, full, randomNormal, randomUniform, type Tensor, type Shape } from './tensor.js';
 
 export function tensor(data: ArrayLike<number>, shape: Shape = [data.length], name = ''): Tensor {
   return fromArray(getEngine(), data, shape, name);

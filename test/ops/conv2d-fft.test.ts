@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, tensor, conv2dForward, conv2dCandidates, conv2dChoice, type Engine } from '../../src/index.node.js';
 import { FFT_SIZES, spectrumBins, tileSpectra, tilesFromSpectra, type FftSize } from '../../src/shaders/fft/fft.js';
-import { FFT_VARIANTS } from '../../src/shaders/conv2d/algorithm.js';
+import type { FFT_VARIANTS } from '../../src/shaders/conv2d/algorithm.js';
 import { fftApplicable } from '../../src/shaders/conv2d/fft-algorithm.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { assertAllClose } from '../reference/close.js';

@@ -30,7 +30,7 @@ test('a shader that fails to compile is a GPUOpError naming the op, the line and
   assert.is(e.op, 'brokenKernel');
   assert.match(e.message, /^brokenKernel: WebGPU validation error: /);
   assert.match(e.message, /brokenKernel:3:16 error: unresolved value 'undefined_thing'/);
-  assert.match(e.message, /\n {2}3 \|   let x: f32 = undefined_thing;\n {21}\^{15}/);
+  assert.match(e.message, /\n {2}3 \| {3}let x: f32 = undefined_thing;\n {21}\^{15}/);
   // The failed pipeline is not cached: the same kernel fails the same way again (not with a bare invalid-pipeline error).
   assert.match((await brokenKernelError('brokenKernel')).message, /brokenKernel:3:16 error/);
   // The engine stays usable after a reported error.
