@@ -64,14 +64,7 @@ export interface Sample {
 }
 
 /** N samples with every array concatenated in sample order (N×3×S×S, N×S×S, N×(P+1)×G×G, N×P×3). */
-export interface Batch {
+export interface Batch extends Omit<Sample, 'meta'> {
   n: number;
-  size: number;
-  grid: number;
-  image: Float32Array;
-  center: Float32Array;
-  target: Float32Array;
-  targetAll: Float32Array;
-  joints: Float32Array;
   meta: SampleMeta[];
 }

@@ -20,48 +20,17 @@ export function outSize(a: ConvRefArgs): [number, number] {
   return [Math.floor((h + 2 * a.padding - kh) / a.stride) + 1, Math.floor((w + 2 * a.padding - kw) / a.stride) + 1];
 }
 
-export function conv2dRef(a: ConvRefArgs): Float64Array {
+/** Calls `tap(o, xi, wi)` for every output index o, input index xi and weight index wi that meet inside the image (outputs `skip` names left out). */
+function forEachTap(a: ConvRefArgs, tap: (o: number, xi: number, wi: number) => void, skip: (o: number) => boolean = () => false): void {
   const [n, cin, h, w] = a.xShape;
   const [cout, , kh, kw] = a.wShape;
   const [ho, wo] = outSize(a);
-  const y = new Float64Array(n * cout * ho * wo);
-  for (let b = 0; b < n; b++)
-    for (let co = 0; co < cout; co++)
-      for (let oy = 0; oy < ho; oy++)
-        for (let ox = 0; ox < wo; ox++) {
-          let s = a.b ? a.b[co]! : 0;
-          for (let ci = 0; ci < cin; ci++)
-            for (let ky = 0; ky < kh; ky++) {
-              const iy = oy * a.stride + ky - a.padding;
-              if (iy < 0 || iy >= h) continue;
-              for (let kx = 0; kx < kw; kx++) {
-                const ix = ox * a.stride + kx - a.padding;
-                if (ix < 0 || ix >= w) continue;
-                s += a.x[((b * cin + ci) * h + iy) * w + ix]! * a.w[((co * cin + ci) * kh + ky) * kw + kx]!;
-              }
-            }
-          y[((b * cout + co) * ho + oy) * wo + ox] = a.relu ? Math.max(s, 0) : s;
-        }
-  return y;
-}
-
-/** Analytic gradients of L = Σ dy ⊙ conv(x) (with the ReLU mask when fused), in float64. */
-export function conv2dGradRef(a: ConvRefArgs, dy: Float64Array | Float32Array): { dx: Float64Array; dw: Float64Array; db: Float64Array } {
-  const [n, cin, h, w] = a.xShape;
-  const [cout, , kh, kw] = a.wShape;
-  const [ho, wo] = outSize(a);
-  const y = a.relu ? conv2dRef(a) : null;
-  const dx = new Float64Array(n * cin * h * w);
-  const dw = new Float64Array(cout * cin * kh * kw);
-  const db = new Float64Array(cout);
   for (let b = 0; b < n; b++)
     for (let co = 0; co < cout; co++)
       for (let oy = 0; oy < ho; oy++)
         for (let ox = 0; ox < wo; ox++) {
           const o = ((b * cout + co) * ho + oy) * wo + ox;
-          const g = y && y[o]! <= 0 ? 0 : dy[o]!;
-          if (g === 0) continue;
-          db[co]! += g;
+          if (skip(o)) continue;
           for (let ci = 0; ci < cin; ci++)
             for (let ky = 0; ky < kh; ky++) {
               const iy = oy * a.stride + ky - a.padding;
@@ -69,13 +38,47 @@ export function conv2dGradRef(a: ConvRefArgs, dy: Float64Array | Float32Array): 
               for (let kx = 0; kx < kw; kx++) {
                 const ix = ox * a.stride + kx - a.padding;
                 if (ix < 0 || ix >= w) continue;
-                const xi = ((b * cin + ci) * h + iy) * w + ix;
-                const wi = ((co * cin + ci) * kh + ky) * kw + kx;
-                dx[xi]! += g * a.w[wi]!;
-                dw[wi]! += g * a.x[xi]!;
+                tap(o, ((b * cin + ci) * h + iy) * w + ix, ((co * cin + ci) * kh + ky) * kw + kx);
               }
             }
         }
+}
+
+/** Output channel of output index o. */
+const channelOf = (a: ConvRefArgs, o: number): number => {
+  const [ho, wo] = outSize(a);
+  return Math.floor(o / (ho * wo)) % a.wShape[0];
+};
+
+export function conv2dRef(a: ConvRefArgs): Float64Array {
+  const [ho, wo] = outSize(a);
+  const y = new Float64Array(a.xShape[0] * a.wShape[0] * ho * wo);
+  forEachTap(a, (o, xi, wi) => {
+    y[o]! += a.x[xi]! * a.w[wi]!;
+  });
+  return y.map((s, o) => {
+    const v = s + (a.b ? a.b[channelOf(a, o)]! : 0);
+    return a.relu ? Math.max(v, 0) : v;
+  });
+}
+
+/** Analytic gradients of L = Σ dy ⊙ conv(x) (with the ReLU mask when fused), in float64. */
+export function conv2dGradRef(a: ConvRefArgs, dy: Float64Array | Float32Array): { dx: Float64Array; dw: Float64Array; db: Float64Array } {
+  const y = a.relu ? conv2dRef(a) : null;
+  const grad = (o: number): number => (y && y[o]! <= 0 ? 0 : dy[o]!);
+  const dx = new Float64Array(a.x.length);
+  const dw = new Float64Array(a.w.length);
+  const db = new Float64Array(a.wShape[0]);
+  for (let o = 0; o < dy.length; o++) db[channelOf(a, o)]! += grad(o);
+  forEachTap(
+    a,
+    (o, xi, wi) => {
+      const g = grad(o);
+      dx[xi]! += g * a.w[wi]!;
+      dw[wi]! += g * a.x[xi]!;
+    },
+    (o) => grad(o) === 0,
+  );
   return { dx, dw, db };
 }
 
