@@ -37,7 +37,7 @@ export async function benchConv(engine: Engine, c: ConvCase, variant: Conv2dVari
     await medianMs(engine, () => conv2dInputGrad(dy, w, x.shape, o), reps),
     await medianMs(engine, () => conv2dWeightGrad(x, dy, w.shape, o), reps),
   ];
-  [x, w, dy].forEach((t) => t.dispose());
+  for (const t of [x, w, dy]) t.dispose();
   return { gflops: ms.map((m) => flop / m / 1e6) as [number, number, number], ms };
 }
 

@@ -10,7 +10,7 @@ type Tf = Awaited<ReturnType<typeof loadTfjs>>;
 
 interface MemoryWork {
   bytes: number;
-  ours: () => Tensor | void;
+  ours: () => Tensor | undefined;
   /** The same op on TF.js, and how to read its result at our NCHW index i; absent where TF.js has no such op. */
   tf?: (tf: Tf) => { run: () => TfTensor; at: (theirs: Float32Array, i: number) => number; inputs: TfTensor[] };
   inputs: Tensor[];
@@ -91,7 +91,7 @@ async function setUp(engine: Engine, c: MemoryBenchCase): Promise<MemoryWork> {
       engine.untrack(x.grad);
       const opt = new SGD([x], { lr: 1e-3, momentum: 0.9, weightDecay: 5e-4 });
       // No TF.js counterpart: its optimizers run several kernels per variable with another update rule.
-      return { bytes: 4 * x.size * 5, inputs: [x], ours: () => noGrad(engine, () => opt.step()) }; // read w, g, v; write w, v
+      return { bytes: 4 * x.size * 5, inputs: [x], ours: () => { noGrad(engine, () => opt.step()); return undefined; } }; // read w, g, v; write w, v
     }
   }
 }
@@ -108,12 +108,12 @@ export async function memoryRow(engine: Engine, c: MemoryBenchCase, o: BenchOpti
     const theirs = m.tf(tf);
     const tt = await timeTf(tf, theirs.run, o.quick ? 2 : 5);
     const tv = tt.first;
-    theirs.inputs.forEach((i) => i.dispose());
+    for (const i of theirs.inputs) i.dispose();
     const y = engine.tidy(() => m.ours() as Tensor);
     const mine = await y.read();
     y.dispose();
     Object.assign(row, tfjsColumns(m.bytes, t, tt, maxRelDiff(mine, (i) => theirs.at(tv, i))));
   }
-  m.inputs.forEach((i) => i.dispose());
+  for (const i of m.inputs) i.dispose();
   return row;
 }

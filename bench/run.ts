@@ -54,7 +54,7 @@ export async function convRows(engine: Engine, c: ConvBenchCase, o: BenchOptions
     if (tfIn) Object.assign(row, await tfjsConv(c, kind, tfIn, engine.tidy(work[kind]), flop, t, o));
     rows.push(row);
   }
-  [x, w, dy].forEach((t) => t.dispose());
+  for (const t of [x, w, dy]) t.dispose();
   if (o.autotune) disableConv2dAutotune(engine);
   return rows;
 }
@@ -73,7 +73,7 @@ async function tfjsConv(c: ConvBenchCase, kind: string, v: { xv: Float32Array; w
   };
   const tt = await timeTf(tf, run, o.quick ? 2 : 3);
   const theirs = tt.first;
-  [x, w, dy].forEach((t) => t.dispose());
+  for (const t of [x, w, dy]) t.dispose();
   const mine = await ours.read();
   ours.dispose();
   // Bring TF.js's layout to ours: NHWC → NCHW for activations, HWIO → OIHW for the weight gradient.
@@ -124,7 +124,7 @@ export async function endToEndRows(engine: Engine, names: string[], batch: numbe
         wallMs: m.t.wallMs, spreadMs: [m.t.minMs, m.t.maxMs], gpuMs: m.t.gpuMs, rate: (1000 * batch) / m.t.wallMs, unit: 'img/s', gpuMsByOp: m.byOp,
       });
     }
-    [image, center, target, targetAll].forEach((t) => t.dispose());
+    for (const t of [image, center, target, targetAll]) t.dispose();
     opt.dispose();
     model.dispose();
   }

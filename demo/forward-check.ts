@@ -26,7 +26,7 @@ export async function timedForward(lib: typeof Lib, engine: Engine, configName: 
     beliefs = [];
     for (const t of out) beliefs.push(Array.from(await t.read()));
     times.push(performance.now() - t0);
-    out.forEach((t) => t.dispose());
+    for (const t of out) t.dispose();
   }
   m.dispose();
   return { beliefs, ms: times.sort((a, b) => a - b)[Math.floor(repeats / 2)]! };

@@ -148,7 +148,9 @@ async function startLive(source: { camera: true } | { file: File }): Promise<voi
 
 function stopLive(): void {
   live.stop();
-  stream?.getTracks().forEach((t) => t.stop());
+  stream?.getTracks().forEach((t) => {
+    t.stop();
+  });
   stream = null;
   const video = $<HTMLVideoElement>('video');
   if (video.src.startsWith('blob:')) URL.revokeObjectURL(video.src);
@@ -201,7 +203,9 @@ function wire(): void {
   watchBoxes($('overlay'), () => overlayScale, (b) => guard(() => inferInBox(b))());
   $('loadUrl').addEventListener('click', guard(() => fetchCheckpoint($<HTMLInputElement>('checkpointUrl').value)));
   const joint = $<HTMLSelectElement>('joint');
-  data.JOINT_NAMES.forEach((name, j) => joint.add(new Option(name, String(j), false, j === 4)));
+  data.JOINT_NAMES.forEach((name, j) => {
+    joint.add(new Option(name, String(j), false, j === 4));
+  });
   live = new LiveLoop($<HTMLVideoElement>('video'), { overlay: $('live'), stages: $('stages'), stats: $('liveStats'), joint: () => Number(joint.value) }, {
     model: () => model,
     onError: showError,

@@ -77,10 +77,15 @@ export async function inferCommand(argv: string[]): Promise<void> {
     const where = placed.of(file);
     const persons = where ? where.map((p, i) => personFromPlacement(p, `${file} person ${i}`)) : [personFromImageFrame(new Float32Array(42), image.width, image.height)];
     const results = await predictPeople(model, image, persons, { scales: [...scales], subpixel, id: basename(file) });
-    results.forEach((r, i) => predictions.push({ file: basename(file), ...(where ? { person: { index: i, ...where[i] } } : {}), joints: r.pose, scores: r.scores, stages: r.stages }));
+    results.forEach((r, i) => {
+      predictions.push({ file: basename(file), ...(where ? { person: { index: i, ...where[i] } } : {}), joints: r.pose, scores: r.scores, stages: r.stages });
+    });
     const stem = join(out, basename(file).replace(/\.[^.]+$/, ''));
     if (a.values.overlay) writeFileAtomic(`${stem}-skeleton.png`, encodePng(peopleOverlay(image, results.map((r, i) => ({ pose: r.pose, ...where?.[i] })))));
-    if (beliefs) results.forEach((r, i) => writeFileAtomic(`${stem}${results.length > 1 ? `-person${i}` : ''}-beliefs.png`, encodePng(stageBeliefs(r.sample, r.beliefs, beliefs))));
+    if (beliefs)
+      results.forEach((r, i) => {
+        writeFileAtomic(`${stem}${results.length > 1 ? `-person${i}` : ''}-beliefs.png`, encodePng(stageBeliefs(r.sample, r.beliefs, beliefs)));
+      });
   }
   const json = join(out, 'predictions.json');
   writeFileAtomic(json, JSON.stringify(buildPredictionsJson(predictions, ck.config.name), null, 1));

@@ -5,7 +5,6 @@ import { CONFIGS, getConfig, multiplyAdds, parameterCount, receptiveFields, laye
 import { loadCheckpoint } from '../cpm/checkpoint-file.js';
 import { fineTuneConfig } from '../cpm/finetune.js';
 import { CpmModel } from '../cpm/model.js';
-import type { Strategy } from '../cpm/step.js';
 import { train } from '../cpm/train.js';
 import { readSafetensorsFile, writeSafetensorsFile } from '../io/files.js';
 import type { SafeTensor } from '../io/safetensors.js';

@@ -114,8 +114,10 @@ export async function trainStep(model: CpmModel, optimizer: Optimizer, batch: Ba
     backward(total);
     total.dispose();
     const values = await Promise.all(losses.map((l) => l.item()));
-    values.forEach((v, t) => (sums[t]! += (v * count) / batch.n));
-    losses.forEach((l) => l.dispose());
+    values.forEach((v, t) => {
+      sums[t]! += (v * count) / batch.n;
+    });
+    for (const l of losses) l.dispose();
   }
   await o.beforeUpdate?.(sums);
   noGrad(engine, () => optimizer.step());

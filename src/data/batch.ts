@@ -59,7 +59,9 @@ export function placeSample(b: Batch, i: number, s: Sample): void {
 export function collate(samples: readonly Sample[]): Batch {
   if (samples.length === 0) throw new DataError('samples', 'cannot make a batch of zero samples');
   const b = allocateBatch(samples.length, samples[0]!.size);
-  samples.forEach((s, i) => placeSample(b, i, s));
+  samples.forEach((s, i) => {
+    placeSample(b, i, s);
+  });
   return b;
 }
 

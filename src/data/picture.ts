@@ -104,6 +104,8 @@ export function sampleGrid(samples: readonly Sample[], columns = Math.ceil(Math.
   const tw = tiles[0]!.width, th = tiles[0]!.height, gap = 6;
   const rows = Math.ceil(tiles.length / columns);
   const out = createRaster(columns * (tw + gap) - gap, rows * (th + gap) - gap, [0, 0, 0, 255]);
-  tiles.forEach((t, i) => blit(out, t, (i % columns) * (tw + gap), Math.floor(i / columns) * (th + gap)));
+  tiles.forEach((t, i) => {
+    blit(out, t, (i % columns) * (tw + gap), Math.floor(i / columns) * (th + gap));
+  });
   return out;
 }

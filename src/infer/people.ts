@@ -39,7 +39,9 @@ export function parseBoxesJson(json: unknown, source: string): Map<string, Place
   } else if (json && typeof json === 'object') {
     for (const [file, boxes] of Object.entries(json)) {
       const list: unknown[] = isBox(boxes) ? [boxes] : Array.isArray(boxes) ? boxes : [boxes];
-      list.forEach((b, i) => add(file, b, `"${file}" box ${i}`));
+      list.forEach((b, i) => {
+        add(file, b, `"${file}" box ${i}`);
+      });
     }
   } else {
     throw new Error(`${source}: expected an object of image name → boxes, or a list of { "file", "bbox" }`);

@@ -104,7 +104,12 @@ export async function predictPose(model: BeliefModel, raw: RawSample, opts: Pred
     const channels = stages[0]!.length / (grid * grid);
     const framed = upsample === 'none' ? stages : stages.map((b) => toBaseFrame(b, channels, grid, size, m, upsample));
     if (!summed) summed = framed;
-    else summed.forEach((acc, t) => framed[t]!.forEach((v, i) => (acc[i]! += v)));
+    else
+      summed.forEach((acc, t) => {
+        framed[t]!.forEach((v, i) => {
+          acc[i]! += v;
+        });
+      });
   }
   if (baseBeliefs.length === 0) baseBeliefs = await beliefsFor(model, base);
   const mapSize = upsample === 'none' ? grid : size;

@@ -29,7 +29,10 @@ export class PipelineCache {
   /** The pipeline's bind group layout, fetched once (each getBindGroupLayout call creates a new object). */
   layout(pipeline: GPUComputePipeline): GPUBindGroupLayout {
     let l = this.layouts.get(pipeline);
-    if (!l) this.layouts.set(pipeline, (l = pipeline.getBindGroupLayout(0)));
+    if (!l) {
+      l = pipeline.getBindGroupLayout(0);
+      this.layouts.set(pipeline, l);
+    }
     return l;
   }
 

@@ -49,7 +49,10 @@ export class BufferPool {
   release(buffer: GPUBuffer): void {
     const size = buffer.size;
     let list = this.free.get(size);
-    if (!list) this.free.set(size, (list = []));
+    if (!list) {
+      list = [];
+      this.free.set(size, list);
+    }
     list.push(buffer);
     this.stats.pooledBytes += size;
     this.stats.pooledBuffers++;

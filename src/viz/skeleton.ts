@@ -41,7 +41,9 @@ export function drawSkeleton(r: Raster, pose: Pose, style: SkeletonStyle = {}): 
     drawLine(r, x0, y0, x1, y1, color, width);
   };
   if (style.torso ?? true) for (const [a, b] of TORSO_SEGMENTS) segment(a, b, style.color ?? [200, 200, 200, 200], Math.max(1, lw - 1));
-  LIMBS.forEach(([a, b], i) => segment(a, b, style.color ?? LIMB_COLORS[i]!, lw));
+  LIMBS.forEach(([a, b], i) => {
+    segment(a, b, style.color ?? LIMB_COLORS[i]!, lw);
+  });
   pose.forEach((_, j) => {
     const [x, y] = at(j);
     if (!Number.isFinite(x) || !Number.isFinite(y)) return;

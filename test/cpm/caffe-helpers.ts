@@ -13,7 +13,10 @@ import { fromArray } from '../../src/tensor/tensor.js';
 /** Uniform values in [−0.3, 0.3), different per layer (a swapped layer would change the beliefs). */
 export function randomParams(c: CpmConfig, seed = 1): Map<string, SafeTensor> {
   let s = seed >>> 0;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 0.6;
+  const next = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s / 2 ** 32 - 0.5) * 0.6;
+  };
   const out = new Map<string, SafeTensor>();
   for (const l of layers(c)) {
     const w = [l.cout, l.cin, l.kernel, l.kernel];

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getConfig, layers, parameterCount } from '../../src/cpm/config.js';
 import { caffeLayerName, cpmLayerName, importCaffeModel } from '../../src/cpm/caffe/import.js';
-import { encodeCheckpoint, parseCheckpoint, checkpointMetadata } from '../../src/cpm/checkpoint.js';
+import { parseCheckpoint, checkpointMetadata } from '../../src/cpm/checkpoint.js';
 import { encodeSafetensors } from '../../src/io/safetensors.js';
 import { init, type Engine } from '../../src/index.node.js';
 import { beliefsOf, caffeModelBytes, prototxtOf, randomParams } from './caffe-helpers.js';
@@ -43,7 +43,9 @@ test('a caffemodel in the new and in the V1 layout imports to the beliefs of the
     assert.equal(ck.config, tiny);
     const beliefs = await beliefsOf(engine, ck.config, ck.params);
     assert.is(beliefs.length, 2);
-    beliefs.forEach((b, t) => assert.equal(Array.from(b), Array.from(direct[t]!), `${layout}: stage ${t + 1} beliefs`));
+    beliefs.forEach((b, t) => {
+      assert.equal(Array.from(b), Array.from(direct[t]!), `${layout}: stage ${t + 1} beliefs`);
+    });
   }
 });
 

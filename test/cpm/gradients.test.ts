@@ -48,7 +48,7 @@ test('a tiny run records every layer at step 1 and every N steps; last-stage-onl
     r.model.dispose();
     r.optimizer.dispose();
   }
-  const e2e = records['e2e']!, last = records['last-stage']!;
+  const e2e = records.e2e!, last = records['last-stage']!;
   assert.equal(e2e.map((r) => r.step), [1, 2, 4]);
   const specs = layers(tiny);
   assert.is(e2e[0]!.layers.length, specs.length);

@@ -21,7 +21,9 @@ test('our checkpoint with its metadata removed loads by shape inference and give
   const stripped = parseCheckpoint(encodeSafetensors(params), 'state_dict.safetensors');
   assert.equal(stripped.config, ours.config, 'the tiny configuration, input size included, recognised from the shapes');
   const [a, b] = [await beliefsOf(engine, ours.config, ours.params), await beliefsOf(engine, stripped.config, stripped.params)];
-  a.forEach((x, t) => assert.equal(Array.from(b[t]!), Array.from(x), `stage ${t + 1}`));
+  a.forEach((x, t) => {
+    assert.equal(Array.from(b[t]!), Array.from(x), `stage ${t + 1}`);
+  });
   // Another tool's own config JSON in the metadata is not ours: shapes decide.
   const foreign = parseCheckpoint(encodeSafetensors(params, { config: '{"model_type": "cpm", "num_stages": 2}', format: 'pt' }), 'hf.safetensors');
   assert.is(foreign.config.name, 'tiny');

@@ -97,7 +97,9 @@ test('flip mirrors the crop and swaps left and right joints', () => {
   assert.is(FLIP_PARTNER[4], 7);
   assert.is(FLIP_PARTNER[2], 5);
   assert.is(FLIP_PARTNER[0], 0);
-  FLIP_PARTNER.forEach((p, j) => assert.is(FLIP_PARTNER[p], j));
+  FLIP_PARTNER.forEach((p, j) => {
+    assert.is(FLIP_PARTNER[p], j);
+  });
   const [gx] = argmaxGrid(b.target, 7, b.grid);
   const [ax] = argmaxGrid(a.target, 4, a.grid);
   assert.ok(Math.abs(gx - (size - ax)) <= 8, `mirrored peak ${gx} vs ${size - ax}`);

@@ -38,7 +38,9 @@ test('same seed → same batches with 0, 1 or 2 workers; another seed differs', 
     assert.ok(b.image.every((v, i) => v === two[k]!.image[i]), `batch ${k} images`);
     assert.ok(b.target.every((v, i) => v === two[k]!.target[i]), `batch ${k} targets`);
   });
-  one.forEach((b, k) => assert.ok(b.image.every((v, i) => v === inproc[k]!.image[i])));
+  one.forEach((b, k) => {
+    assert.ok(b.image.every((v, i) => v === inproc[k]!.image[i]));
+  });
   const other = await collect({ ...o, seed: 10 }, 1);
   assert.not.equal(other[0]!.meta.map((m) => m.index), inproc[0]!.meta.map((m) => m.index));
 });

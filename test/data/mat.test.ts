@@ -21,10 +21,14 @@ test('LSP joints.mat (3×14×2000, compressed double) equals joints.json exactly
   const doc = JSON.parse(readFileSync(join(LSP_DIR, 'joints.json'), 'utf8')) as SchemaDoc;
   assert.is(doc.images.length, 2000);
   let checked = 0;
-  doc.images.forEach((im, n) => im.joints.forEach((row, k) => row.forEach((v, c) => {
-    if (j.data[c + 3 * (k + 14 * n)] !== v) throw new Error(`${im.file} joint ${k} coord ${c}: mat ${j.data[c + 3 * (k + 14 * n)]} json ${v}`);
-    checked++;
-  })));
+  doc.images.forEach((im, n) => {
+    im.joints.forEach((row, k) => {
+      row.forEach((v, c) => {
+        if (j.data[c + 3 * (k + 14 * n)] !== v) throw new Error(`${im.file} joint ${k} coord ${c}: mat ${j.data[c + 3 * (k + 14 * n)]} json ${v}`);
+        checked++;
+      });
+    });
+  });
   assert.is(checked, 2000 * 14 * 3);
 });
 
@@ -35,10 +39,12 @@ test('LSPet joints.mat (14×3×10000) equals joints.json exactly for its 3000 en
   assert.is(doc.images.length, 3000);
   doc.images.forEach((im, n) => {
     assert.is(im.file, `im${String(n + 1).padStart(5, '0')}.jpg`);
-    im.joints.forEach((row, k) => row.forEach((v, c) => {
-      const got = j.data[k + 14 * (c + 3 * n)];
-      if (got !== v) throw new Error(`${im.file} joint ${k} coord ${c}: mat ${got} json ${v}`);
-    }));
+    im.joints.forEach((row, k) => {
+      row.forEach((v, c) => {
+        const got = j.data[k + 14 * (c + 3 * n)];
+        if (got !== v) throw new Error(`${im.file} joint ${k} coord ${c}: mat ${got} json ${v}`);
+      });
+    });
   });
 });
 
@@ -47,7 +53,7 @@ test('a double array stored as uint8 (CPM predictions) reads as its numbers', ()
   const a = readShared(p).get('prediction_all')!;
   assert.equal(a.dims, [14, 2, 1000]);
   const doc = JSON.parse(readFileSync(join(LSP_DIR, 'cpm_reference/predictions.json'), 'utf8')) as { models: Record<string, { predictions: number[][][] }> };
-  const pred = doc.models['LSP_6s']!.predictions;
+  const pred = doc.models.LSP_6s!.predictions;
   for (let n = 0; n < 1000; n++) for (let k = 0; k < 14; k++) for (let c = 0; c < 2; c++) {
     if (a.data[k + 14 * (c + 2 * n)] !== pred[n]![k]![c]) throw new Error(`prediction ${n} joint ${k} differs`);
   }

@@ -5,7 +5,10 @@ import { jointErrors, pckCurve, pck, thresholdRange, torsoNormalizer, J, type Pe
 // Deterministic pseudo-random persons and noisy predictions.
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 function makeSet(n: number): { truths: PersonTruth[]; preds: Point[][] } {

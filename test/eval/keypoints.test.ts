@@ -42,7 +42,9 @@ test('coordinate round trip: a known image point → crop → image comes back e
   const back = applyAffine(invertAffine(r), applyAffine(r, [77.7, 201.3]));
   assert.ok(Math.abs(back[0] - 77.7) < 1e-9 && Math.abs(back[1] - 201.3) < 1e-9);
   const id = composeAffine(invertAffine(r), r);
-  [1, 0, 0, 0, 1, 0].forEach((v, i) => assert.ok(Math.abs(id[i]! - v) < 1e-12));
+  [1, 0, 0, 0, 1, 0].forEach((v, i) => {
+    assert.ok(Math.abs(id[i]! - v) < 1e-12);
+  });
   // Counter-clockwise on screen: a point right of the centre goes up (smaller y) in the crop.
   const rot = cropAffine({ center: [0, 0], scale: 1, size: 0, rotationDeg: 90 });
   const p = applyAffine(rot, [10, 0]);

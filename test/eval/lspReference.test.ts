@@ -31,7 +31,9 @@ for (const [model, want] of Object.entries(expected)) {
     assert.is(t.total.toFixed(2), want.total);
     assert.equal(perJointInOrder(t, LSP_JOINT_NAMES).map((v) => v.toFixed(1)), want.perJoint.map((v) => v.toFixed(1)));
     // Parts are means of two joints; the leaderboard truncates x.x5, so compare within half a unit of its last digit.
-    want.parts?.forEach((p, i) => assert.ok(Math.abs(t.parts[i]!.pck - p) <= 0.051, `${t.parts[i]!.name}: ${t.parts[i]!.pck} vs ${p}`));
+    want.parts?.forEach((p, i) => {
+      assert.ok(Math.abs(t.parts[i]!.pck - p) <= 0.051, `${t.parts[i]!.name}: ${t.parts[i]!.pck} vs ${p}`);
+    });
   });
 }
 

@@ -52,7 +52,11 @@ async function worst(image: RgbImage, people: { joints: Float32Array; placement:
   const results = await predictPeople(model, image, people.map((p, i) => personFromPlacement(p.placement, `person ${i}`)), { upsample: 'none' });
   assert.is(results.length, people.length);
   let error = 0;
-  results.forEach((r, i) => r.pose.forEach(([x, y], j) => (error = Math.max(error, Math.hypot(x - people[i]!.joints[j * 3]!, y - people[i]!.joints[j * 3 + 1]!)))));
+  results.forEach((r, i) => {
+    r.pose.forEach(([x, y], j) => {
+      error = Math.max(error, Math.hypot(x - people[i]!.joints[j * 3]!, y - people[i]!.joints[j * 3 + 1]!));
+    });
+  });
   const G = S / 8;
   const peaks = model.drawn.map((maps) => Array.from({ length: 14 }, (_, j) => Math.max(...maps.subarray(j * G * G, (j + 1) * G * G))));
   return { error, scores: results.map((r) => r.scores), peaks };

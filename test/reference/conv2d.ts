@@ -96,7 +96,7 @@ export async function assertConvMatchesReference(a: ConvRefArgs & { dy: Float32A
   assertAllClose(await out[1]!.read(), ref.dx, `${what} dX`);
   assertAllClose(await out[2]!.read(), ref.dw, `${what} dW`);
   assertAllClose(await out[3]!.read(), ref.db, `${what} db`);
-  out.forEach((t) => t.dispose());
+  for (const t of out) t.dispose();
 }
 
 /**

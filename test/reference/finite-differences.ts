@@ -58,5 +58,5 @@ export async function assertGradientsMatchFiniteDifferences(c: GradientCheck, wh
     }
   });
   assert.ok(compared > 0, `no element was compared (${what})`);
-  [...params, y].forEach((t) => t.dispose());
+  for (const t of [...params, y]) t.dispose();
 }

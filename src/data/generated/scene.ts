@@ -33,7 +33,7 @@ function randomColour(rng: Rng): Rgb {
   return hsv(rng.next(), rng.uniform(0.2, 0.9), rng.uniform(0.25, 0.95));
 }
 
-const clamp255 = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : v);
+const clamp255 = (v: number): number => (v < 0 ? 0 : Math.min(v, 255));
 
 /** Base colour × brightness, modulated by stripes, checks or blotches. */
 function texture(rng: Rng, base: Rgb, brightness: number): Shader {
