@@ -111,7 +111,8 @@ export class Engine {
   }
 
   private commandEncoder(): GPUCommandEncoder {
-    return (this.encoder ??= this.device.createCommandEncoder({ label: 'batch' }));
+    this.encoder ??= this.device.createCommandEncoder({ label: 'batch' });
+    return this.encoder;
   }
 
   /** Records one compute dispatch; nothing waits and nothing is read back. */

@@ -42,7 +42,7 @@ test('a training step marks forward, dX and dW pending; tuning picks one measure
   assert.not.ok(conv2dTuningPending(engine));
   assert.equal(await tuneConv2d(engine), []);
   disableConv2dAutotune(engine);
-  [x, w].forEach((t) => t.dispose());
+  for (const t of [x, w]) t.dispose();
 });
 
 /** The kernels `fn` dispatches, and what it returns. */
@@ -95,7 +95,7 @@ test('a tuned choice runs that variant\'s kernels and numbers, and unknown or da
   assert.is(results.length, 1);
   assert.ok(JSON.parse(readFileSync(bad, 'utf8'))[adapterKey(engine)][key], 'the damaged file is rewritten with the choice');
   disableConv2dAutotune(engine);
-  [x, w].forEach((t) => t.dispose());
+  for (const t of [x, w]) t.dispose();
 });
 
 test.run();

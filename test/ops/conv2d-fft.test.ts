@@ -66,7 +66,7 @@ test('tile FFTs of every size match a float64 DFT (shifted, clipped tiles of two
     assertAllClose(got, want, `spectrum of a ${T}×${T} tile`, 1e-6);
     const tile = new Float64Array(2 * T * T).map((_, i) => tileAt(Math.floor(i / (T * T)), Math.floor(i / T) % T, i % T));
     assertAllClose(await back.read(), tile, `inverse of a ${T}×${T} spectrum`, 1e-6);
-    [src, spec, back].forEach((t) => t.dispose());
+    for (const t of [src, spec, back]) t.dispose();
   }
 });
 
@@ -135,7 +135,7 @@ test('algorithm choice: FFT candidates only where they apply, the cost model pic
   assert.throws(() => conv2dForward(x, w, null, { stride: 2, variant: 'fft16' }), /fft16 cannot run this shape.*stride 2/);
   assert.throws(() => conv2dForward(x, w, null, { stride: 2, algorithm: 'fft' }), /fft cannot run this shape/);
   assert.throws(() => conv2dForward(x, w, null, { algorithm: 'winograd' as 'fft' }), /algorithm must be "direct" or "fft", got winograd/);
-  [x, w].forEach((t) => t.dispose());
+  for (const t of [x, w]) t.dispose();
 });
 
 test.run();

@@ -85,7 +85,7 @@ test('CPM-shaped case (default variant): 46×46, 48→128, 11×11, pad 5 (sample
     const gi = ((o * 48 + c) * 11 + ky) * 11 + kx;
     assert.ok(Math.abs(gdw[gi]! - sw) < 2e-4 * Math.max(1, Math.abs(sw)), `dw[${o},${c},${ky},${kx}] ${gdw[gi]} vs ${sw}`);
   }
-  [y, dx, dw].forEach((t) => t!.dispose());
+  for (const t of [y, dx, dw]) t!.dispose();
 });
 
 test('a batch larger than one binding is split (at unaligned image offsets) and gives the same numbers as the unsplit run', async () => {

@@ -39,7 +39,7 @@ async function tuneCase(engine: Engine, c: ConvCase, variants: Conv2dKernelName[
       ms[variant] = await medianMs(engine, run, reps);
     }
   } finally {
-    [x, w, dy].forEach((t) => t.dispose());
+    for (const t of [x, w, dy]) t.dispose();
   }
   const chosen = variants.reduce((best, v) => (ms[v]! < ms[best]! ? v : best));
   return { key: caseKey(c), case: c, ms, chosen };

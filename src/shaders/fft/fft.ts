@@ -22,7 +22,10 @@ const halfSpectraFloats = (T: number, planes: number, width: number): number => 
 const sources = new Map<string, string>();
 function source(key: string, make: () => string): { code: string } {
   let code = sources.get(key);
-  if (code === undefined) sources.set(key, (code = make()));
+  if (code === undefined) {
+    code = make();
+    sources.set(key, code);
+  }
   return { code };
 }
 

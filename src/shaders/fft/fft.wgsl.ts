@@ -60,9 +60,9 @@ export function tileUniforms(g: TileGeometry): ArrayBuffer {
   const u = new Uint32Array(buf);
   const i = new Int32Array(buf);
   const f = new Float32Array(buf);
-  [g.planes, g.b, g.tilesY, g.tilesX, g.base, g.strideN, g.strideA, g.height, g.width, g.step].forEach((v, k) => (u[k] = v));
+  u.set([g.planes, g.b, g.tilesY, g.tilesX, g.base, g.strideN, g.strideA, g.height, g.width, g.step]);
   i[10] = g.off;
-  [g.lim, g.fStride, g.mulA, g.mulB, g.specBase, g.flags ?? 0].forEach((v, k) => (u[11 + k] = v));
+  u.set([g.lim, g.fStride, g.mulA, g.mulB, g.specBase, g.flags ?? 0], 11);
   f[17] = g.scale ?? 1;
   return buf;
 }
