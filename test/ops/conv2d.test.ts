@@ -29,6 +29,7 @@ const CASES: Case[] = [
   [2, 6, 5, 4, 7, 1, 1, 0, true, true], // 1×1 reading its input in place (h·w a multiple of 4), 6 and 5 channels per step
   [1, 4, 6, 9, 7, 3, 1, 1, false, true], // 3×3 with 2 input channels per step, forward and dX
   [2, 3, 4, 6, 8, 3, 1, 1, true, false], // dY rows of 8: the weight gradient reads dY in place
+  [3, 5, 7, 11, 9, 5, 1, 2, true, true], // batch 3, odd channels and sizes (no tile multiple anywhere)
 ];
 
 function args(c: Case): ConvRefArgs & { dy: Float32Array } {
@@ -38,16 +39,18 @@ function args(c: Case): ConvRefArgs & { dy: Float32Array } {
   return { ...a, dy: testData(n * cout * ho * wo, 14) };
 }
 
-// Every kernel variant (tiles.ts) is checked; subgroup variants need a device with subgroups of ≥ 8 lanes.
+// Every kernel variant (tiles.ts) is checked; subgroup variants need a device with subgroups of ≥ 8 lanes,
+// GEMM variants room for their tile in workgroup memory. The GEMM kernels (new gathers per kind) run every case.
 for (const variant of Object.keys(CONV2D_VARIANTS) as Conv2dVariantName[]) {
   test(`[${variant}] forward, dX, dW and db match the float64 reference: k 1/3/5/7/9/11, stride 1 and 2, padding 0…k−1, bias, fused ReLU, several input channels per step`, async () => {
+    const v: Conv2dVariant = CONV2D_VARIANTS[variant];
     if (!conv2dAvailableVariants(engine).includes(variant)) {
-      assert.ok((CONV2D_VARIANTS[variant] as Conv2dVariant).forward.subgroups, `${variant} should run everywhere`);
-      console.log(`  (${variant} needs subgroups of ≥ 8 lanes; this device has none)`);
+      assert.ok('gemm' in v || v.forward.subgroups, `${variant} should run everywhere`);
+      console.log(`  (${variant} needs subgroups of ≥ 8 lanes or more workgroup memory than this device has)`);
       return;
     }
-    // Kernels compile per shape (slowly on lavapipe): the default variant runs every case, the others a spread.
-    for (const c of variant === conv2dDefaultVariant(engine) ? CASES : [0, 2, 6, 9, 10, 11, 12].map((i) => CASES[i]!)) {
+    // Kernels compile per shape (slowly on lavapipe): the default variant and the GEMM ones run every case, the others a spread.
+    for (const c of variant === conv2dDefaultVariant(engine) || 'gemm' in v ? CASES : [0, 2, 6, 9, 10, 11, 12, 13].map((i) => CASES[i]!)) {
       await assertConvMatchesReference(args(c), { variant }, `${variant} ${c}`);
     }
   });

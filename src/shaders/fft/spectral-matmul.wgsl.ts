@@ -31,7 +31,11 @@ export interface SpectralMatmul {
   conjugateA: boolean;
   /** Add into C instead of overwriting it. */
   accumulate: boolean;
+  /** Which kernel runs it (default 'register'): the register blocks above, or the workgroup-tiled one below (f32 or f16 operands). */
+  kernel?: SpectralKernel;
 }
+
+export type SpectralKernel = 'register' | 'tiled' | 'tiled-f16';
 
 /** The block shape for an m×n product: wide blocks where there is room (fewer loads per FMA), narrow ones for small sizes (less padding). */
 export function matmulBlocks(m: number, n: number): { mb: MatmulBlock; nb: MatmulBlock } {
@@ -95,6 +99,94 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     let bRow = (bLane + k * p.bRow) / 2u;
     ${loads.join('\n    ')}
     ${mac.join('\n    ')}
+  }
+  ${stores.join('\n  ')}
+}`;
+}
+
+// The same product staged through workgroup memory, for GPUs: a workgroup of 16×16 lanes (eight 32-lane
+// subgroups) owns a 64×64 block of complex outputs of one bin; per step of TILED_K rows of k it stages
+// A's and B's 64 complex values per row in workgroup memory (one coalesced vec4 per lane each), then
+// each lane accumulates 4×4 complex outputs from vec4 reads. m and n are bounds-checked (in pairs: a
+// vec4 holds two complex values, and rows are stored padded to a multiple of 4), k exactly. With
+// `f16`, A and B are f16 in storage (two complex values per vec4<f16>) and in workgroup memory,
+// accumulated in f32. Sizes are uniforms: two pipelines in all.
+export const TILED_BLOCK = 64;
+const TILED_K = 8;
+const TILED_LANES = 16;
+
+/** Bytes of workgroup memory the tiled kernel declares. */
+export const tiledWorkgroupBytes = (f16: boolean): number => 2 * TILED_K * TILED_BLOCK * (f16 ? 4 : 8);
+
+export function tiledWorkgroups(p: SpectralMatmul): number {
+  return p.bins * Math.ceil(p.m / TILED_BLOCK) * Math.ceil(p.n / TILED_BLOCK);
+}
+
+export function tiledUniforms(p: SpectralMatmul): Uint32Array {
+  const [mTiles, nTiles] = [Math.ceil(p.m / TILED_BLOCK), Math.ceil(p.n / TILED_BLOCK)];
+  return new Uint32Array([p.m, p.n, p.k, mTiles, nTiles, tiledWorkgroups(p), p.aBin, p.aRow, p.bBin, p.bRow, p.cBin, p.cRow, p.conjugateA ? 1 : 0, p.accumulate ? 1 : 0, 0, 0]);
+}
+
+export function spectralMatmulTiledKernel(f16: boolean): string {
+  const ST = f16 ? 'f16' : 'f32';
+  const P = TILED_BLOCK / 2; // vec4s (complex pairs) per staged row
+  const G = P / TILED_LANES; // pairs per lane along m and along n
+  const mac: string[] = [];
+  for (let g = 0; g < G; g++) mac.push(`let a${g} = vec4<f32>(As[kk * ${P}u + ${g * TILED_LANES}u + ty]);`);
+  for (let g = 0; g < G; g++) mac.push(`let b${g} = vec4<f32>(Bs[kk * ${P}u + ${g * TILED_LANES}u + tx]); let bs${g} = vec4<f32>(-b${g}.y, b${g}.x, -b${g}.w, b${g}.z);`);
+  const accs: string[] = [];
+  const stores: string[] = [];
+  for (let i = 0; i < 2 * G; i++) {
+    const a = `a${i >> 1}.${i & 1 ? 'zw' : 'xy'}`;
+    for (let g = 0; g < G; g++) {
+      accs.push(`var c${i}_${g} = vec4<f32>(0.0);`);
+      mac.push(`c${i}_${g} = fma(vec4<f32>(${a}.x), b${g}, fma(vec4<f32>(${a}.y * s), bs${g}, c${i}_${g}));`);
+      stores.push(`{ let m = m0 + 2u * (${(i >> 1) * TILED_LANES}u + ty) + ${i & 1}u; let n = n0 + 2u * (${g * TILED_LANES}u + tx);
+    if (m < p.m && n < p.n) { let at = (f * p.cBin + m * p.cRow + n) / 2u; C[at] = select(c${i}_${g}, c${i}_${g} + C[at], p.accumulate == 1u); } }`);
+    }
+  }
+  return /* wgsl */ `${f16 ? 'enable f16;' : ''}
+struct Params { m: u32, n: u32, k: u32, mTiles: u32, nTiles: u32, total: u32, aBin: u32, aRow: u32, bBin: u32, bRow: u32, cBin: u32, cRow: u32, conjugateA: u32, accumulate: u32 }
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> A: array<vec4<${ST}>>;
+@group(0) @binding(2) var<storage, read> B: array<vec4<${ST}>>;
+@group(0) @binding(3) var<storage, read_write> C: array<vec4<f32>>;
+${LINEAR_WORKGROUP_ID}
+
+var<workgroup> As: array<vec4<${ST}>, ${TILED_K * P}>;
+var<workgroup> Bs: array<vec4<${ST}>, ${TILED_K * P}>;
+
+@compute @workgroup_size(${TILED_LANES * TILED_LANES})
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let wid = linear_workgroup_id(wg, nwg);
+  if (wid >= p.total) { return; } // uniform: the whole workgroup leaves
+  let nt = wid % p.nTiles;
+  let fm = wid / p.nTiles;
+  let f = fm / p.mTiles;
+  let m0 = (fm % p.mTiles) * ${TILED_BLOCK}u;
+  let n0 = nt * ${TILED_BLOCK}u;
+  let tx = lid % ${TILED_LANES}u;
+  let ty = lid / ${TILED_LANES}u;
+  let s = select(1.0, -1.0, p.conjugateA == 1u);
+  // The pair this lane stages per step: row lid / ${P}, pair lid % ${P} of A's and of B's block.
+  let sk = lid / ${P}u;
+  let sq = 2u * (lid % ${P}u);
+  let aOk = m0 + sq < p.m;
+  let bOk = n0 + sq < p.n;
+  ${accs.join(' ')}
+  for (var k0 = 0u; k0 < p.k; k0 += ${TILED_K}u) {
+    let k = k0 + sk;
+    var av = vec4<${ST}>(0.0);
+    var bv = vec4<${ST}>(0.0);
+    if (k < p.k && aOk) { av = A[(f * p.aBin + k * p.aRow + m0 + sq) / 2u]; }
+    if (k < p.k && bOk) { bv = B[(f * p.bBin + k * p.bRow + n0 + sq) / 2u]; }
+    As[lid] = av;
+    Bs[lid] = bv;
+    workgroupBarrier();
+    for (var kk = 0u; kk < ${TILED_K}u; kk++) {
+      ${mac.join('\n      ')}
+    }
+    workgroupBarrier();
   }
   ${stores.join('\n  ')}
 }`;
