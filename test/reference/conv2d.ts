@@ -99,8 +99,8 @@ export function assertClose(got: Float32Array, want: Float64Array, what: string,
   }
 }
 
-/** Forward, dX, dW and db of the engine with `opts` (stride and padding from `a`) against the float64 reference. */
-export async function assertConvMatchesReference(a: ConvRefArgs & { dy: Float32Array }, opts: Conv2dOptions, what: string): Promise<void> {
+/** Forward, dX, dW and db of the engine with `opts` (stride and padding from `a`) against the float64 reference, within `rel` of the largest value. */
+export async function assertConvMatchesReference(a: ConvRefArgs & { dy: Float32Array }, opts: Conv2dOptions, what: string, rel = 2e-5): Promise<void> {
   const [n, cout] = [a.xShape[0], a.wShape[0]];
   const [ho, wo] = outSize(a);
   const o = { ...opts, stride: a.stride, padding: a.padding, relu: a.relu };
@@ -109,18 +109,18 @@ export async function assertConvMatchesReference(a: ConvRefArgs & { dy: Float32A
     return [conv2dForward(x, w, a.b ? tensor(a.b, [cout]) : null, o), conv2dInputGrad(dy, w, a.xShape, o), conv2dWeightGrad(x, dy, a.wShape, o), conv2dBiasGrad(dy, o)];
   });
   const ref = conv2dGradRef({ ...a, relu: false }, a.dy);
-  assertClose(await out[0]!.read(), conv2dRef(a), `${what} forward`);
-  assertClose(await out[1]!.read(), ref.dx, `${what} dX`);
-  assertClose(await out[2]!.read(), ref.dw, `${what} dW`);
-  assertClose(await out[3]!.read(), ref.db, `${what} db`);
+  assertClose(await out[0]!.read(), conv2dRef(a), `${what} forward`, rel);
+  assertClose(await out[1]!.read(), ref.dx, `${what} dX`, rel);
+  assertClose(await out[2]!.read(), ref.dw, `${what} dW`, rel);
+  assertClose(await out[3]!.read(), ref.db, `${what} db`, rel);
   out.forEach((t) => t.dispose());
 }
 
 /**
  * Autograd through conv2d (with bias, and the fused ReLU when `a.relu`) against central finite
- * differences of Σ dy ⊙ conv(x) in float64, at `samples` spread elements of x, w and b.
+ * differences of Σ dy ⊙ conv(x) in float64, at `samples` spread elements of x, w and b, within `tol`·max(1, |fd|).
  */
-export async function assertConvGradientsMatchFiniteDifferences(a: ConvRefArgs & { dy: Float32Array }, opts: Conv2dOptions, samples: number, what: string): Promise<void> {
+export async function assertConvGradientsMatchFiniteDifferences(a: ConvRefArgs & { dy: Float32Array }, opts: Conv2dOptions, samples: number, what: string, tol = 1e-4): Promise<void> {
   const x = parameter(a.x, a.xShape, 'x');
   const w = parameter(a.w, a.wShape, 'w');
   const b = parameter(a.b!, [a.wShape[0]], 'b');
@@ -138,7 +138,7 @@ export async function assertConvGradientsMatchFiniteDifferences(a: ConvRefArgs &
       // FD in float64 is accurate to ~1e-7 here unless a ReLU kink lies within eps (then skip).
       if (a.relu && Math.abs(plus - 2 * objective(a) + minus) > 1e-6) continue;
       const fd = (plus - minus) / (2 * eps);
-      assert.ok(Math.abs(g[i]! - fd) <= 1e-4 * Math.max(1, Math.abs(fd)), `d/d${name}[${i}]: autograd ${g[i]}, finite difference ${fd} (${what})`);
+      assert.ok(Math.abs(g[i]! - fd) <= tol * Math.max(1, Math.abs(fd)), `d/d${name}[${i}]: autograd ${g[i]}, finite difference ${fd} (${what})`);
     }
   }
   [x, w, b, y].forEach((t) => t.dispose());

@@ -18,7 +18,7 @@ import { fftConvForward, fftConvInputGrad, fftConvWeightGrad } from './fft-algor
 import { chooseAlgorithm, conv2dAlgorithmPolicy, fftTileOf, fftTiledMix, fftVariantNames, isCpuAdapter, type Conv2dAlgorithm, type Conv2dKernelName, type FftVariantName } from './algorithm.js';
 import type { FftRun } from './fft-algorithm.js';
 import type { FftSize } from '../fft/fft.js';
-import { BIAS_GRAD_KERNEL, SUM_SPLITS_KERNEL, weightGradKernel, weightGradLanes, weightGradPadded, weightGradWorkgroups } from './weight-grad.wgsl.js';
+import { BIAS_GRAD_KERNEL, weightGradKernel, weightGradTargets, weightGradLanes, weightGradPadded, weightGradWorkgroups } from './weight-grad.wgsl.js';
 
 export { CONV2D_VARIANTS, conv2dVariants, type Conv2dVariant, type Conv2dVariantName, type GemmVariant, type RegisterVariant } from './tiles.js';
 export type { StoragePrecision } from '../precision.js';
@@ -294,7 +294,6 @@ export function conv2dWeightGrad(x: Tensor, dy: Tensor, weightShape: Shape, opts
   }
   const t = fitWeightGradTile(r.variant.weightGrad, cout, wo);
   const { hp, wp, woq } = weightGradPadded(g, t);
-  const size = cout * cin * kh * kw;
   const dw = Tensor.empty(x.engine, weightShape, op);
   const chunks = subBatches(op, n, [cin * h * wd, cout * ho * wo, cin * hp * wp, cout * ho * woq], r.maxBindingBytes);
   chunks.forEach(([n0, count], k) => {
@@ -305,8 +304,7 @@ export function conv2dWeightGrad(x: Tensor, dy: Tensor, weightShape: Shape, opts
     const dyp = dyWindow?.skew === 0 ? null : padImages(op, dy, n0, count, cout, { srcH: ho, srcW: wo, outH: ho, outW: woq, offY: 0, offX: 0, dil: 1 });
     const lanes = weightGradLanes(gc, t);
     const splits = weightGradSplits(gc, lanes);
-    const target = k === 0 ? dw : Tensor.empty(x.engine, weightShape, `${op} chunk`);
-    const partial = splits === 1 ? target : Tensor.empty(x.engine, [splits * size], `${op} partial`);
+    const { partial, finish } = weightGradTargets(op, dw, k, splits);
     x.engine.dispatch({
       op,
       kernel: { code: weightGradKernel(gc, t, splits) },
@@ -315,14 +313,7 @@ export function conv2dWeightGrad(x: Tensor, dy: Tensor, weightShape: Shape, opts
     });
     xp.dispose();
     dyp?.dispose();
-    if (partial !== target) {
-      x.engine.dispatch({ op, kernel: { code: SUM_SPLITS_KERNEL }, bindings: [partial.binding(op), target.binding(op)], uniforms: new Uint32Array([size, splits, 0, 0]), workgroups: elementWorkgroups(size) });
-      partial.dispose();
-    }
-    if (target !== dw) {
-      mapInPlace(op, 'a + b', dw, target);
-      target.dispose();
-    }
+    finish();
   });
   return dw;
 }

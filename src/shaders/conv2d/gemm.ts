@@ -2,15 +2,12 @@
 // input gradient and weight gradient one product each, over sub-batches that fit one binding.
 import type { Engine } from '../../tensor/engine.js';
 import { EngineError } from '../../tensor/errors.js';
-import { elementWorkgroups } from '../../tensor/kernel.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { Tensor as TensorClass } from '../../tensor/tensor.js';
-import { mapInPlace } from '../elementwise/elementwise.js';
 import { toF16, type StoragePrecision } from '../precision.js';
 import { imageWindow, subBatches } from './chunks.js';
 import type { ConvGeometry } from './forward.wgsl.js';
 import { gemmKernel, gemmWorkgroupBytes, gemmWorkgroups, type GemmProblem, type GemmTile } from './gemm.wgsl.js';
-import { SUM_SPLITS_KERNEL } from './weight-grad.wgsl.js';
+import { weightGradTargets } from './weight-grad.wgsl.js';
 
 /** A GEMM tile fits this device: its lanes and its workgroup memory within the limits. */
 export function gemmFits(engine: Engine, t: GemmTile, f16: boolean): boolean {
@@ -137,7 +134,7 @@ function weightGradSplits(p: Omit<GemmProblem, 'splits' | 'wgsl'>, t: GemmTile):
   return Math.max(1, Math.min(Math.ceil(512 / tiles), Math.floor(Math.ceil(p.k / t.bk) / 8), byMemory));
 }
 
-/** dW: M = cout, N = cin·kh·kw, K = images·pixels, summed over sub-batches (in place after the first) and split-K slices (in a fixed order). */
+/** dW: M = cout, N = cin·kh·kw, K = images·pixels, summed over split-K slices and sub-batches in a fixed order. */
 export function gemmWeightGrad(op: string, x: Tensor, dy: Tensor, dw: Tensor, g: ConvGeometry, s: Spatial, r: GemmRun): void {
   const f16 = r.storage === 'f16';
   const T = elem(f16);
@@ -150,7 +147,7 @@ export function gemmWeightGrad(op: string, x: Tensor, dy: Tensor, dw: Tensor, g:
     const ds = operand(op, dy, n0, count, dyImage, f16);
     const shape = { m: g.cout, n: N, k: count * oplane };
     const splits = weightGradSplits(shape, r.tile);
-    const partial = splits === 1 ? dw : TensorClass.empty(dw.engine, [splits * size], `${op} partial`);
+    const { partial, finish } = weightGradTargets(op, dw, chunk, splits);
     const p: GemmProblem = {
       ...shape, splits,
       wgsl: /* wgsl */ `
@@ -169,23 +166,11 @@ fn b_at(k: u32, c: Col) -> f32 {
   let inside = iy >= 0 && iy < ${s.h} && ix >= 0 && ix < ${s.w};
   return select(0.0, f32(X[img * ${xImage}u + c.off + u32(clamp(iy, 0, ${s.h - 1})) * ${s.w}u + u32(clamp(ix, 0, ${s.w - 1}))]), inside);
 }
-fn put(m: u32, n: u32, split: u32, v: f32) {
-  let at = split * ${size}u + m * ${N}u + n;
-  P[at] = select(v, v + P[at], params.acc == 1u);
-}`,
+fn put(m: u32, n: u32, split: u32, v: f32) { P[split * ${size}u + m * ${N}u + n] = v; }`,
     };
-    // A sub-batch after the first adds into dW, unless its split-K slices go through the partial buffer (summed below).
-    dispatch(dw.engine, op, p, r, [xs.binding, ds.binding, partial.binding(op)], [0, xs.skew, ds.skew, chunk > 0 && splits === 1 ? 1 : 0]);
+    dispatch(dw.engine, op, p, r, [xs.binding, ds.binding, partial.binding(op)], [0, xs.skew, ds.skew, 0]);
     xs.copy?.dispose();
     ds.copy?.dispose();
-    if (partial !== dw) {
-      const target = chunk === 0 ? dw : TensorClass.empty(dw.engine, [size], `${op} chunk`);
-      dw.engine.dispatch({ op, kernel: { code: SUM_SPLITS_KERNEL }, bindings: [partial.binding(op), target.binding(op)], uniforms: new Uint32Array([size, splits, 0, 0]), workgroups: elementWorkgroups(size) });
-      partial.dispose();
-      if (target !== dw) {
-        mapInPlace(op, 'a + b', dw, target);
-        target.dispose();
-      }
-    }
+    finish();
   });
 }

@@ -30,7 +30,7 @@ export const gemmWorkgroupBytes = (t: GemmTile, f16: boolean): number => (t.bm +
 
 /**
  * One implicit product. `wgsl` declares the bindings (from @binding(1); @binding(0) is `params`, whose
- * struct the generator declares: skews `ys`, `xs`, `ws` and the flag `acc`) and defines, for m < M,
+ * struct the generator declares: element skews `ys`, `xs`, `ws` of the bound windows) and defines, for m < M,
  * n < N, k < K:
  *   fn a_at(m: u32, k: u32) -> f32
  *   struct Col {…} and fn col(n: u32) -> Col   (what a column's B elements share, decoded once)
@@ -97,7 +97,7 @@ export function gemmKernel(p: GemmProblem, t: GemmTile, f16: boolean): string {
     }
   }
   return /* wgsl */ `${f16 ? 'enable f16;' : ''}
-struct Params { ys: u32, xs: u32, ws: u32, acc: u32 }
+struct Params { ys: u32, xs: u32, ws: u32, unused: u32 }
 @group(0) @binding(0) var<uniform> params: Params;
 ${p.wgsl}
 ${LINEAR_WORKGROUP_ID}
