@@ -15,18 +15,23 @@ export function checkStorage(op: string, engine: Engine, storage: StoragePrecisi
 }
 
 const PACK_KERNEL = /* wgsl */ `
-struct Params { skew: u32, count: u32 }
+struct Params { skew: u32, count: u32, scale: f32 }
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> Src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Dst: array<u32>;
 ${perElementMain('(params.count + 1u) / 2u', `  let a = Src[params.skew + 2u * i];
   let b = select(0.0, Src[min(params.skew + 2u * i + 1u, params.skew + params.count - 1u)], 2u * i + 1u < params.count);
-  Dst[i] = pack2x16float(vec2<f32>(a, b));`)}`;
+  Dst[i] = pack2x16float(vec2<f32>(a, b) * params.scale);`)}`;
 
-/** `count` floats of `src` from element `skew`, rounded to f16 (nearest) and packed two per word: bind as array<f16>. */
-export function toF16(op: string, engine: Engine, src: BufferBinding, skew: number, count: number): Tensor {
+/**
+ * `count` floats of `src` from element `skew`, times `scale` (a power of two keeps it exact), rounded to
+ * f16 and packed two per word: bind as array<f16>.
+ */
+export function toF16(op: string, engine: Engine, src: BufferBinding, skew: number, count: number, scale = 1): Tensor {
   const words = Math.ceil(count / 2);
   const out = Tensor.empty(engine, [words], `${op} f16`);
-  engine.dispatch({ op, kernel: { code: PACK_KERNEL }, bindings: [src, out.binding(op)], uniforms: new Uint32Array([skew, count, 0, 0]), workgroups: elementWorkgroups(words) });
+  const uniforms = new Uint32Array([skew, count, 0, 0]);
+  new Float32Array(uniforms.buffer, 8, 1)[0] = scale;
+  engine.dispatch({ op, kernel: { code: PACK_KERNEL }, bindings: [src, out.binding(op)], uniforms, workgroups: elementWorkgroups(words) });
   return out;
 }

@@ -120,6 +120,10 @@ test('storage f16 (tiled mixing over f16 spectra, f32 accumulation) matches floa
       if (fftApplicable({ n, cin, h, w, cout, k, padding }, variant === 'fft16' ? 16 : 32, Infinity)) await checkCase(c, { variant, storage: 'f16' }, `f16 ${variant}`, 4e-3);
     }
   }
+  // Positive inputs of 100…400 (as after a ReLU): a 64×64 tile's spectrum reaches about 23·21·250 ≈ 1.2e5 at the zero
+  // frequency, past f16's 65504 unless scaled (unscaled, this gives NaN).
+  const a = args(CASES[7]!);
+  await assertConvMatchesReference({ ...a, x: a.x.map((v) => Math.abs(v) * 300 + 100) }, { variant: 'fft64', storage: 'f16' }, `f16 fft64 large inputs ${CASES[7]}`, 4e-3);
 });
 
 test('sub-batch splits: spectra over several sub-batches (forward and dX per sub-batch, dW summed in the frequency domain)', async () => {

@@ -122,9 +122,18 @@ export function tiledWorkgroups(p: SpectralMatmul): number {
   return p.bins * Math.ceil(p.m / TILED_BLOCK) * Math.ceil(p.n / TILED_BLOCK);
 }
 
-export function tiledUniforms(p: SpectralMatmul): Uint32Array {
+/**
+ * The power of two f16 operands are scaled by: a T×T tile's spectrum grows to T² times its values (past
+ * f16's 65504 for T = 64 and values over 16), its scaled copy only to about T times (exact: a power of two).
+ */
+export const f16OperandScale = (p: SpectralMatmul): number => 2 ** -Math.round(Math.log2(Math.sqrt(p.bins)));
+
+/** `outScale` undoes the operands' scaling (1 for f32 operands). */
+export function tiledUniforms(p: SpectralMatmul, outScale = 1): Uint32Array {
   const [mTiles, nTiles] = [Math.ceil(p.m / TILED_BLOCK), Math.ceil(p.n / TILED_BLOCK)];
-  return new Uint32Array([p.m, p.n, p.k, mTiles, nTiles, tiledWorkgroups(p), p.aBin, p.aRow, p.bBin, p.bRow, p.cBin, p.cRow, p.conjugateA ? 1 : 0, p.accumulate ? 1 : 0, 0, 0]);
+  const u = new Uint32Array([p.m, p.n, p.k, mTiles, nTiles, tiledWorkgroups(p), p.aBin, p.aRow, p.bBin, p.bRow, p.cBin, p.cRow, p.conjugateA ? 1 : 0, p.accumulate ? 1 : 0, 0, 0]);
+  new Float32Array(u.buffer, 14 * 4, 1)[0] = outScale;
+  return u;
 }
 
 export function spectralMatmulTiledKernel(f16: boolean): string {
@@ -142,11 +151,11 @@ export function spectralMatmulTiledKernel(f16: boolean): string {
       accs.push(`var c${i}_${g} = vec4<f32>(0.0);`);
       mac.push(`c${i}_${g} = fma(vec4<f32>(${a}.x), b${g}, fma(vec4<f32>(${a}.y * s), bs${g}, c${i}_${g}));`);
       stores.push(`{ let m = m0 + 2u * (${(i >> 1) * TILED_LANES}u + ty) + ${i & 1}u; let n = n0 + 2u * (${g * TILED_LANES}u + tx);
-    if (m < p.m && n < p.n) { let at = (f * p.cBin + m * p.cRow + n) / 2u; C[at] = select(c${i}_${g}, c${i}_${g} + C[at], p.accumulate == 1u); } }`);
+    if (m < p.m && n < p.n) { let at = (f * p.cBin + m * p.cRow + n) / 2u; C[at] = select(c${i}_${g} * p.outScale, c${i}_${g} * p.outScale + C[at], p.accumulate == 1u); } }`);
     }
   }
   return /* wgsl */ `${f16 ? 'enable f16;' : ''}
-struct Params { m: u32, n: u32, k: u32, mTiles: u32, nTiles: u32, total: u32, aBin: u32, aRow: u32, bBin: u32, bRow: u32, cBin: u32, cRow: u32, conjugateA: u32, accumulate: u32 }
+struct Params { m: u32, n: u32, k: u32, mTiles: u32, nTiles: u32, total: u32, aBin: u32, aRow: u32, bBin: u32, bRow: u32, cBin: u32, cRow: u32, conjugateA: u32, accumulate: u32, outScale: f32 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> A: array<vec4<${ST}>>;
 @group(0) @binding(2) var<storage, read> B: array<vec4<${ST}>>;
