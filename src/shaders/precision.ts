@@ -8,6 +8,17 @@ import { Tensor } from '../tensor/tensor.js';
 
 export type StoragePrecision = 'f32' | 'f16';
 
+const defaults = new WeakMap<Engine, StoragePrecision>();
+
+/** Makes every conv2d call on `engine` that names no `storage` use this one (undefined: back to f32); checked when a call runs. */
+export function setConv2dStorage(engine: Engine, storage: StoragePrecision | undefined): void {
+  if (storage === undefined) defaults.delete(engine);
+  else defaults.set(engine, storage);
+}
+
+/** The storage a call runs with: its own option, else the engine's default, else f32. */
+export const storageFor = (engine: Engine, option: StoragePrecision | undefined): StoragePrecision => option ?? defaults.get(engine) ?? 'f32';
+
 /** Throws, naming the option, where `storage` is not 'f32'/'f16' or f16 is asked for without the shader-f16 feature. */
 export function checkStorage(op: string, engine: Engine, storage: StoragePrecision): void {
   if (storage !== 'f32' && storage !== 'f16') throw new EngineError(op, `storage must be "f32" or "f16", got ${String(storage)}`);

@@ -12,7 +12,7 @@ import { forwardKernel, forwardPadded, forwardWorkgroups, WEIGHT_LAYOUT_KERNEL, 
 import { PAD_KERNEL, padDispatches, type PadGeometry } from './pad.wgsl.js';
 import { availableVariants, CONV2D_VARIANTS, defaultVariant, fitForwardTile, fitWeightGradTile, isGemm, usesSubgroups, type Conv2dVariant, type Conv2dVariantName, type GemmVariant, type RegisterVariant, type VariantSupport } from './tiles.js';
 import { gemmFits, gemmForward, gemmInputGrad, gemmWeightGrad, type GemmRun } from './gemm.js';
-import { checkStorage, type StoragePrecision } from '../precision.js';
+import { checkStorage, storageFor, type StoragePrecision } from '../precision.js';
 import { tunedVariantName, type ConvCase, type ConvKind } from './tuning.js';
 import { fftConvForward, fftConvInputGrad, fftConvWeightGrad } from './fft-algorithm.js';
 import { chooseAlgorithm, conv2dAlgorithmPolicy, fftTileOf, fftTiledMix, fftVariantNames, isCpuAdapter, type Conv2dAlgorithm, type Conv2dKernelName, type FftVariantName } from './algorithm.js';
@@ -21,7 +21,7 @@ import type { FftSize } from '../fft/fft.js';
 import { BIAS_GRAD_KERNEL, weightGradKernel, weightGradTargets, weightGradLanes, weightGradPadded, weightGradWorkgroups } from './weight-grad.wgsl.js';
 
 export { CONV2D_VARIANTS, conv2dVariants, type Conv2dVariant, type Conv2dVariantName, type GemmVariant, type RegisterVariant } from './tiles.js';
-export type { StoragePrecision } from '../precision.js';
+export { setConv2dStorage, type StoragePrecision } from '../precision.js';
 export { FFT_VARIANTS, setConv2dAlgorithm, type Conv2dAlgorithm, type Conv2dKernelName, type FftVariantName } from './algorithm.js';
 
 function hasSubgroups8(engine: Engine): boolean {
@@ -65,7 +65,7 @@ export interface Conv2dOptions {
   variant?: Conv2dKernelName | Conv2dVariant;
   /** Split work so no binding exceeds this many bytes (default: the device's limit); for tests. */
   maxBindingBytes?: number;
-  /** Operand storage: 'f32' (default), or 'f16' with f32 accumulation (needs shader-f16; runs the GEMM variants and the FFT path's tiled mixing). */
+  /** Operand storage: 'f32', or 'f16' with f32 accumulation (needs shader-f16; runs the GEMM variants and the FFT path's tiled mixing). Default: setConv2dStorage's, else f32. */
   storage?: StoragePrecision;
 }
 
@@ -105,7 +105,7 @@ function resolve(t: Tensor, o: Conv2dOptions, kind: ConvKind, x: Shape, w: Shape
   const [n, cin, h, wd] = x as [number, number, number, number];
   const [cout, , kh, kw] = w as [number, number, number, number];
   const c: ConvCase = { kind, n, cin, h, w: wd, cout, kh, kw, stride, padding };
-  const storage = o.storage ?? 'f32';
+  const storage = storageFor(t.engine, o.storage);
   checkStorage('conv2d', t.engine, storage);
   const base = { stride, padding, relu: o.relu ?? false, maxBindingBytes, storage, mix: storage === 'f16' ? 'tiled-f16' : 'register' } as const;
   if (typeof o.variant === 'object') return { ...base, variant: withStorage(t.engine, o.variant, storage), fftTile: null };
