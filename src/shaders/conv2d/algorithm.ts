@@ -54,7 +54,7 @@ interface Rates {
   bandwidth: number;
 }
 
-/** Measured on lavapipe (2 cores, 11×11 128→128 @46): direct kernels 9–15 GFLOP/s, the spectral product ~9 (tiled: slower, barriers), the transforms ~7 before pruning. */
+/** Measured on lavapipe (2 cores, 11×11 128→128 @46): direct kernels 9–15 GFLOP/s, the spectral product ~9 (the workgroup-tiled one 3–4× slower: barriers), the transforms ~7 before pruning. */
 const CPU_RATES: Rates = { direct: 12, mix: 10, mixTiled: 3, fft: 6, bandwidth: 4 };
 /** A discrete GPU: assumed, until a GPU run measures it. */
 const GPU_RATES: Rates = { direct: 2000, mix: 4000, mixTiled: 8000, fft: 500, bandwidth: 500 };

@@ -85,9 +85,9 @@ interface Resolved {
 /** A variant as it runs with `storage`: f16 needs the workgroup-tiled kernels (a register variant gives way to the default GEMM tile). */
 function withStorage(engine: Engine, v: Conv2dVariant, storage: StoragePrecision): Conv2dVariant {
   if (storage === 'f32' || isGemm(v)) return v;
-  const fits = (['gemm128', 'gemm64'] as const).find((n) => gemmFits(engine, CONV2D_VARIANTS[n].gemm, true));
-  if (!fits) throw new EngineError('conv2d', 'storage "f16" needs a GEMM tile, and none fits this device\'s workgroup limits');
-  return CONV2D_VARIANTS[fits];
+  const gpuDefault: Conv2dVariant = CONV2D_VARIANTS[defaultVariant({ hasSubgroups8: false, gemmFits: (t) => gemmFits(engine, t, true) }, false)];
+  if (!isGemm(gpuDefault)) throw new EngineError('conv2d', 'storage "f16" needs a GEMM tile, and none fits this device\'s workgroup limits');
+  return gpuDefault;
 }
 
 /**
