@@ -1,18 +1,18 @@
 // Launchers of the implicit-GEMM convolution kernels (gemm.wgsl.ts): the gathers that make forward,
 // input gradient and weight gradient one product each, over sub-batches that fit one binding.
-import type { Engine } from '../../tensor/engine.js';
+import type { BufferBinding, Engine } from '../../tensor/engine.js';
 import { EngineError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { toF16, type StoragePrecision } from '../precision.js';
 import { imageWindow, subBatches } from './chunks.js';
 import type { ConvGeometry } from './forward.wgsl.js';
-import { gemmKernel, gemmWorkgroupBytes, gemmWorkgroups, type GemmProblem, type GemmTile } from './gemm.wgsl.js';
+import { gemmKernel, gemmLanes, gemmWorkgroupBytes, gemmWorkgroups, type GemmProblem, type GemmTile } from './gemm.wgsl.js';
 import { weightGradTargets } from './weight-grad.wgsl.js';
 
 /** A GEMM tile fits this device: its lanes and its workgroup memory within the limits. */
 export function gemmFits(engine: Engine, t: GemmTile, f16: boolean): boolean {
   const l = engine.limits;
-  return gemmWorkgroupBytes(t, f16) <= l.maxComputeWorkgroupStorageSize && (t.bm / t.tm) * (t.bn / t.tn) <= l.maxComputeInvocationsPerWorkgroup;
+  return gemmWorkgroupBytes(t, f16) <= l.maxComputeWorkgroupStorageSize && gemmLanes(t) <= l.maxComputeInvocationsPerWorkgroup;
 }
 
 export interface GemmRun {
@@ -23,7 +23,7 @@ export interface GemmRun {
   maxBindingBytes: number;
 }
 
-/** Source spatial geometry of a conv: input h×w, output ho×wo (of the forward). */
+/** The forward's input size (its output size is in ConvGeometry). */
 interface Spatial {
   h: number;
   w: number;
@@ -32,7 +32,7 @@ interface Spatial {
 const elem = (f16: boolean) => (f16 ? 'f16' : 'f32');
 
 /** The operand binding as the kernel reads it: the f32 window as is (skew in the uniform), or an f16 copy of it (skew 0). */
-function operand(op: string, t: Tensor, n0: number, count: number, perImage: number, f16: boolean): { binding: ReturnType<Tensor['binding']>; skew: number; copy: Tensor | null } {
+function operand(op: string, t: Tensor, n0: number, count: number, perImage: number, f16: boolean): { binding: BufferBinding; skew: number; copy: Tensor | null } {
   const win = imageWindow(op, t, n0, count, perImage);
   if (!f16) return { binding: win.binding, skew: win.skew, copy: null };
   const copy = toF16(op, t.engine, win.binding, win.skew, count * perImage);
@@ -43,9 +43,9 @@ function whole(op: string, t: Tensor, f16: boolean) {
   return operand(op, t, 0, 1, t.size, f16);
 }
 
-function dispatch(engine: Engine, op: string, p: GemmProblem, r: GemmRun, bindings: ReturnType<Tensor['binding']>[], uniforms: number[]): void {
+function dispatch(engine: Engine, op: string, p: GemmProblem, r: GemmRun, bindings: BufferBinding[], uniforms: number[]): void {
   const f16 = r.storage === 'f16';
-  if (!gemmFits(engine, r.tile, f16)) throw new EngineError(op, `GEMM tile ${r.tile.bm}×${r.tile.bn}×${r.tile.bk} needs ${gemmWorkgroupBytes(r.tile, f16)} B of workgroup memory or ${(r.tile.bm / r.tile.tm) * (r.tile.bn / r.tile.tn)} lanes, over this device's limits`);
+  if (!gemmFits(engine, r.tile, f16)) throw new EngineError(op, `GEMM tile ${r.tile.bm}×${r.tile.bn}×${r.tile.bk} needs ${gemmWorkgroupBytes(r.tile, f16)} B of workgroup memory or ${gemmLanes(r.tile)} lanes, over this device's limits`);
   engine.dispatch({ op, kernel: { code: gemmKernel(p, r.tile, f16) }, bindings, uniforms: new Uint32Array(uniforms), workgroups: gemmWorkgroups(p, r.tile) });
 }
 
