@@ -108,8 +108,10 @@ for (const T of FFT_SIZES) {
   }
 }
 
-test('the tiled channel mixing across block edges: 67 output channels and 128 tiles (past one 64×64 block each way), k past one step of 8', async () => {
+test('the tiled channel mixing across block edges: 67 output channels and 128 tiles (past one 64×64 block each way), k past one step of 8; 131 channels over 4 tiles (the 128×16 block)', async () => {
   for (const variant of ['fft8w', 'fft16w'] as const) await checkCase([2, 5, 67, 46, 45, 3, 1, true, false], { variant }, variant);
+  await checkCase([1, 3, 131, 8, 8, 3, 1, true, false], { variant: 'fft8w' }, 'fft8w narrow');
+  await checkCase([1, 3, 131, 8, 8, 3, 1, true, false], { variant: 'fft8w', storage: 'f16' }, 'fft8w narrow f16', 4e-3);
 });
 
 // f16 spectra (see conv2d.test.ts for the tolerance: 8 ulps of f16's 11-bit mantissa, relative to the largest value).

@@ -4,7 +4,7 @@ import { EngineError } from '../../tensor/errors.js';
 import type { BufferBinding, Engine } from '../../tensor/engine.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { FFT_WORKGROUP, inverseColumnsKernel, spectrumRowsKernel, tileColumnsKernel, tileUniforms, type FftSize, type TileGeometry } from './fft.wgsl.js';
-import { f16OperandScale, matmulLanes, matmulUniforms, MATMUL_WORKGROUP, spectralMatmulKernel, spectralMatmulTiledKernel, tiledUniforms, tiledWorkgroups, type SpectralMatmul } from './spectral-matmul.wgsl.js';
+import { f16OperandScale, matmulLanes, matmulUniforms, MATMUL_WORKGROUP, spectralMatmulKernel, spectralMatmulTiledKernel, tiledBlock, tiledUniforms, tiledWorkgroups, type SpectralMatmul } from './spectral-matmul.wgsl.js';
 import { toF16 } from '../precision.js';
 
 export { FFT_SIZES, TILE_FLAG, type FftSize, type TileGeometry } from './fft.wgsl.js';
@@ -64,7 +64,8 @@ export function spectralMatmul(op: string, engine: Engine, p: SpectralMatmul, a:
   // f16 operands: each spectrum scaled (into f16's range) and rounded once into a packed copy (floats = bytes / 4).
   const s = f16 ? f16OperandScale(p) : 1;
   const [a16, b16] = f16 ? [toF16(op, engine, a, 0, a.size / 4, s), toF16(op, engine, b, 0, b.size / 4, s)] : [null, null];
-  engine.dispatch({ op, kernel: source(`tiled product ${f16}`, () => spectralMatmulTiledKernel(f16)), bindings: [a16?.binding(op) ?? a, b16?.binding(op) ?? b, c], uniforms: tiledUniforms(p, 1 / (s * s)), workgroups: tiledWorkgroups(p) });
+  const block = tiledBlock(p);
+  engine.dispatch({ op, kernel: source(`tiled product ${f16} ${block.lm}`, () => spectralMatmulTiledKernel(f16, block)), bindings: [a16?.binding(op) ?? a, b16?.binding(op) ?? b, c], uniforms: tiledUniforms(p, 1 / (s * s)), workgroups: tiledWorkgroups(p) });
   a16?.dispose();
   b16?.dispose();
 }
