@@ -91,21 +91,44 @@ function args(c: Case): ConvRefArgs & { dy: Float32Array } {
   return { ...a, dy: testData(n * cout * ho * wo, 34) };
 }
 
-const checkCase = (c: Case, o: { variant?: (typeof FFT_VARIANTS)[number]; algorithm?: 'fft'; maxBindingBytes?: number }, what: string) => assertConvMatchesReference(args(c), o, `${what} ${c}`);
+type Options = { variant?: (typeof FFT_VARIANTS)[number]; algorithm?: 'fft'; maxBindingBytes?: number; storage?: 'f16' };
+const checkCase = (c: Case, o: Options, what: string, rel?: number) => assertConvMatchesReference(args(c), o, `${what} ${c}`, rel);
 
-// Every FFT tile size the autotuner may pick, on every case it can run.
+// Every FFT tile size the autotuner may pick, with either channel-mixing kernel (`w`: workgroup-tiled), on every case it can run.
 for (const T of FFT_SIZES) {
-  test(`[fft${T}] forward, dX, dW and db match the float64 reference: k 3…11, padding 0…k+2, batches 1–3, odd channels and sizes, bias, fused ReLU`, async () => {
-    let ran = 0;
-    for (const c of CASES) {
-      const [n, cin, cout, h, w, k, padding] = c;
-      if (!fftApplicable({ n, cin, h, w, cout, k, padding }, T, Infinity)) continue;
-      await checkCase(c, { variant: `fft${T}` }, `fft${T}`);
-      ran++;
-    }
-    assert.ok(ran >= 4, `fft${T} ran only ${ran} cases`);
-  });
+  for (const variant of [`fft${T}`, `fft${T}w`] as const) {
+    test(`[${variant}] forward, dX, dW and db match the float64 reference: k 3…11, padding 0…k+2, batches 1–3, odd channels and sizes, bias, fused ReLU`, async () => {
+      let ran = 0;
+      for (const c of CASES) {
+        const [n, cin, cout, h, w, k, padding] = c;
+        if (!fftApplicable({ n, cin, h, w, cout, k, padding }, T, Infinity)) continue;
+        await checkCase(c, { variant }, variant);
+        ran++;
+      }
+      assert.ok(ran >= 4, `${variant} ran only ${ran} cases`);
+    });
+  }
 }
+
+test('the tiled channel mixing across block edges: 67 output channels and 128 tiles (past one 64×64 block each way), k past one step of 8; 131 channels over 4 tiles (the 128×16 block)', async () => {
+  for (const variant of ['fft8w', 'fft16w'] as const) await checkCase([2, 5, 67, 46, 45, 3, 1, true, false], { variant }, variant);
+  await checkCase([1, 3, 131, 8, 8, 3, 1, true, false], { variant: 'fft8w' }, 'fft8w narrow');
+  await checkCase([1, 3, 131, 8, 8, 3, 1, true, false], { variant: 'fft8w', storage: 'f16' }, 'fft8w narrow f16', 4e-3);
+});
+
+// f16 spectra (see conv2d.test.ts for the tolerance: 8 ulps of f16's 11-bit mantissa, relative to the largest value).
+test('storage f16 (tiled mixing over f16 spectra, f32 accumulation) matches float64 within f16 rounding', async () => {
+  for (const c of [CASES[0]!, CASES[2]!, CASES[5]!, CASES[7]!, CASES[9]!]) {
+    for (const variant of ['fft16', 'fft32w'] as const) {
+      const [n, cin, cout, h, w, k, padding] = c;
+      if (fftApplicable({ n, cin, h, w, cout, k, padding }, variant === 'fft16' ? 16 : 32, Infinity)) await checkCase(c, { variant, storage: 'f16' }, `f16 ${variant}`, 4e-3);
+    }
+  }
+  // Positive inputs of 100…400 (as after a ReLU): a 64×64 tile's spectrum reaches about 23·21·250 ≈ 1.2e5 at the zero
+  // frequency, past f16's 65504 unless scaled (unscaled, this gives NaN).
+  const a = args(CASES[7]!);
+  await assertConvMatchesReference({ ...a, x: a.x.map((v) => Math.abs(v) * 300 + 100) }, { variant: 'fft64', storage: 'f16' }, `f16 fft64 large inputs ${CASES[7]}`, 4e-3);
+});
 
 test('sub-batch splits: spectra over several sub-batches (forward and dX per sub-batch, dW summed in the frequency domain)', async () => {
   // 3 images at T=16: one image's spectra are budgeted at ~147 KiB, so 256 KiB bindings take one image per sub-batch.
@@ -130,6 +153,9 @@ test('algorithm choice: FFT candidates only where they apply, the cost model pic
   assert.match(conv2dChoice(engine, c(9)), /^fft/, 'cost model: 9×9');
   assert.not.match(conv2dChoice(engine, c(1)), /^fft/, 'cost model: 1×1 direct');
   assert.not.match(conv2dChoice(engine, c(3, 1, 3)), /^fft/, 'cost model: 3×3 3→128 direct');
+  // The GPU kernels are candidates (the autotuner times them) but never the cost model's pick on a CPU adapter.
+  assert.ok(conv2dCandidates(engine, c(11)).includes('fft16w') && conv2dCandidates(engine, c(11)).includes('gemm64'));
+  for (const k of [1, 3, 5, 7, 9, 11]) for (const kind of ['forward', 'dX', 'dW'] as const) assert.not.match(conv2dChoice(engine, { ...c(k), kind }), /w$|^gemm/, `${k}×${k} ${kind}`);
   const x = tensor(testData(2 * 9 * 9, 1), [1, 2, 9, 9]);
   const w = tensor(testData(3 * 2 * 9, 2), [3, 2, 3, 3]);
   assert.throws(() => conv2dForward(x, w, null, { stride: 2, variant: 'fft16' }), /fft16 cannot run this shape.*stride 2/);

@@ -9,11 +9,12 @@ import type { Conv2dVariantName } from './tiles.js';
 import type { ConvCase } from './tuning.js';
 
 export type Conv2dAlgorithm = 'direct' | 'fft';
-export type FftVariantName = `fft${FftSize}`;
+/** An FFT tile size, and with the suffix `w` the workgroup-tiled channel mixing (spectral-matmul.wgsl.ts, for GPUs). */
+export type FftVariantName = `fft${FftSize}` | `fft${FftSize}w`;
 /** A direct kernel variant or an FFT tile size: what the autotuner chooses among. */
 export type Conv2dKernelName = Conv2dVariantName | FftVariantName;
 
-export const FFT_VARIANTS = FFT_SIZES.map((T) => `fft${T}` as FftVariantName);
+export const FFT_VARIANTS: FftVariantName[] = [...FFT_SIZES.map((T) => `fft${T}` as const), ...FFT_SIZES.map((T) => `fft${T}w` as const)];
 
 const policies = new WeakMap<Engine, Conv2dAlgorithm>();
 
@@ -27,35 +28,45 @@ export function conv2dAlgorithmPolicy(engine: Engine): Conv2dAlgorithm | undefin
   return policies.get(engine);
 }
 
-export const fftTileOf = (name: FftVariantName): FftSize => Number(name.slice(3)) as FftSize;
+export const fftTileOf = (name: FftVariantName): FftSize => Number.parseInt(name.slice(3), 10) as FftSize;
+
+/** Whether an FFT variant mixes channels with the workgroup-tiled kernel. */
+export const fftTiledMix = (name: FftVariantName): boolean => name.endsWith('w');
 
 function fftShape(c: ConvCase): FftConvShape {
   return { n: c.n, cin: c.cin, h: c.h, w: c.w, cout: c.cout, k: c.kh, padding: c.padding };
 }
 
-/** The FFT tile sizes that can run `c`: stride 1, square kernels, kernel spectra inside one binding. */
+/** The FFT tile sizes that can run `c` (stride 1, square kernels, kernel spectra inside one binding), each with both mixing kernels. */
 export function fftVariantNames(c: ConvCase, maxBindingBytes: number): FftVariantName[] {
   if (c.stride !== 1 || c.kh !== c.kw) return [];
-  return FFT_SIZES.filter((T) => fftApplicable(fftShape(c), T, maxBindingBytes)).map((T) => `fft${T}` as FftVariantName);
+  const sizes = FFT_SIZES.filter((T) => fftApplicable(fftShape(c), T, maxBindingBytes));
+  return [...sizes.map((T) => `fft${T}` as const), ...sizes.map((T) => `fft${T}w` as const)];
 }
 
 /** Throughputs an adapter reaches, GFLOP/s and GB/s. */
 interface Rates {
   direct: number;
   mix: number;
+  /** The workgroup-tiled spectral product. */
+  mixTiled: number;
   fft: number;
   bandwidth: number;
 }
 
-/** Measured on lavapipe (2 cores, 11×11 128→128 @46): direct kernels 9–15 GFLOP/s, the spectral product ~9, the transforms ~7 before pruning. */
-const CPU_RATES: Rates = { direct: 12, mix: 10, fft: 6, bandwidth: 4 };
+/** Measured on lavapipe (2 cores, 11×11 128→128 @46): direct kernels 9–15 GFLOP/s, the spectral product ~9 (the workgroup-tiled one 3–4× slower: barriers), the transforms ~7 before pruning. */
+const CPU_RATES: Rates = { direct: 12, mix: 10, mixTiled: 3, fft: 6, bandwidth: 4 };
 /** A discrete GPU: assumed, until a GPU run measures it. */
-const GPU_RATES: Rates = { direct: 2000, mix: 4000, fft: 500, bandwidth: 500 };
+const GPU_RATES: Rates = { direct: 2000, mix: 4000, mixTiled: 8000, fft: 500, bandwidth: 500 };
+
+/** Software adapters (lavapipe, SwiftShader): the register-tile kernels' home; GPUs get the workgroup-memory ones by default. */
+export function isCpuAdapter(engine: Engine): boolean {
+  const a = engine.info.adapter;
+  return /llvmpipe|lavapipe|swiftshader|software/i.test(`${a.description} ${a.vendor} ${a.architecture}`);
+}
 
 function rates(engine: Engine): Rates {
-  const a = engine.info.adapter;
-  const cpu = /llvmpipe|lavapipe|swiftshader|software/i.test(`${a.description} ${a.vendor} ${a.architecture}`);
-  return cpu ? CPU_RATES : GPU_RATES;
+  return isCpuAdapter(engine) ? CPU_RATES : GPU_RATES;
 }
 
 /** Estimated milliseconds of each choice. */
@@ -65,7 +76,7 @@ export function estimateMs(engine: Engine, c: ConvCase, name: Conv2dKernelName):
   const wo = c.w + 2 * c.padding - c.kw + 1;
   if (!name.startsWith('fft')) return (2 * c.n * Math.ceil(ho / c.stride) * Math.ceil(wo / c.stride) * c.cin * c.cout * c.kh * c.kw) / r.direct / 1e6;
   const w = fftWork(fftShape(c), fftTileOf(name as FftVariantName), c.kind);
-  return (2 * w.macs) / r.mix / 1e6 + w.fftFlops / r.fft / 1e6 + w.bytes / r.bandwidth / 1e6;
+  return (2 * w.macs) / (fftTiledMix(name as FftVariantName) ? r.mixTiled : r.mix) / 1e6 + w.fftFlops / r.fft / 1e6 + w.bytes / r.bandwidth / 1e6;
 }
 
 /**

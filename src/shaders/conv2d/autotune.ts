@@ -15,12 +15,19 @@ export interface TuneResult {
   chosen: Conv2dKernelName;
 }
 
-/** Times one call of `run` (the median of `reps`; GPU time where timestamps exist, else wall time), in milliseconds. */
-async function medianMs(engine: Engine, run: () => void, reps: number): Promise<number> {
+/** A candidate whose first timed call takes this many times the best median so far is not timed again (it cannot win). */
+const HOPELESS = 2;
+
+/**
+ * Times one call of `run` (the median of `reps`; GPU time where timestamps exist, else wall time), in
+ * milliseconds; just the first where it is HOPELESS × `best` or slower (e.g. the GPU kernels on lavapipe).
+ */
+async function medianMs(engine: Engine, run: () => void, reps: number, best: number): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t = await engine.timeCall(run);
     times.push(t.gpuMs ?? t.wallMs);
+    if (times[0]! >= HOPELESS * best) return times[0]!;
   }
   return times.sort((a, b) => a - b)[Math.floor(reps / 2)]!;
 }
@@ -36,7 +43,7 @@ async function tuneCase(engine: Engine, c: ConvCase, variants: Conv2dKernelName[
       const o = { stride: c.stride, padding: c.padding, variant };
       const run = () => void (c.kind === 'forward' ? conv2dForward(x, w, null, o) : c.kind === 'dX' ? conv2dInputGrad(dy, w, x.shape, o) : conv2dWeightGrad(x, dy, w.shape, o));
       engine.tidy(run); // compiles
-      ms[variant] = await medianMs(engine, run, reps);
+      ms[variant] = await medianMs(engine, run, reps, Math.min(Infinity, ...Object.values(ms)));
     }
   } finally {
     for (const t of [x, w, dy]) t.dispose();

@@ -11,23 +11,32 @@ import { reluGrad } from '../elementwise/elementwise.js';
 import { imageWindow, skewUniform, subBatches } from '../../tensor/split.js';
 import { forwardKernel, forwardPadded, forwardWorkgroups, WEIGHT_LAYOUT_KERNEL, weightLayoutSize, weightLayoutUniforms, type ConvGeometry } from './forward.wgsl.js';
 import { PAD_KERNEL, padDispatches, type PadGeometry } from './pad.wgsl.js';
-import { availableVariants, CONV2D_VARIANTS, defaultVariant, fitForwardTile, fitWeightGradTile, usesSubgroups, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
+import { availableVariants, CONV2D_VARIANTS, defaultVariant, fitForwardTile, fitWeightGradTile, isGemm, usesSubgroups, type Conv2dVariant, type Conv2dVariantName, type GemmVariant, type RegisterVariant, type VariantSupport } from './tiles.js';
+import { gemmFits, gemmForward, gemmInputGrad, gemmWeightGrad, type GemmRun } from './gemm.js';
+import { checkStorage, storageFor, type StoragePrecision } from '../precision.js';
 import { tunedVariantName, type ConvCase, type ConvKind } from './tuning.js';
 import { fftConvForward, fftConvInputGrad, fftConvWeightGrad } from './fft-algorithm.js';
-import { chooseAlgorithm, conv2dAlgorithmPolicy, fftTileOf, fftVariantNames, type Conv2dAlgorithm, type Conv2dKernelName, type FftVariantName } from './algorithm.js';
+import { chooseAlgorithm, conv2dAlgorithmPolicy, fftTileOf, fftTiledMix, fftVariantNames, isCpuAdapter, type Conv2dAlgorithm, type Conv2dKernelName, type FftVariantName } from './algorithm.js';
+import type { FftRun } from './fft-algorithm.js';
 import type { FftSize } from '../fft/fft.js';
-import { BIAS_GRAD_KERNEL, SUM_SPLITS_KERNEL, weightGradKernel, weightGradLanes, weightGradPadded, weightGradWorkgroups } from './weight-grad.wgsl.js';
+import { BIAS_GRAD_KERNEL, weightGradKernel, weightGradTargets, weightGradLanes, weightGradPadded, weightGradWorkgroups } from './weight-grad.wgsl.js';
 
-export { CONV2D_VARIANTS, conv2dVariants, type Conv2dVariant, type Conv2dVariantName } from './tiles.js';
+export { CONV2D_VARIANTS, conv2dVariants, type Conv2dVariant, type Conv2dVariantName, type GemmVariant, type RegisterVariant } from './tiles.js';
+export { setConv2dStorage, type StoragePrecision } from '../precision.js';
 export { FFT_VARIANTS, setConv2dAlgorithm, type Conv2dAlgorithm, type Conv2dKernelName, type FftVariantName } from './algorithm.js';
 
 function hasSubgroups8(engine: Engine): boolean {
   return engine.info.features.subgroups && engine.info.adapter.subgroupMinSize >= 8;
 }
 
+/** What the device offers the variants: subgroups, and room for each GEMM tile (f32; f16 tiles need half the memory). */
+function support(engine: Engine): VariantSupport {
+  return { hasSubgroups8: hasSubgroups8(engine), gemmFits: (t) => gemmFits(engine, t, false) };
+}
+
 /** The direct kernel variants this engine's device can run (the first call's default is `conv2dDefaultVariant`). */
 export function conv2dAvailableVariants(engine: Engine): Conv2dVariantName[] {
-  return availableVariants(hasSubgroups8(engine));
+  return availableVariants(support(engine));
 }
 
 /** What runs `c` when nothing is forced and nothing was tuned: the cost model's choice among the direct default and the FFT tiles. */
@@ -41,7 +50,7 @@ export function conv2dCandidates(engine: Engine, c: ConvCase, maxBindingBytes = 
 }
 
 export function conv2dDefaultVariant(engine: Engine): Conv2dVariantName {
-  return defaultVariant(hasSubgroups8(engine));
+  return defaultVariant(support(engine), isCpuAdapter(engine));
 }
 
 export interface Conv2dOptions {
@@ -57,6 +66,8 @@ export interface Conv2dOptions {
   variant?: Conv2dKernelName | Conv2dVariant;
   /** Split work so no binding exceeds this many bytes (default: the device's limit); for tests. */
   maxBindingBytes?: number;
+  /** Operand storage: 'f32', or 'f16' with f32 accumulation (needs shader-f16; runs the GEMM variants and the FFT path's tiled mixing). Default: setConv2dStorage's, else f32. */
+  storage?: StoragePrecision;
 }
 
 interface Resolved {
@@ -66,7 +77,18 @@ interface Resolved {
   /** The direct kernels' variant, or the FFT tile size when the algorithm is `fft`. */
   variant: Conv2dVariant;
   fftTile: FftSize | null;
+  /** The FFT path's channel-mixing kernel. */
+  mix: NonNullable<FftRun['mix']>;
+  storage: StoragePrecision;
   maxBindingBytes: number;
+}
+
+/** A variant as it runs with `storage`: f16 needs the workgroup-tiled kernels (a register variant gives way to the default GEMM tile). */
+function withStorage(engine: Engine, v: Conv2dVariant, storage: StoragePrecision): Conv2dVariant {
+  if (storage === 'f32' || isGemm(v)) return v;
+  const gpuDefault: Conv2dVariant = CONV2D_VARIANTS[defaultVariant({ hasSubgroups8: false, gemmFits: (t) => gemmFits(engine, t, true) }, false)];
+  if (!isGemm(gpuDefault)) throw new EngineError('conv2d', 'storage "f16" needs a GEMM tile, and none fits this device\'s workgroup limits');
+  return gpuDefault;
 }
 
 /**
@@ -84,19 +106,23 @@ function resolve(t: Tensor, o: Conv2dOptions, kind: ConvKind, x: Shape, w: Shape
   const [n, cin, h, wd] = x as [number, number, number, number];
   const [cout, , kh, kw] = w as [number, number, number, number];
   const c: ConvCase = { kind, n, cin, h, w: wd, cout, kh, kw, stride, padding };
-  const base = { stride, padding, relu: o.relu ?? false, maxBindingBytes };
-  if (typeof o.variant === 'object') return { ...base, variant: o.variant, fftTile: null };
+  const storage = storageFor(t.engine, o.storage);
+  checkStorage('conv2d', t.engine, storage);
+  const base = { stride, padding, relu: o.relu ?? false, maxBindingBytes, storage, mix: storage === 'f16' ? 'tiled-f16' : 'register' } as const;
+  if (typeof o.variant === 'object') return { ...base, variant: withStorage(t.engine, o.variant, storage), fftTile: null };
   const fftNames = fftVariantNames(c, maxBindingBytes);
   const ffts = (name: FftVariantName): Resolved => {
     if (!fftNames.includes(name)) throw new EngineError('conv2d', `${name} cannot run this shape (${caseText(c)}): the FFT path needs stride 1, a square kernel no larger than about half the tile, and kernel spectra inside one binding`);
-    return { ...base, variant: CONV2D_VARIANTS[conv2dDefaultVariant(t.engine)], fftTile: fftTileOf(name) };
+    const mix = storage === 'f16' ? 'tiled-f16' : fftTiledMix(name) ? 'tiled' : 'register';
+    return { ...base, mix, variant: CONV2D_VARIANTS[conv2dDefaultVariant(t.engine)], fftTile: fftTileOf(name) };
   };
   const name = o.variant ?? chosenName(t.engine, c, o, algorithm, fftNames, maxBindingBytes);
   if (name.startsWith('fft')) return ffts(name as FftVariantName);
   const variant = CONV2D_VARIANTS[name as Conv2dVariantName] as Conv2dVariant | undefined;
   if (!variant) throw new EngineError('conv2d', `unknown variant ${name}`);
   if (usesSubgroups(variant) && !hasSubgroups8(t.engine)) throw new EngineError('conv2d', `variant ${name} needs subgroups of at least 8 lanes, which this device lacks`);
-  return { ...base, variant, fftTile: null };
+  if (isGemm(variant) && !gemmFits(t.engine, variant.gemm, storage === 'f16')) throw new EngineError('conv2d', `variant ${name} needs more workgroup memory or lanes than this device allows (maxComputeWorkgroupStorageSize ${t.engine.limits.maxComputeWorkgroupStorageSize} B)`);
+  return { ...base, variant: withStorage(t.engine, variant, storage), fftTile: null };
 }
 
 /** The kernel when no variant is given: the algorithm asked for, else the autotuner's choice, else the cost model's. */
@@ -109,6 +135,15 @@ function chosenName(engine: Engine, c: ConvCase, o: Conv2dOptions, algorithm: Co
   const tuned = tunedVariantName(engine, c, [...conv2dAvailableVariants(engine), ...(algorithm === 'direct' ? [] : ffts)]);
   if (tuned !== undefined) return tuned;
   return algorithm === 'direct' ? conv2dDefaultVariant(engine) : conv2dChoice(engine, c, maxBindingBytes);
+}
+
+const fftRun = (r: Resolved): FftRun => ({ tile: r.fftTile!, relu: r.relu, maxBindingBytes: r.maxBindingBytes, mix: r.mix });
+const gemmRun = (v: GemmVariant, r: Resolved): GemmRun => ({ tile: v.gemm, storage: r.storage, padding: r.padding, relu: r.relu, maxBindingBytes: r.maxBindingBytes });
+
+/** The register tiles of a resolved variant (GEMM variants branch off before the register kernels). */
+function registerTiles(r: Resolved): RegisterVariant {
+  if (isGemm(r.variant)) throw new EngineError('conv2d', 'internal: a GEMM variant reached the register kernels');
+  return r.variant;
 }
 
 const caseText = (c: ConvCase): string => `${c.kh}×${c.kw} stride ${c.stride}, ${c.cin}→${c.cout} at ${c.h}×${c.w}`;
@@ -167,7 +202,7 @@ function readsInputDirectly(s: ForwardSource, g: ConvGeometry): boolean {
 function runForward(op: string, src: Tensor, s: ForwardSource, wt: Tensor, bias: Tensor | null, y: Tensor, g: ConvGeometry, r: Resolved): void {
   const direct = readsInputDirectly(s, g);
   const geometry = direct ? { ...g, ho: 1, wo: g.ho * g.wo } : g;
-  const tile = fitForwardTile(r.variant.forward, g.cout, geometry.wo);
+  const tile = fitForwardTile(registerTiles(r).forward, g.cout, geometry.wo);
   const input = direct ? { hp: 1, wp: s.h * s.w } : forwardPadded(geometry, tile.px);
   const srcImage = g.cin * s.h * s.w;
   const yImage = g.cout * g.ho * g.wo;
@@ -196,11 +231,16 @@ export function conv2dForward(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv
   const [, , kh, kw] = w.shape as [number, number, number, number];
   const y = Tensor.empty(x.engine, [n, cout, ho, wo], 'conv2d');
   if (r.fftTile !== null) {
-    fftConvForward(x, w, b, r.padding, y, { tile: r.fftTile, relu: r.relu, maxBindingBytes: r.maxBindingBytes });
+    fftConvForward(x, w, b, r.padding, y, fftRun(r));
+    return y;
+  }
+  const g: ConvGeometry = { n, cin, cout, ho, wo, kh, kw, stride: r.stride };
+  if (isGemm(r.variant)) {
+    gemmForward('conv2d', x, w, b, y, g, { h, w: wd }, gemmRun(r.variant, r));
     return y;
   }
   const wt = layoutWeights('conv2d', w, fitForwardTile(r.variant.forward, cout, wo).oc, false);
-  runForward('conv2d', x, { h, w: wd, padY: r.padding, padX: r.padding, dil: 1 }, wt, b, y, { n, cin, cout, ho, wo, kh, kw, stride: r.stride }, r);
+  runForward('conv2d', x, { h, w: wd, padY: r.padding, padX: r.padding, dil: 1 }, wt, b, y, g, r);
   wt.dispose();
   return y;
 }
@@ -214,7 +254,11 @@ export function conv2dInputGrad(dy: Tensor, w: Tensor, inputShape: Shape, opts: 
   const [, , ho, wo] = dy.shape as [number, number, number, number];
   const dx = Tensor.empty(dy.engine, [n, cin, h, wd], op);
   if (r.fftTile !== null) {
-    fftConvInputGrad(dy, w, r.padding, dx, { tile: r.fftTile, relu: false, maxBindingBytes: r.maxBindingBytes });
+    fftConvInputGrad(dy, w, r.padding, dx, fftRun(r));
+    return dx;
+  }
+  if (isGemm(r.variant)) {
+    gemmInputGrad(op, dy, w, dx, { n, cin, cout, ho, wo, kh, kw, stride: r.stride }, { h, w: wd }, gemmRun(r.variant, r));
     return dx;
   }
   const wt = layoutWeights(op, w, fitForwardTile(r.variant.forward, cin, wd).oc, true);
@@ -237,16 +281,20 @@ export function conv2dWeightGrad(x: Tensor, dy: Tensor, weightShape: Shape, opts
   const r = resolve(x, opts, 'dW', x.shape, weightShape);
   if (r.fftTile !== null) {
     const dw = Tensor.empty(x.engine, weightShape, op);
-    fftConvWeightGrad(x, dy, r.padding, dw, { tile: r.fftTile, relu: false, maxBindingBytes: r.maxBindingBytes });
+    fftConvWeightGrad(x, dy, r.padding, dw, fftRun(r));
     return dw;
   }
   const [n, cin, h, wd] = x.shape as [number, number, number, number];
   const [cout, , kh, kw] = weightShape as [number, number, number, number];
   const [, , ho, wo] = dy.shape as [number, number, number, number];
-  const t = fitWeightGradTile(r.variant.weightGrad, cout, wo);
   const g: ConvGeometry = { n, cin, cout, ho, wo, kh, kw, stride: r.stride };
+  if (isGemm(r.variant)) {
+    const dw = Tensor.empty(x.engine, weightShape, op);
+    gemmWeightGrad(op, x, dy, dw, g, { h, w: wd }, gemmRun(r.variant, r));
+    return dw;
+  }
+  const t = fitWeightGradTile(r.variant.weightGrad, cout, wo);
   const { hp, wp, woq } = weightGradPadded(g, t);
-  const size = cout * cin * kh * kw;
   const dw = Tensor.empty(x.engine, weightShape, op);
   const chunks = subBatches(op, n, [cin * h * wd, cout * ho * wo, cin * hp * wp, cout * ho * woq], r.maxBindingBytes);
   chunks.forEach(([n0, count], k) => {
@@ -257,8 +305,7 @@ export function conv2dWeightGrad(x: Tensor, dy: Tensor, weightShape: Shape, opts
     const dyp = dyWindow?.skew === 0 ? null : padImages(op, dy, n0, count, cout, { srcH: ho, srcW: wo, outH: ho, outW: woq, offY: 0, offX: 0, dil: 1 });
     const lanes = weightGradLanes(gc, t);
     const splits = weightGradSplits(gc, lanes);
-    const target = k === 0 ? dw : Tensor.empty(x.engine, weightShape, `${op} chunk`);
-    const partial = splits === 1 ? target : Tensor.empty(x.engine, [splits * size], `${op} partial`);
+    const { partial, finish } = weightGradTargets(op, dw, k, splits);
     x.engine.dispatch({
       op,
       kernel: { code: weightGradKernel(gc, t, splits) },
@@ -267,14 +314,7 @@ export function conv2dWeightGrad(x: Tensor, dy: Tensor, weightShape: Shape, opts
     });
     xp.dispose();
     dyp?.dispose();
-    if (partial !== target) {
-      x.engine.dispatch({ op, kernel: { code: SUM_SPLITS_KERNEL }, bindings: [partial.binding(op), target.binding(op)], uniforms: new Uint32Array([size, splits, 0, 0]), workgroups: elementWorkgroups(size) });
-      partial.dispose();
-    }
-    if (target !== dw) {
-      mapInPlace(op, 'a + b', dw, target);
-      target.dispose();
-    }
+    finish();
   });
   return dw;
 }

@@ -11,7 +11,7 @@
 import { EngineError } from '../../tensor/errors.js';
 import type { BufferBinding, Engine } from '../../tensor/engine.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { matmulBlocks, roundTo, spectralMatmul, spectrumBins, tileSpectra, tilesFromSpectra, TILE_FLAG, type FftSize, type TileGeometry } from '../fft/fft.js';
+import { matmulBlocks, roundTo, spectralMatmul, spectrumBins, tileSpectra, tilesFromSpectra, TILE_FLAG, type FftSize, type SpectralKernel, type TileGeometry } from '../fft/fft.js';
 import { imageWindow, subBatches } from '../../tensor/split.js';
 
 const pad8 = (v: number): number => roundTo(v, 8);
@@ -120,6 +120,8 @@ export interface FftRun {
   tile: FftSize;
   relu: boolean;
   maxBindingBytes: number;
+  /** The channel-mixing kernel (default: the register-blocked one). */
+  mix?: SpectralKernel;
 }
 
 /**
@@ -154,7 +156,7 @@ function mixThroughSpectra(op: string, src: Tensor, w: Tensor, b: Tensor | null,
     tileSpectra(op, src.engine, T, si.window.binding, { ...imageTiles(si, tiles, S, forward ? padding : k - 1 - padding, T), ...sl }, ss.binding(op));
     spectralMatmul(op, src.engine, {
       bins: spectrumBins(T), m: dstC, n: P, k: srcC, mb, nb, aBin: wl.fStride, aRow: wl.ld,
-      bBin: sl.fStride, bRow: sl.ld, cBin: dl.fStride, cRow: dl.ld, conjugateA: forward, accumulate: false,
+      bBin: sl.fStride, bRow: sl.ld, cBin: dl.fStride, cRow: dl.ld, conjugateA: forward, accumulate: false, kernel: r.mix,
     }, ws.binding(op), ss.binding(op), ds.binding(op));
     ss.dispose();
     const flags = (b ? TILE_FLAG.bias : 0) | (r.relu ? TILE_FLAG.relu : 0);
@@ -201,7 +203,7 @@ export function fftConvWeightGrad(x: Tensor, dy: Tensor, padding: number, dw: Te
     tileSpectra(op, x.engine, T, xi.window.binding, { ...imageTiles(xi, tiles, S, padding, T), ...xl }, xs.binding(op));
     spectralMatmul(op, x.engine, {
       bins: spectrumBins(T), m: cout, n: cin, k: P, mb, nb, aBin: dyl.fStride, aRow: dyl.ld,
-      bBin: xl.fStride, bRow: xl.ld, cBin: dwl.fStride, cRow: dwl.ld, conjugateA: true, accumulate: chunk > 0,
+      bBin: xl.fStride, bRow: xl.ld, cBin: dwl.fStride, cRow: dwl.ld, conjugateA: true, accumulate: chunk > 0, kernel: r.mix,
     }, dys.binding(op), xs.binding(op), dws.binding(op));
     dys.dispose();
     xs.dispose();

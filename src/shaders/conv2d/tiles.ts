@@ -1,8 +1,10 @@
-// Register-tile variants of the conv2d kernels. On Mesa 25's lavapipe every load inside a loop
-// becomes a per-lane scalar gather (uniform or not; a vec4 load costs about 4× one float's overhead
-// less), while an 8-lane FMA is a couple of instructions: speed is FMAs per vec4 loaded, bounded by
-// how many accumulators a lane can keep. The variants trade those; `conv2dVariants` lists them for
-// tests and autotuning.
+// Kernel variants of the direct conv2d: register tiles, and workgroup-memory GEMM tiles for GPUs.
+// Register tiles: on Mesa 25's lavapipe every load inside a loop becomes a per-lane scalar gather
+// (uniform or not; a vec4 load costs about 4× one float's overhead less), while an 8-lane FMA is a
+// couple of instructions: speed is FMAs per vec4 loaded, bounded by how many accumulators a lane can
+// keep. The variants trade those. GPUs prefer the opposite (tiles staged through workgroup memory,
+// gemm.wgsl.ts). `conv2dVariants` lists them all for tests and autotuning.
+import type { GemmTile } from './gemm.wgsl.js';
 
 export interface ForwardTile {
   /** Output channels per lane (multiple of 4: weights load as vec4 over 4 channels). */
@@ -24,11 +26,21 @@ export interface WeightGradTile {
   subgroups?: boolean;
 }
 
-export interface Conv2dVariant {
+/** Register-tile kernels: lavapipe's choice (forward.wgsl.ts, weight-grad.wgsl.ts). */
+export interface RegisterVariant {
   /** Forward and input-gradient kernels (the input gradient is a forward conv of dY). */
   forward: ForwardTile;
   weightGrad: WeightGradTile;
 }
+
+/** Implicit GEMM through workgroup memory, for GPUs (gemm.wgsl.ts): one tile for forward, dX and dW. */
+export interface GemmVariant {
+  gemm: GemmTile;
+}
+
+export type Conv2dVariant = RegisterVariant | GemmVariant;
+
+export const isGemm = (v: Conv2dVariant): v is GemmVariant => 'gemm' in v;
 
 export const CONV2D_VARIANTS = {
   /** Small tiles: least register pressure and shortest compile, most loads per FMA. */
@@ -41,6 +53,13 @@ export const CONV2D_VARIANTS = {
   shared16: { forward: { oc: 16, px: 8, subgroups: true }, weightGrad: { co: 16, acc: 112, q: 8, subgroups: true } },
   /** Twice shared16's channels per lane: fewest loads per FMA, longest compile (8–10 s per 128-channel kernel on lavapipe). */
   shared32: { forward: { oc: 32, px: 8, subgroups: true }, weightGrad: { co: 32, acc: 224, q: 8, subgroups: true } },
+  // Workgroup-memory tiles for GPUs: 256 lanes (eight 32-lane subgroups), f32 workgroup memory (bm + bn)·bk·4 bytes (half with f16).
+  /** 64×64 outputs per workgroup, 4×4 per lane, k steps of 16: 8 KiB. */
+  gemm64: { gemm: { bm: 64, bn: 64, bk: 16, tm: 4, tn: 4 } },
+  /** 128×128 outputs per workgroup, 8×8 per lane, k steps of 16: 16 KiB; the default on GPUs. */
+  gemm128: { gemm: { bm: 128, bn: 128, bk: 16, tm: 8, tn: 8 } },
+  /** As gemm128 with k steps of 32 (half the barriers): 32 KiB, lavapipe's whole allowance (GPUs allow 48 KiB or more). */
+  gemm128k32: { gemm: { bm: 128, bn: 128, bk: 32, tm: 8, tn: 8 } },
 } satisfies Record<string, Conv2dVariant>;
 
 export type Conv2dVariantName = keyof typeof CONV2D_VARIANTS;
@@ -48,16 +67,30 @@ export const conv2dVariants = Object.keys(CONV2D_VARIANTS) as Conv2dVariantName[
 
 /** Whether a variant needs subgroups (of at least 8 lanes). */
 export function usesSubgroups(v: Conv2dVariant): boolean {
-  return v.forward.subgroups === true || v.weightGrad.subgroups === true;
+  return !isGemm(v) && (v.forward.subgroups === true || v.weightGrad.subgroups === true);
+}
+
+/** What a device offers a variant: subgroups of ≥ 8 lanes, and whether a GEMM tile fits its workgroup limits. */
+export interface VariantSupport {
+  hasSubgroups8: boolean;
+  gemmFits: (t: GemmTile) => boolean;
 }
 
 /** The variants a device can run, and the default among them. */
-export function availableVariants(hasSubgroups8: boolean): Conv2dVariantName[] {
-  return conv2dVariants.filter((n) => hasSubgroups8 || !usesSubgroups(CONV2D_VARIANTS[n]));
+export function availableVariants(s: VariantSupport): Conv2dVariantName[] {
+  return conv2dVariants.filter((n) => {
+    const v: Conv2dVariant = CONV2D_VARIANTS[n];
+    return isGemm(v) ? s.gemmFits(v.gemm) : s.hasSubgroups8 || !usesSubgroups(v);
+  });
 }
 
-export function defaultVariant(hasSubgroups8: boolean): Conv2dVariantName {
-  return hasSubgroups8 ? 'shared16' : 'medium';
+/** CPU adapters (lavapipe) run the register tiles best; GPUs the largest GEMM tile that fits (gemm128 unless the limits refuse it). */
+export function defaultVariant(s: VariantSupport, cpu: boolean): Conv2dVariantName {
+  if (!cpu) {
+    const gemm = (['gemm128', 'gemm64'] as const).find((n) => s.gemmFits(CONV2D_VARIANTS[n].gemm));
+    if (gemm) return gemm;
+  }
+  return s.hasSubgroups8 ? 'shared16' : 'medium';
 }
 
 /** Most pixels per lane that a tile with few output channels widens to. */

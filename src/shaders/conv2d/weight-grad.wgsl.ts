@@ -5,7 +5,9 @@
 // are zero-padded to a multiple of q (pad.wgsl.ts), so tails need no checks. Rows of the batch can
 // be split over several lanes (split-K) into a [splits][dW] buffer that a second kernel adds up in
 // a fixed order, so results are reproducible.
-import { LINEAR_WORKGROUP_ID, perElementMain } from '../../tensor/kernel.js';
+import { elementWorkgroups, LINEAR_WORKGROUP_ID, perElementMain } from '../../tensor/kernel.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { mapInPlace } from '../../tensor/map.js';
 import { CONV_WORKGROUP, type ConvGeometry } from './forward.wgsl.js';
 import { roundUp, weightGradRows, type WeightGradTile } from './tiles.js';
 
@@ -140,6 +142,28 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let outBase = split * ${g.cout * g.cin * taps}u;
   ${stores.join('\n  ')}
 }`;
+}
+
+/**
+ * Where sub-batch `chunk` of a weight gradient cut into `splits` split-K slices writes (`partial`:
+ * dw itself for the first sub-batch without splits), and `finish`, which adds the slices in a fixed
+ * order and a later sub-batch's sum into dw.
+ */
+export function weightGradTargets(op: string, dw: Tensor, chunk: number, splits: number): { partial: Tensor; finish: () => void } {
+  const size = dw.size;
+  const target = chunk === 0 ? dw : Tensor.empty(dw.engine, dw.shape, `${op} chunk`);
+  const partial = splits === 1 ? target : Tensor.empty(dw.engine, [splits * size], `${op} partial`);
+  const finish = () => {
+    if (partial !== target) {
+      dw.engine.dispatch({ op, kernel: { code: SUM_SPLITS_KERNEL }, bindings: [partial.binding(op), target.binding(op)], uniforms: new Uint32Array([size, splits, 0, 0]), workgroups: elementWorkgroups(size) });
+      partial.dispose();
+    }
+    if (target !== dw) {
+      mapInPlace(op, 'a + b', dw, target);
+      target.dispose();
+    }
+  };
+  return { partial, finish };
 }
 
 /** Adds `splits` partial sums of length `size` in a fixed order (sizes as uniforms: one pipeline). */

@@ -4,10 +4,11 @@ import { EngineError } from '../../tensor/errors.js';
 import type { BufferBinding, Engine } from '../../tensor/engine.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { FFT_WORKGROUP, inverseColumnsKernel, spectrumRowsKernel, tileColumnsKernel, tileUniforms, type FftSize, type TileGeometry } from './fft.wgsl.js';
-import { matmulLanes, matmulUniforms, MATMUL_WORKGROUP, spectralMatmulKernel, type SpectralMatmul } from './spectral-matmul.wgsl.js';
+import { f16OperandScale, matmulLanes, matmulUniforms, MATMUL_WORKGROUP, spectralMatmulKernel, spectralMatmulTiledKernel, tiledBlock, tiledUniforms, tiledWorkgroups, type SpectralMatmul } from './spectral-matmul.wgsl.js';
+import { toF16 } from '../precision.js';
 
 export { FFT_SIZES, TILE_FLAG, type FftSize, type TileGeometry } from './fft.wgsl.js';
-export { matmulBlocks, roundTo, type SpectralMatmul } from './spectral-matmul.wgsl.js';
+export { matmulBlocks, roundTo, type SpectralKernel, type SpectralMatmul } from './spectral-matmul.wgsl.js';
 
 /** Lane indices are split through f32 in the kernels: exact below 2^24. */
 const MAX_LANES = 2 ** 24;
@@ -63,5 +64,16 @@ export function spectralMatmul(op: string, engine: Engine, p: SpectralMatmul, a:
   for (const [name, v] of Object.entries({ aBin: p.aBin, aRow: p.aRow, bBin: p.bBin, bRow: p.bRow, cBin: p.cBin, cRow: p.cRow })) {
     if (v % 4 !== 0) throw new EngineError(op, `spectral product stride ${name} = ${v} is not a multiple of 4`);
   }
-  engine.dispatch({ op, kernel: source(`product ${p.mb} ${p.nb}`, () => spectralMatmulKernel(p.mb, p.nb)), bindings: [a, b, c], uniforms: matmulUniforms(p), workgroups: workgroups(op, matmulLanes(p), MATMUL_WORKGROUP) });
+  if ((p.kernel ?? 'register') === 'register') {
+    engine.dispatch({ op, kernel: source(`product ${p.mb} ${p.nb}`, () => spectralMatmulKernel(p.mb, p.nb)), bindings: [a, b, c], uniforms: matmulUniforms(p), workgroups: workgroups(op, matmulLanes(p), MATMUL_WORKGROUP) });
+    return;
+  }
+  const f16 = p.kernel === 'tiled-f16';
+  // f16 operands: each spectrum scaled (into f16's range) and rounded once into a packed copy (floats = bytes / 4).
+  const s = f16 ? f16OperandScale(p) : 1;
+  const [a16, b16] = f16 ? [toF16(op, engine, a, 0, a.size / 4, s), toF16(op, engine, b, 0, b.size / 4, s)] : [null, null];
+  const block = tiledBlock(p);
+  engine.dispatch({ op, kernel: source(`tiled product ${f16} ${block.lm}`, () => spectralMatmulTiledKernel(f16, block)), bindings: [a16?.binding(op) ?? a, b16?.binding(op) ?? b, c], uniforms: tiledUniforms(p, 1 / (s * s)), workgroups: tiledWorkgroups(p) });
+  a16?.dispose();
+  b16?.dispose();
 }

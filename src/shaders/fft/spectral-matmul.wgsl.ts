@@ -31,7 +31,11 @@ export interface SpectralMatmul {
   conjugateA: boolean;
   /** Add into C instead of overwriting it. */
   accumulate: boolean;
+  /** Which kernel runs it (default 'register'): the register blocks above, or the workgroup-tiled one below (f32 or f16 operands). */
+  kernel?: SpectralKernel;
 }
+
+export type SpectralKernel = 'register' | 'tiled' | 'tiled-f16';
 
 /** The block shape for an m×n product: wide blocks where there is room (fewer loads per FMA), narrow ones for small sizes (less padding). */
 export function matmulBlocks(m: number, n: number): { mb: MatmulBlock; nb: MatmulBlock } {
@@ -95,6 +99,123 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     let bRow = (bLane + k * p.bRow) / 2u;
     ${loads.join('\n    ')}
     ${mac.join('\n    ')}
+  }
+  ${stores.join('\n  ')}
+}`;
+}
+
+// The same product staged through workgroup memory, for GPUs: a workgroup of 256 lanes (eight 32-lane
+// subgroups), lm × ln of them along m and n, owns a block of complex outputs of one bin, each lane
+// 2·gm × 2·gn of them; per step of TILED_K rows of k it stages A's and B's block rows in workgroup
+// memory (coalesced vec4s: two complex values each), then every lane accumulates from vec4 reads. Two
+// block shapes: 64×64 (the default), and 128×16 where n is small (few tiles: batch 1), which would
+// leave most of a 64-wide block empty. m and n are bounds-checked (in pairs: rows are stored padded to
+// a multiple of 4), k exactly. With `f16`, A and B are f16 in storage (two complex values per
+// vec4<f16>) and in workgroup memory, accumulated in f32. Sizes are uniforms: one pipeline per shape.
+const TILED_K = 8;
+const TILED_LANES = 256;
+
+export interface TiledBlock {
+  lm: number;
+  ln: number;
+  gm: number;
+  gn: number;
+}
+
+const WIDE: TiledBlock = { lm: 16, ln: 16, gm: 2, gn: 2 };
+const NARROW: TiledBlock = { lm: 64, ln: 4, gm: 1, gn: 2 };
+
+/** The block shape for a product: narrow where n would fill at most a quarter of a wide block. */
+export const tiledBlock = (p: SpectralMatmul): TiledBlock => (p.n <= 16 ? NARROW : WIDE);
+
+const blockSize = (b: TiledBlock): [number, number] => [2 * b.gm * b.lm, 2 * b.gn * b.ln];
+
+export function tiledWorkgroups(p: SpectralMatmul): number {
+  const [bm, bn] = blockSize(tiledBlock(p));
+  return p.bins * Math.ceil(p.m / bm) * Math.ceil(p.n / bn);
+}
+
+/**
+ * The power of two f16 operands are scaled by: a T×T tile's spectrum grows to T² times its values (past
+ * f16's 65504 for T = 64 and values over 16), its scaled copy only to about T times (exact: a power of two).
+ */
+export const f16OperandScale = (p: SpectralMatmul): number => 2 ** -Math.round(Math.log2(Math.sqrt(p.bins)));
+
+/** `outScale` undoes the operands' scaling (1 for f32 operands). */
+export function tiledUniforms(p: SpectralMatmul, outScale = 1): Uint32Array {
+  const [bm, bn] = blockSize(tiledBlock(p));
+  const [mTiles, nTiles] = [Math.ceil(p.m / bm), Math.ceil(p.n / bn)];
+  const u = new Uint32Array([p.m, p.n, p.k, mTiles, nTiles, tiledWorkgroups(p), p.aBin, p.aRow, p.bBin, p.bRow, p.cBin, p.cRow, p.conjugateA ? 1 : 0, p.accumulate ? 1 : 0, 0, 0]);
+  new Float32Array(u.buffer, 14 * 4, 1)[0] = outScale;
+  return u;
+}
+
+/** Staging of one operand's block rows: `pairs` vec4s per row, TILED_K rows, spread over the lanes. */
+function stageRows(name: 'A' | 'B', pairs: number, ST: string): string {
+  const lines: string[] = [];
+  for (let s = 0; s * TILED_LANES < TILED_K * pairs; s++) {
+    const e = `lid + ${s * TILED_LANES}u`;
+    const [lo, bin, row, limit] = name === 'A' ? ['m0', 'p.aBin', 'p.aRow', 'p.m'] : ['n0', 'p.bBin', 'p.bRow', 'p.n'];
+    lines.push(`{ let e = ${e}; let kk = e / ${pairs}u; let q = 2u * (e % ${pairs}u); let k = k0 + kk;
+      if (e < ${TILED_K * pairs}u) {
+        var v = vec4<${ST}>(0.0);
+        if (k < p.k && ${lo} + q < ${limit}) { v = ${name}[(f * ${bin} + k * ${row} + ${lo} + q) / 2u]; }
+        ${name}s[e] = v;
+      } }`);
+  }
+  return lines.join('\n    ');
+}
+
+export function spectralMatmulTiledKernel(f16: boolean, b: TiledBlock): string {
+  const ST = f16 ? 'f16' : 'f32';
+  const [bm, bn] = blockSize(b);
+  const [PA, PB] = [bm / 2, bn / 2]; // vec4s (complex pairs) per staged row of A and of B
+  const mac: string[] = [];
+  for (let g = 0; g < b.gm; g++) mac.push(`let a${g} = vec4<f32>(As[kk * ${PA}u + ${g * b.lm}u + ty]);`);
+  for (let g = 0; g < b.gn; g++) mac.push(`let b${g} = vec4<f32>(Bs[kk * ${PB}u + ${g * b.ln}u + tx]); let bs${g} = vec4<f32>(-b${g}.y, b${g}.x, -b${g}.w, b${g}.z);`);
+  const accs: string[] = [];
+  const stores: string[] = [];
+  for (let i = 0; i < 2 * b.gm; i++) {
+    const a = `a${i >> 1}.${i & 1 ? 'zw' : 'xy'}`;
+    for (let g = 0; g < b.gn; g++) {
+      accs.push(`var c${i}_${g} = vec4<f32>(0.0);`);
+      mac.push(`c${i}_${g} = fma(vec4<f32>(${a}.x), b${g}, fma(vec4<f32>(${a}.y * s), bs${g}, c${i}_${g}));`);
+      stores.push(`{ let m = m0 + 2u * (${(i >> 1) * b.lm}u + ty) + ${i & 1}u; let n = n0 + 2u * (${g * b.ln}u + tx);
+    if (m < p.m && n < p.n) { let at = (f * p.cBin + m * p.cRow + n) / 2u; C[at] = select(c${i}_${g} * p.outScale, c${i}_${g} * p.outScale + C[at], p.accumulate == 1u); } }`);
+    }
+  }
+  return /* wgsl */ `${f16 ? 'enable f16;' : ''}
+struct Params { m: u32, n: u32, k: u32, mTiles: u32, nTiles: u32, total: u32, aBin: u32, aRow: u32, bBin: u32, bRow: u32, cBin: u32, cRow: u32, conjugateA: u32, accumulate: u32, outScale: f32 }
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> A: array<vec4<${ST}>>;
+@group(0) @binding(2) var<storage, read> B: array<vec4<${ST}>>;
+@group(0) @binding(3) var<storage, read_write> C: array<vec4<f32>>;
+${LINEAR_WORKGROUP_ID}
+
+var<workgroup> As: array<vec4<${ST}>, ${TILED_K * PA}>;
+var<workgroup> Bs: array<vec4<${ST}>, ${TILED_K * PB}>;
+
+@compute @workgroup_size(${TILED_LANES})
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let wid = linear_workgroup_id(wg, nwg);
+  if (wid >= p.total) { return; } // uniform: the whole workgroup leaves
+  let nt = wid % p.nTiles;
+  let fm = wid / p.nTiles;
+  let f = fm / p.mTiles;
+  let m0 = (fm % p.mTiles) * ${bm}u;
+  let n0 = nt * ${bn}u;
+  let tx = lid % ${b.ln}u;
+  let ty = lid / ${b.ln}u;
+  let s = select(1.0, -1.0, p.conjugateA == 1u);
+  ${accs.join(' ')}
+  for (var k0 = 0u; k0 < p.k; k0 += ${TILED_K}u) {
+    ${stageRows('A', PA, ST)}
+    ${stageRows('B', PB, ST)}
+    workgroupBarrier();
+    for (var kk = 0u; kk < ${TILED_K}u; kk++) {
+      ${mac.join('\n      ')}
+    }
+    workgroupBarrier();
   }
   ${stores.join('\n  ')}
 }`;
