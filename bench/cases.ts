@@ -12,7 +12,15 @@ export interface ConvBenchCase {
   tfjsMeasured?: [number | null, number | null, number | null];
 }
 
-const conv = (name: string, cin: number, cout: number, size: number, k: number, n = 1, extra: Partial<ConvBenchCase> = {}): ConvBenchCase => ({ name, n, cin, cout, size, k, ...extra });
+const conv = (name: string, cin: number, cout: number, size: number, k: number, n = 1, extra: Partial<ConvBenchCase> = {}): ConvBenchCase => ({
+  name,
+  n,
+  cin,
+  cout,
+  size,
+  k,
+  ...extra,
+});
 
 export const FULL_CONV_CASES: ConvBenchCase[] = [
   conv('stage≥2 mconv1 11×11 48→128 @46', 48, 128, 46, 11),
@@ -66,4 +74,3 @@ export const QUICK_MEMORY_CASES: MemoryBenchCase[] = [
   { name: 'L2 loss 15×4×4, batch 2', op: 'l2Loss', shape: [2, 15, 4, 4] },
   { name: 'SGD update 1000', op: 'sgd', shape: [1000] },
 ];
-

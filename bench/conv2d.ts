@@ -2,9 +2,29 @@
 // `npx tsx bench/conv2d.ts [--variant NAME,...] [--reps N]`. Time is wall time of one call ending in
 // `await engine.sync()`, median after a warm-up call (which compiles); GFLOP = 2·N·H·W·Cin·Cout·k².
 import { convFlop } from './row.js';
-import { init, randn, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dAvailableVariants, conv2dDefaultVariant, tidy, type Engine, type Conv2dVariantName, type Tensor } from '../src/index.node.js';
+import {
+  init,
+  randn,
+  conv2dForward,
+  conv2dInputGrad,
+  conv2dWeightGrad,
+  conv2dAvailableVariants,
+  conv2dDefaultVariant,
+  tidy,
+  type Engine,
+  type Conv2dVariantName,
+  type Tensor,
+} from '../src/index.node.js';
 
-export interface ConvCase { name: string; n: number; cin: number; cout: number; size: number; k: number; tfjs?: [number, number | null, number | null] }
+export interface ConvCase {
+  name: string;
+  n: number;
+  cin: number;
+  cout: number;
+  size: number;
+  k: number;
+  tfjs?: [number, number | null, number | null];
+}
 
 export const CONV_CASES: ConvCase[] = [
   { name: 'conv 7×7 128→128 @46', n: 1, cin: 128, cout: 128, size: 46, k: 7, tfjs: [3.5, 5.0, 1.2] },
@@ -26,7 +46,12 @@ async function medianMs(engine: Engine, run: () => Tensor, reps: number): Promis
   return times[Math.floor(times.length / 2)]!;
 }
 
-export async function benchConv(engine: Engine, c: ConvCase, variant: Conv2dVariantName, reps = 3): Promise<{ gflops: [number, number, number]; ms: [number, number, number] }> {
+export async function benchConv(
+  engine: Engine,
+  c: ConvCase,
+  variant: Conv2dVariantName,
+  reps = 3,
+): Promise<{ gflops: [number, number, number]; ms: [number, number, number] }> {
   const o = { padding: Math.floor(c.k / 2), variant };
   const x = randn([c.n, c.cin, c.size, c.size], { seed: 1 });
   const w = randn([c.cout, c.cin, c.k, c.k], { seed: 2, std: 0.01 });
@@ -43,7 +68,10 @@ export async function benchConv(engine: Engine, c: ConvCase, variant: Conv2dVari
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const engine = await init();
-  const arg = (name: string) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
   const variants = (arg('--variant')?.split(',') as Conv2dVariantName[] | undefined) ?? [conv2dDefaultVariant(engine)];
   const reps = Number(arg('--reps') ?? 3);
   console.log(`variants available here: ${conv2dAvailableVariants(engine).join(', ')} (default ${conv2dDefaultVariant(engine)})`);
@@ -52,7 +80,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     for (const v of variants) {
       const r = await benchConv(engine, c, v, reps);
       const tf = c.tfjs ? `   TF.js ${c.tfjs.map((t) => (t === null ? '  –' : t.toFixed(1))).join(' / ')}` : '';
-      console.log(`${c.name.padEnd(24)} ${v.padEnd(8)} forward ${f(r.gflops[0])}  dX ${f(r.gflops[1])}  dW ${f(r.gflops[2])} GFLOP/s  (${r.ms.map((m) => m.toFixed(0)).join(' / ')} ms)${tf}`);
+      console.log(
+        `${c.name.padEnd(24)} ${v.padEnd(8)} forward ${f(r.gflops[0])}  dX ${f(r.gflops[1])}  dW ${f(r.gflops[2])} GFLOP/s  (${r.ms.map((m) => m.toFixed(0)).join(' / ')} ms)${tf}`,
+      );
     }
   }
   process.exit(0);

@@ -25,12 +25,14 @@ async function setUp(engine: Engine, c: MemoryBenchCase): Promise<MemoryWork> {
   const [n = 1, ch = 1, h = 1, w = 1] = c.shape;
   switch (c.op) {
     case 'maxPool': {
-      const ho = caffePoolSize(h, 3, 2, 0), wo = caffePoolSize(w, 3, 2, 0);
+      const ho = caffePoolSize(h, 3, 2, 0),
+        wo = caffePoolSize(w, 3, 2, 0);
       // Caffe's ceil mode equals TF's 'valid' when the windows fit, else 'same' (padding bottom/right with −∞).
       const pad = Math.floor((h - 3) / 2) + 1 === ho ? 'valid' : 'same';
       const xv = await values(x);
       return {
-        bytes: 4 * x.size + 8 * n * ch * ho * wo, inputs: [x], // read x; write y and the argmax
+        bytes: 4 * x.size + 8 * n * ch * ho * wo,
+        inputs: [x], // read x; write y and the argmax
         ours: () => maxPool2d(x, { kernel: 3, stride: 2 }),
         tf: (tf) => {
           const xt = tf.tensor4d(nchwToNhwc(xv, n, ch, h, w), [n, h, w, ch]);
@@ -41,7 +43,9 @@ async function setUp(engine: Engine, c: MemoryBenchCase): Promise<MemoryWork> {
     case 'relu': {
       const xv = await values(x);
       return {
-        bytes: 8 * x.size, inputs: [x], ours: () => relu(x),
+        bytes: 8 * x.size,
+        inputs: [x],
+        ours: () => relu(x),
         tf: (tf) => {
           const xt = tf.tensor(xv, c.shape); // elementwise: layout does not matter
           return { inputs: [xt], run: () => tf.relu(xt), at: (th, i) => th[i]! };
@@ -52,7 +56,9 @@ async function setUp(engine: Engine, c: MemoryBenchCase): Promise<MemoryWork> {
       const dy = randn(c.shape, { seed: 9 });
       const [xv, dyv] = [await values(x), await values(dy)];
       return {
-        bytes: 12 * x.size, inputs: [x, dy], ours: () => reluGrad(x, dy),
+        bytes: 12 * x.size,
+        inputs: [x, dy],
+        ours: () => reluGrad(x, dy),
         // TF.js's ReLU gradient rule is dy · step(x): two kernels.
         tf: (tf) => {
           const [xt, dyt] = [tf.tensor(xv, c.shape), tf.tensor(dyv, c.shape)];
@@ -61,13 +67,19 @@ async function setUp(engine: Engine, c: MemoryBenchCase): Promise<MemoryWork> {
       };
     }
     case 'concat': {
-      const b = randn([n, 15, h, w], { seed: 5 }), m = randn([n, 1, h, w], { seed: 6 });
+      const b = randn([n, 15, h, w], { seed: 5 }),
+        m = randn([n, 1, h, w], { seed: 6 });
       const vs = [await values(x), await values(b), await values(m)];
       return {
-        bytes: 8 * (x.size + b.size + m.size), inputs: [x, b, m], ours: () => concat([x, b, m]),
+        bytes: 8 * (x.size + b.size + m.size),
+        inputs: [x, b, m],
+        ours: () => concat([x, b, m]),
         // TF.js concatenates its own layout, NHWC, along channels.
         tf: (tf) => {
-          const ts = vs.map((v, k) => { const cc = [ch, 15, 1][k]!; return tf.tensor4d(nchwToNhwc(v, n, cc, h, w), [n, h, w, cc]); });
+          const ts = vs.map((v, k) => {
+            const cc = [ch, 15, 1][k]!;
+            return tf.tensor4d(nchwToNhwc(v, n, cc, h, w), [n, h, w, cc]);
+          });
           return { inputs: ts, run: () => tf.concat(ts, 3), at: (th, i) => th[nhwcIndexOfNchw(i, ch + 16, h * w)]! };
         },
       };
@@ -76,7 +88,9 @@ async function setUp(engine: Engine, c: MemoryBenchCase): Promise<MemoryWork> {
       const t = randn(c.shape, { seed: 7 });
       const [xv, tv] = [await values(x), await values(t)];
       return {
-        bytes: 8 * x.size, inputs: [x, t], ours: () => l2Loss(x, t),
+        bytes: 8 * x.size,
+        inputs: [x, t],
+        ours: () => l2Loss(x, t),
         tf: (tf) => {
           const [xt, tt] = [tf.tensor(xv, c.shape), tf.tensor(tv, c.shape)];
           return { inputs: [xt, tt], run: () => tf.tidy(() => tf.div(tf.sum(tf.squaredDifference(xt, tt)), 2 * n)), at: (th) => th[0]! };
@@ -91,7 +105,14 @@ async function setUp(engine: Engine, c: MemoryBenchCase): Promise<MemoryWork> {
       engine.untrack(x.grad);
       const opt = new SGD([x], { lr: 1e-3, momentum: 0.9, weightDecay: 5e-4 });
       // No TF.js counterpart: its optimizers run several kernels per variable with another update rule.
-      return { bytes: 4 * x.size * 5, inputs: [x], ours: () => { noGrad(engine, () => opt.step()); return undefined; } }; // read w, g, v; write w, v
+      return {
+        bytes: 4 * x.size * 5,
+        inputs: [x],
+        ours: () => {
+          noGrad(engine, () => opt.step());
+          return undefined;
+        },
+      }; // read w, g, v; write w, v
     }
   }
 }
@@ -100,8 +121,13 @@ export async function memoryRow(engine: Engine, c: MemoryBenchCase, o: BenchOpti
   const m = await setUp(engine, c);
   const t = await measure(engine, () => void m.ours(), o.quick ? 2 : 10);
   const row: BenchRow = {
-    name: c.name, kind: c.op, wallMs: t.wallMs, spreadMs: [t.minMs, t.maxMs], gpuMs: t.gpuMs,
-    rate: ratePerMs(m.bytes, t.gpuMs, t.wallMs), unit: 'GB/s',
+    name: c.name,
+    kind: c.op,
+    wallMs: t.wallMs,
+    spreadMs: [t.minMs, t.maxMs],
+    gpuMs: t.gpuMs,
+    rate: ratePerMs(m.bytes, t.gpuMs, t.wallMs),
+    unit: 'GB/s',
   };
   if (o.tfjs && m.tf) {
     const tf = await loadTfjs();
@@ -112,7 +138,15 @@ export async function memoryRow(engine: Engine, c: MemoryBenchCase, o: BenchOpti
     const y = engine.tidy(() => m.ours() as Tensor);
     const mine = await y.read();
     y.dispose();
-    Object.assign(row, tfjsColumns(m.bytes, t, tt, maxRelDiff(mine, (i) => theirs.at(tv, i))));
+    Object.assign(
+      row,
+      tfjsColumns(
+        m.bytes,
+        t,
+        tt,
+        maxRelDiff(mine, (i) => theirs.at(tv, i)),
+      ),
+    );
   }
   for (const i of m.inputs) i.dispose();
   return row;

@@ -23,7 +23,8 @@ let step = 0;
 for await (const batch of loader) {
   if (step === 4) break;
   const timed = step === 3 && engine.beginGpuTiming();
-  const d0 = engine.dispatches, s0 = engine.submits;
+  const d0 = engine.dispatches,
+    s0 = engine.submits;
   const t0 = performance.now();
   await trainStep(model, optimizer, batch, { ...opts, step });
   await engine.sync();
@@ -33,7 +34,8 @@ for await (const batch of loader) {
     const ns = (await engine.endGpuTiming())!;
     console.log(`GPU ${(ns / 1e6).toFixed(0)} ms (${((ns / 1e6 / wall) * 100).toFixed(0)} % of wall); ${(batchSize / (wall / 1000)).toFixed(2)} img/s`);
     const rows = [...engine.lastGpuTimingByOp].sort((a, b) => b[1].ns - a[1].ns);
-    for (const [op, v] of rows) console.log(`  ${op.padEnd(28)} ${(v.ns / 1e6).toFixed(1).padStart(8)} ms  ${String(v.passes).padStart(4)} passes  ${((v.ns / ns) * 100).toFixed(1)} %`);
+    for (const [op, v] of rows)
+      console.log(`  ${op.padEnd(28)} ${(v.ns / 1e6).toFixed(1).padStart(8)} ms  ${String(v.passes).padStart(4)} passes  ${((v.ns / ns) * 100).toFixed(1)} %`);
   }
   step++;
 }

@@ -66,7 +66,12 @@ export function ratePerMs(amount: number, gpuMs: number | null, wallMs: number):
 }
 
 /** TF.js's columns for a row given its timing; rate and ratio compare like with like (GPU with GPU, else wall with wall). */
-export function tfjsColumns(amount: number, ours: { gpuMs: number | null; wallMs: number }, tf: { gpuMs: number | null; wallMs: number }, maxRel: number): Partial<BenchRow> {
+export function tfjsColumns(
+  amount: number,
+  ours: { gpuMs: number | null; wallMs: number },
+  tf: { gpuMs: number | null; wallMs: number },
+  maxRel: number,
+): Partial<BenchRow> {
   const both = ours.gpuMs !== null && tf.gpuMs !== null;
   const [mine, theirs] = both ? [ours.gpuMs!, tf.gpuMs!] : [ours.wallMs, tf.wallMs];
   return { tfjsMs: tf.wallMs, tfjsGpuMs: tf.gpuMs, tfjsRate: amount / theirs / 1e6, tfjsRatio: theirs / mine, tfjsMaxRelDiff: maxRel };

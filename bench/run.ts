@@ -5,7 +5,22 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
-import { init, randn, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dChoice, enableConv2dAutotune, disableConv2dAutotune, setConv2dAlgorithm, tuneConv2d, backward, type TuneResult, type Engine, type Tensor } from '../src/index.node.js';
+import {
+  init,
+  randn,
+  conv2dForward,
+  conv2dInputGrad,
+  conv2dWeightGrad,
+  conv2dChoice,
+  enableConv2dAutotune,
+  disableConv2dAutotune,
+  setConv2dAlgorithm,
+  tuneConv2d,
+  backward,
+  type TuneResult,
+  type Engine,
+  type Tensor,
+} from '../src/index.node.js';
 import { getConfig, layers } from '../src/cpm/config.js';
 import { CpmModel } from '../src/cpm/model.js';
 import { makeOptimizer } from '../src/cpm/step.js';
@@ -48,8 +63,21 @@ export async function convRows(engine: Engine, c: ConvBenchCase, o: BenchOptions
     const r = tuned[kind];
     const chosen = r?.chosen ?? conv2dChoice(engine, { kind, n: c.n, cin: c.cin, h: c.size, w: c.size, cout: c.cout, kh: c.k, kw: c.k, stride: 1, padding: p });
     const row: BenchRow = {
-      name: c.name, kind, algorithm: chosen.startsWith('fft') ? 'fft' : 'direct', variant: chosen, conv: { n: c.n, cin: c.cin, cout: c.cout, size: c.size, k: c.k }, variants: r && Object.entries(r.ms).map(([v, ms]) => `${v} ${ms!.toPrecision(3)} ms`).join(', '), wallMs: t.wallMs, spreadMs: [t.minMs, t.maxMs], gpuMs: t.gpuMs,
-      rate: ratePerMs(flop, t.gpuMs, t.wallMs), unit: 'GFLOP/s',
+      name: c.name,
+      kind,
+      algorithm: chosen.startsWith('fft') ? 'fft' : 'direct',
+      variant: chosen,
+      conv: { n: c.n, cin: c.cin, cout: c.cout, size: c.size, k: c.k },
+      variants:
+        r &&
+        Object.entries(r.ms)
+          .map(([v, ms]) => `${v} ${ms!.toPrecision(3)} ms`)
+          .join(', '),
+      wallMs: t.wallMs,
+      spreadMs: [t.minMs, t.maxMs],
+      gpuMs: t.gpuMs,
+      rate: ratePerMs(flop, t.gpuMs, t.wallMs),
+      unit: 'GFLOP/s',
     };
     if (tfIn) Object.assign(row, await tfjsConv(c, kind, tfIn, engine.tidy(work[kind]), flop, t, o));
     rows.push(row);
@@ -60,7 +88,15 @@ export async function convRows(engine: Engine, c: ConvBenchCase, o: BenchOptions
 }
 
 /** The same convolution on TF.js (NHWC/HWIO): times it and compares its output with ours in our layout. */
-async function tfjsConv(c: ConvBenchCase, kind: string, v: { xv: Float32Array; wv: Float32Array; dyv: Float32Array }, ours: Tensor, flop: number, t: Timing, o: BenchOptions): Promise<Partial<BenchRow>> {
+async function tfjsConv(
+  c: ConvBenchCase,
+  kind: string,
+  v: { xv: Float32Array; wv: Float32Array; dyv: Float32Array },
+  ours: Tensor,
+  flop: number,
+  t: Timing,
+  o: BenchOptions,
+): Promise<Partial<BenchRow>> {
   const tf = await loadTfjs();
   const x = tf.tensor4d(nchwToNhwc(v.xv, c.n, c.cin, c.size, c.size), [c.n, c.size, c.size, c.cin]);
   const w = tf.tensor4d(oihwToHwio(v.wv, c.cout, c.cin, c.k, c.k), [c.k, c.k, c.cin, c.cout]);
@@ -68,8 +104,17 @@ async function tfjsConv(c: ConvBenchCase, kind: string, v: { xv: Float32Array; w
   const engineTf = tf.engine();
   const run = () => {
     if (kind === 'forward') return tf.conv2d(x, w, 1, 'same');
-    if (kind === 'dX') return engineTf.runKernel('Conv2DBackpropInput', { dy, filter: w }, { inputShape: [c.n, c.size, c.size, c.cin], strides: [1, 1], pad: 'same', dataFormat: 'NHWC' }) as ReturnType<typeof tf.conv2d>;
-    return engineTf.runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [c.k, c.k, c.cin, c.cout] }) as ReturnType<typeof tf.conv2d>;
+    if (kind === 'dX')
+      return engineTf.runKernel(
+        'Conv2DBackpropInput',
+        { dy, filter: w },
+        { inputShape: [c.n, c.size, c.size, c.cin], strides: [1, 1], pad: 'same', dataFormat: 'NHWC' },
+      ) as ReturnType<typeof tf.conv2d>;
+    return engineTf.runKernel(
+      'Conv2DBackpropFilter',
+      { x, dy },
+      { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [c.k, c.k, c.cin, c.cout] },
+    ) as ReturnType<typeof tf.conv2d>;
   };
   const tt = await timeTf(tf, run, o.quick ? 2 : 3);
   const theirs = tt.first;
@@ -79,7 +124,10 @@ async function tfjsConv(c: ConvBenchCase, kind: string, v: { xv: Float32Array; w
   // Bring TF.js's layout to ours: NHWC → NCHW for activations, HWIO → OIHW for the weight gradient.
   const at = (i: number): number => {
     if (kind !== 'dW') return theirs[nhwcIndexOfNchw(i, kind === 'forward' ? c.cout : c.cin, c.size * c.size)]!;
-    const kx = i % c.k, ky = Math.floor(i / c.k) % c.k, ci = Math.floor(i / (c.k * c.k)) % c.cin, co = Math.floor(i / (c.k * c.k * c.cin));
+    const kx = i % c.k,
+      ky = Math.floor(i / c.k) % c.k,
+      ci = Math.floor(i / (c.k * c.k)) % c.cin,
+      co = Math.floor(i / (c.k * c.k * c.cin));
     return theirs[((ky * c.k + kx) * c.cin + ci) * c.cout + co]!;
   };
   return tfjsColumns(flop, t, tt, maxRelDiff(mine, at));
@@ -92,42 +140,59 @@ async function tfjsConv(c: ConvBenchCase, kind: string, v: { xv: Float32Array; w
  */
 export async function endToEndRows(engine: Engine, names: string[], batch: number, o: BenchOptions): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  for (const name of names) for (const algorithm of ['direct', 'chosen'] as const) {
-    setConv2dAlgorithm(engine, algorithm === 'direct' ? 'direct' : undefined);
-    const config = getConfig(name);
-    const S = config.inputSize, G = S / 8, P1 = config.joints + 1;
-    const model = new CpmModel(engine, config, 0);
-    const opt = makeOptimizer(model, { config });
-    const image = randn([batch, 3, S, S], { seed: 1, std: 0.3 }), center = randn([batch, 1, S, S], { seed: 2 });
-    const target = randn([batch, P1, G, G], { seed: 3 }), targetAll = randn([batch, P1, G, G], { seed: 4 });
-    const trainStep = () => {
-      const loss = engine.tidy(() => model.losses(model.forward(image, center, { training: true }), target, targetAll).total);
-      backward(loss);
-      loss.dispose();
-      noGrad(engine, () => opt.step());
-      opt.zeroGrad();
-    };
-    const reps = o.quick ? 1 : name === 'paper' ? 1 : 3;
-    const timed = async (work: () => void): Promise<{ t: Timing; peak: string; byOp: Record<string, number> }> => {
-      engine.pool.resetPeak();
-      const t = await measure(engine, work, reps);
-      const byOp = Object.fromEntries([...engine.lastGpuTimingByOp].sort((x, y) => y[1].ns - x[1].ns).map(([op, v]) => [op, v.ns / 1e6]));
-      return { t, peak: `peak GPU memory ${(engine.memory().peakAllocatedBytes / 2 ** 20).toFixed(0)} MiB`, byOp };
-    };
-    const infer = await timed(() => noGrad(engine, () => void model.forward(image, center, { training: false })));
-    const train = await timed(trainStep);
-    const net = { config: name, batch };
-    const label = algorithm === 'direct' ? 'direct only' : 'algorithm per layer';
-    for (const [what, first, kind, m] of [['training step', 'first step', 'train', train], ['inference', 'first call', 'infer', infer]] as const) {
-      rows.push({
-        name: `${name} ${what}, batch ${batch}, ${label} (${m.peak}; ${first} ${(m.t.firstMs / 1000).toFixed(1)} s)`, kind, algorithm, net, firstMs: m.t.firstMs,
-        wallMs: m.t.wallMs, spreadMs: [m.t.minMs, m.t.maxMs], gpuMs: m.t.gpuMs, rate: (1000 * batch) / m.t.wallMs, unit: 'img/s', gpuMsByOp: m.byOp,
-      });
+  for (const name of names)
+    for (const algorithm of ['direct', 'chosen'] as const) {
+      setConv2dAlgorithm(engine, algorithm === 'direct' ? 'direct' : undefined);
+      const config = getConfig(name);
+      const S = config.inputSize,
+        G = S / 8,
+        P1 = config.joints + 1;
+      const model = new CpmModel(engine, config, 0);
+      const opt = makeOptimizer(model, { config });
+      const image = randn([batch, 3, S, S], { seed: 1, std: 0.3 }),
+        center = randn([batch, 1, S, S], { seed: 2 });
+      const target = randn([batch, P1, G, G], { seed: 3 }),
+        targetAll = randn([batch, P1, G, G], { seed: 4 });
+      const trainStep = () => {
+        const loss = engine.tidy(() => model.losses(model.forward(image, center, { training: true }), target, targetAll).total);
+        backward(loss);
+        loss.dispose();
+        noGrad(engine, () => opt.step());
+        opt.zeroGrad();
+      };
+      const reps = o.quick ? 1 : name === 'paper' ? 1 : 3;
+      const timed = async (work: () => void): Promise<{ t: Timing; peak: string; byOp: Record<string, number> }> => {
+        engine.pool.resetPeak();
+        const t = await measure(engine, work, reps);
+        const byOp = Object.fromEntries([...engine.lastGpuTimingByOp].sort((x, y) => y[1].ns - x[1].ns).map(([op, v]) => [op, v.ns / 1e6]));
+        return { t, peak: `peak GPU memory ${(engine.memory().peakAllocatedBytes / 2 ** 20).toFixed(0)} MiB`, byOp };
+      };
+      const infer = await timed(() => noGrad(engine, () => void model.forward(image, center, { training: false })));
+      const train = await timed(trainStep);
+      const net = { config: name, batch };
+      const label = algorithm === 'direct' ? 'direct only' : 'algorithm per layer';
+      for (const [what, first, kind, m] of [
+        ['training step', 'first step', 'train', train],
+        ['inference', 'first call', 'infer', infer],
+      ] as const) {
+        rows.push({
+          name: `${name} ${what}, batch ${batch}, ${label} (${m.peak}; ${first} ${(m.t.firstMs / 1000).toFixed(1)} s)`,
+          kind,
+          algorithm,
+          net,
+          firstMs: m.t.firstMs,
+          wallMs: m.t.wallMs,
+          spreadMs: [m.t.minMs, m.t.maxMs],
+          gpuMs: m.t.gpuMs,
+          rate: (1000 * batch) / m.t.wallMs,
+          unit: 'img/s',
+          gpuMsByOp: m.byOp,
+        });
+      }
+      for (const t of [image, center, target, targetAll]) t.dispose();
+      opt.dispose();
+      model.dispose();
     }
-    for (const t of [image, center, target, targetAll]) t.dispose();
-    opt.dispose();
-    model.dispose();
-  }
   setConv2dAlgorithm(engine, undefined);
   return rows;
 }
@@ -160,12 +225,35 @@ function addTorchColumns(rows: BenchRow[], python: string, quick: boolean): stri
 }
 
 export function formatTable(rows: BenchRow[]): string {
-  const head = ['case', 'kind', 'algorithm', 'wall ms (min–max)', 'GPU ms', 'rate', 'TF.js ms', 'TF.js GPU ms', 'TF.js rate', 'ours/TF.js', 'max rel diff', 'PyTorch CPU, this run', 'ours/PyTorch'];
+  const head = [
+    'case',
+    'kind',
+    'algorithm',
+    'wall ms (min–max)',
+    'GPU ms',
+    'rate',
+    'TF.js ms',
+    'TF.js GPU ms',
+    'TF.js rate',
+    'ours/TF.js',
+    'max rel diff',
+    'PyTorch CPU, this run',
+    'ours/PyTorch',
+  ];
   const body = rows.map((r) => [
-    r.name, r.kind, r.variant ?? r.algorithm ?? '', `${r.wallMs.toFixed(1)} (${r.spreadMs[0].toFixed(1)}–${r.spreadMs[1].toFixed(1)})`, r.gpuMs === null ? '–' : r.gpuMs.toFixed(1),
-    `${r.rate.toFixed(2)} ${r.unit}`, r.tfjsMs === undefined ? '' : r.tfjsMs.toFixed(1), r.tfjsGpuMs == null ? (r.tfjsMs === undefined ? '' : '–') : r.tfjsGpuMs.toFixed(1),
-    r.tfjsRate === undefined ? '' : `${r.tfjsRate.toFixed(2)}`, r.tfjsRatio === undefined ? '' : `${r.tfjsRatio.toFixed(1)}×`, r.tfjsMaxRelDiff === undefined ? '' : r.tfjsMaxRelDiff.toExponential(1),
-    r.torchRate === undefined ? '' : `${r.torchRate.toFixed(2)} ${r.unit}`, r.torchRatio === undefined ? '' : `${r.torchRatio.toFixed(2)}×`,
+    r.name,
+    r.kind,
+    r.variant ?? r.algorithm ?? '',
+    `${r.wallMs.toFixed(1)} (${r.spreadMs[0].toFixed(1)}–${r.spreadMs[1].toFixed(1)})`,
+    r.gpuMs === null ? '–' : r.gpuMs.toFixed(1),
+    `${r.rate.toFixed(2)} ${r.unit}`,
+    r.tfjsMs === undefined ? '' : r.tfjsMs.toFixed(1),
+    r.tfjsGpuMs == null ? (r.tfjsMs === undefined ? '' : '–') : r.tfjsGpuMs.toFixed(1),
+    r.tfjsRate === undefined ? '' : `${r.tfjsRate.toFixed(2)}`,
+    r.tfjsRatio === undefined ? '' : `${r.tfjsRatio.toFixed(1)}×`,
+    r.tfjsMaxRelDiff === undefined ? '' : r.tfjsMaxRelDiff.toExponential(1),
+    r.torchRate === undefined ? '' : `${r.torchRate.toFixed(2)} ${r.unit}`,
+    r.torchRatio === undefined ? '' : `${r.torchRatio.toFixed(2)}×`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
@@ -195,12 +283,24 @@ export async function runBench(o: BenchOptions): Promise<{ machine: Record<strin
 
 /** Where a result was measured: date, commit, CPUs, memory, Node, adapter, mode and features. */
 export function machineInfo(engine: Engine, commit = gitCommit()): Record<string, unknown> {
-  return { date: new Date().toISOString(), commit, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, adapter: engine.info.adapter, mode: engine.info.featureLevel, features: engine.info.features };
+  return {
+    date: new Date().toISOString(),
+    commit,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    adapter: engine.info.adapter,
+    mode: engine.info.featureLevel,
+    features: engine.info.features,
+  };
 }
 
 function gitCommit(): string {
   try {
-    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return 'unknown'; // not a checkout
   }
@@ -210,13 +310,21 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const argv = process.argv.slice(2);
   const casesIdx = argv.indexOf('--cases');
   const o: BenchOptions = {
-    quick: argv.includes('--quick'), tfjs: argv.includes('--tfjs'), torch: argv.includes('--torch'), e2e: argv.includes('--e2e'), paper: argv.includes('--paper'), autotune: argv.includes('--autotune'),
+    quick: argv.includes('--quick'),
+    tfjs: argv.includes('--tfjs'),
+    torch: argv.includes('--torch'),
+    e2e: argv.includes('--e2e'),
+    paper: argv.includes('--paper'),
+    autotune: argv.includes('--autotune'),
     cases: casesIdx >= 0 ? new RegExp(argv[casesIdx + 1]!) : undefined,
   };
   const outIdx = argv.indexOf('--out');
-  const out = outIdx >= 0 ? argv[outIdx + 1]! : `bench/results/${o.quick ? 'quick' : 'full'}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`;
+  const out =
+    outIdx >= 0 ? argv[outIdx + 1]! : `bench/results/${o.quick ? 'quick' : 'full'}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`;
   const result = await runBench(o);
-  console.log(`adapter: ${result.machine.adapter ? JSON.stringify(result.machine.adapter) : '?'}; ${result.machine.cpus} CPUs (${result.machine.cpuModel}); commit ${result.machine.commit}`);
+  console.log(
+    `adapter: ${result.machine.adapter ? JSON.stringify(result.machine.adapter) : '?'}; ${result.machine.cpus} CPUs (${result.machine.cpuModel}); commit ${result.machine.commit}`,
+  );
   console.log(formatTable(result.rows));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(result, null, 2));

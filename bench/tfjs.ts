@@ -28,7 +28,9 @@ export function nchwToNhwc(x: Float32Array, n: number, c: number, h: number, w: 
 
 export function oihwToHwio(wt: Float32Array, o: number, i: number, kh: number, kw: number): Float32Array {
   const out = new Float32Array(wt.length);
-  for (let a = 0; a < o; a++) for (let b = 0; b < i; b++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) out[((y * kw + x) * i + b) * o + a] = wt[((a * i + b) * kh + y) * kw + x]!;
+  for (let a = 0; a < o; a++)
+    for (let b = 0; b < i; b++)
+      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) out[((y * kw + x) * i + b) * o + a] = wt[((a * i + b) * kh + y) * kw + x]!;
   return out;
 }
 
@@ -72,7 +74,8 @@ function median(xs: number[]): number {
 
 /** Largest |ours − theirs| relative to the largest |ours|, with theirs read through `at` (layout change). */
 export function maxRelDiff(mine: Float32Array, at: (i: number) => number): number {
-  let maxDiff = 0, maxAbs = 1e-12;
+  let maxDiff = 0,
+    maxAbs = 1e-12;
   for (let i = 0; i < mine.length; i++) {
     maxDiff = Math.max(maxDiff, Math.abs(mine[i]! - at(i)));
     maxAbs = Math.max(maxAbs, Math.abs(mine[i]!));
@@ -82,6 +85,8 @@ export function maxRelDiff(mine: Float32Array, at: (i: number) => number): numbe
 
 /** Index of NCHW element i in the NHWC array of the same tensor. */
 export function nhwcIndexOfNchw(i: number, c: number, hw: number): number {
-  const b = Math.floor(i / (c * hw)), ch = Math.floor(i / hw) % c, p = i % hw;
+  const b = Math.floor(i / (c * hw)),
+    ch = Math.floor(i / hw) % c,
+    p = i % hw;
   return (b * hw + p) * c + ch;
 }

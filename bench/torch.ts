@@ -26,7 +26,9 @@ export function torchPython(): string | null {
     try {
       execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
       return python;
-    } catch { /* next */ }
+    } catch {
+      /* next */
+    }
   }
   return null;
 }

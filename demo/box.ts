@@ -16,7 +16,8 @@ export function watchBoxes(canvas: HTMLCanvasElement, scale: () => number, onBox
   });
   canvas.addEventListener('pointerup', (e) => {
     if (!start) return;
-    const [x0, y0] = start, [x1, y1] = at(e);
+    const [x0, y0] = start,
+      [x1, y1] = at(e);
     start = null;
     const s = scale();
     const box: PersonBox = [Math.min(x0, x1) / s, Math.min(y0, y1) / s, Math.abs(x1 - x0) / s, Math.abs(y1 - y0) / s];

@@ -10,13 +10,23 @@ export interface TimedForward {
   ms: number;
 }
 
-export async function timedForward(lib: typeof Lib, engine: Engine, configName: string, modelSeed: number, sampleSeed: number, repeats = 5): Promise<TimedForward> {
+export async function timedForward(
+  lib: typeof Lib,
+  engine: Engine,
+  configName: string,
+  modelSeed: number,
+  sampleSeed: number,
+  repeats = 5,
+): Promise<TimedForward> {
   const c = lib.getConfig(configName);
   const m = new lib.CpmModel(engine, c, modelSeed);
   const raw = lib.data.generateSample(lib.data.generatedSpec({ seed: sampleSeed, split: 'val', imageSize: Math.round(c.inputSize * 1.25) }), 0);
   const sample = lib.data.preprocessForEval(raw, { size: c.inputSize });
   const S = c.inputSize;
-  const run = () => lib.noGrad(engine, () => engine.tidy(() => m.forward(lib.tensor(sample.image, [1, 3, S, S]), lib.tensor(sample.center, [1, 1, S, S]), { training: false })));
+  const run = () =>
+    lib.noGrad(engine, () =>
+      engine.tidy(() => m.forward(lib.tensor(sample.image, [1, 3, S, S]), lib.tensor(sample.center, [1, 1, S, S]), { training: false })),
+    );
   for (const t of run()) await t.read().then(() => t.dispose()); // warm-up: compiles the pipelines
   let beliefs: number[][] = [];
   const times: number[] = [];

@@ -9,11 +9,12 @@ export const TAG_HEIGHT = 16;
 /** Writes `n` (mod 2^TAG_BITS) into the top TAG_HEIGHT rows: block b is white when bit b is set. */
 export function stampFrameTag(img: data.RgbImage, n: number): void {
   const block = Math.floor(img.width / TAG_BITS);
-  for (let y = 0; y < TAG_HEIGHT; y++) for (let x = 0; x < img.width; x++) {
-    const b = Math.floor(x / block);
-    const v = b < TAG_BITS && (n >> b) & 1 ? 255 : 0;
-    img.data.fill(v, 3 * (y * img.width + x), 3 * (y * img.width + x) + 3);
-  }
+  for (let y = 0; y < TAG_HEIGHT; y++)
+    for (let x = 0; x < img.width; x++) {
+      const b = Math.floor(x / block);
+      const v = b < TAG_BITS && (n >> b) & 1 ? 255 : 0;
+      img.data.fill(v, 3 * (y * img.width + x), 3 * (y * img.width + x) + 3);
+    }
 }
 
 /** Reads the number back from each block's centre pixel (brightness above half: bit set). */

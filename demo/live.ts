@@ -3,7 +3,17 @@
 // drew, else the last confident frame's pose, else the frame's centre. Everything a frame allocates on the GPU
 // is freed by predictPose, so the engine's memory, shown with the frame rate, stays flat.
 import {
-  predictPose, data, evaluation, rasterFromRgb, drawSkeleton, heatmapRaster, fromRasterToImageData, paintRaster, rgbFromPixels, type CpmModel, type MemoryStats,
+  predictPose,
+  data,
+  evaluation,
+  rasterFromRgb,
+  drawSkeleton,
+  heatmapRaster,
+  fromRasterToImageData,
+  paintRaster,
+  rgbFromPixels,
+  type CpmModel,
+  type MemoryStats,
 } from './browser-api.js';
 
 export interface LiveFrame {
@@ -50,7 +60,11 @@ export class LiveLoop {
   private times: number[] = [];
   private readonly grab: OffscreenCanvasRenderingContext2D;
 
-  constructor(private readonly video: HTMLVideoElement, private readonly view: LiveView, private readonly opts: LiveOptions) {
+  constructor(
+    private readonly video: HTMLVideoElement,
+    private readonly view: LiveView,
+    private readonly opts: LiveOptions,
+  ) {
     this.grab = new OffscreenCanvas(1, 1).getContext('2d', { willReadFrequently: true })!;
     this.listenForBox();
   }
@@ -79,10 +93,12 @@ export class LiveLoop {
       return;
     }
     this.busy = true;
-    this.process().catch((e) => {
-      this.stop();
-      this.opts.onError(e);
-    }).finally(() => (this.busy = false));
+    this.process()
+      .catch((e) => {
+        this.stop();
+        this.opts.onError(e);
+      })
+      .finally(() => (this.busy = false));
   };
 
   private async process(): Promise<void> {
@@ -98,15 +114,20 @@ export class LiveLoop {
     const memory = this.opts.model().engine.memory();
     this.log.push({ frame: this.processed, tag: this.opts.readTag?.(image) ?? null, pose: r.pose, ms, memory });
     this.draw(image, r.pose, r.beliefs, r.sample.grid);
-    this.view.stats.textContent = `${this.fps.toFixed(1)} fps (${ms.toFixed(0)} ms per frame), ${this.processed} frames, ${this.dropped} dropped\n`
-      + `GPU memory: ${memory.liveTensors} live tensors (${memory.liveBytes} B), pool ${memory.allocatedBytes} B allocated, ${memory.pooledBytes} B free`;
+    this.view.stats.textContent =
+      `${this.fps.toFixed(1)} fps (${ms.toFixed(0)} ms per frame), ${this.processed} frames, ${this.dropped} dropped\n` +
+      `GPU memory: ${memory.liveTensors} live tensors (${memory.liveBytes} B), pool ${memory.allocatedBytes} B allocated, ${memory.pooledBytes} B free`;
   }
 
   /** The video's current frame as RGB. */
   private frameImage(): data.RgbImage {
-    const w = this.video.videoWidth, h = this.video.videoHeight;
+    const w = this.video.videoWidth,
+      h = this.video.videoHeight;
     const c = this.grab.canvas;
-    if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
+    if (c.width !== w || c.height !== h) {
+      c.width = w;
+      c.height = h;
+    }
     this.grab.drawImage(this.video, 0, 0);
     return rgbFromPixels(this.grab.getImageData(0, 0, w, h));
   }
@@ -136,7 +157,9 @@ export class LiveLoop {
     ctx.fillRect(0, 0, c.width, c.height);
     const tile = new OffscreenCanvas(grid, grid);
     beliefs.forEach((b, t) => {
-      tile.getContext('2d')!.putImageData(fromRasterToImageData(heatmapRaster(b.subarray(j * grid * grid, (j + 1) * grid * grid), grid, grid, { min: 0, max: 1 })), 0, 0);
+      tile
+        .getContext('2d')!
+        .putImageData(fromRasterToImageData(heatmapRaster(b.subarray(j * grid * grid, (j + 1) * grid * grid), grid, grid, { min: 0, max: 1 })), 0, 0);
       ctx.imageSmoothingEnabled = false;
       ctx.drawImage(tile, t * (STAGE_TILE + 4), 16, STAGE_TILE, STAGE_TILE);
       ctx.fillStyle = '#222';
@@ -168,4 +191,3 @@ function boxOf(pose: evaluation.Pose): [number, number, number, number] | null {
   const b = evaluation.boxOfJoints(pose);
   return b ? [b.x0, b.y0, b.x1, b.y1] : null;
 }
-

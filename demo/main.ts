@@ -1,8 +1,25 @@
 // The demo page: the engine and CPM running in the browser on navigator.gpu. Also exposes
 // window.cpmDemo so the browser tests can drive the same code paths.
 import {
-  init, CpmModel, getConfig, parseCheckpoint, predictPose, data, evaluation, Adam, renderLineChart, trainStep,
-  skeletonOverlay, stageBeliefs, paintRaster, rgbFromPixels, personFromBox, type Engine, type Raster, type CpmConfig, type PersonBox,
+  init,
+  CpmModel,
+  getConfig,
+  parseCheckpoint,
+  predictPose,
+  data,
+  evaluation,
+  Adam,
+  renderLineChart,
+  trainStep,
+  skeletonOverlay,
+  stageBeliefs,
+  paintRaster,
+  rgbFromPixels,
+  personFromBox,
+  type Engine,
+  type Raster,
+  type CpmConfig,
+  type PersonBox,
 } from './browser-api.js';
 import * as lib from './browser-api.js';
 import { timedForward } from './forward-check.js';
@@ -85,7 +102,14 @@ async function runInference(): Promise<number> {
 /** Trains on generated batches until stopped; draws the loss per stage. */
 async function trainLive(steps = Infinity, batchSize = 4): Promise<number[]> {
   const opt = new Adam(model.params.size ? [...model.params.values()] : [], { lr: 2e-3 });
-  const loader = data.createInProcessLoader({ dataset: data.openGeneratedDataset({ seed: 0, imageSize: Math.round(config.inputSize * 1.25) }), batchSize, size: config.inputSize, seed: 0, epochs: Infinity, sigma: 8 * config.inputSize / 128 });
+  const loader = data.createInProcessLoader({
+    dataset: data.openGeneratedDataset({ seed: 0, imageSize: Math.round(config.inputSize * 1.25) }),
+    batchSize,
+    size: config.inputSize,
+    seed: 0,
+    epochs: Infinity,
+    sigma: (8 * config.inputSize) / 128,
+  });
   const losses: number[] = [];
   const t0 = performance.now();
   let step = 0;
@@ -96,7 +120,10 @@ async function trainLive(steps = Infinity, batchSize = 4): Promise<number[]> {
     losses.push(loss);
     step++;
     const ips = (step * batchSize * 1000) / (performance.now() - t0);
-    paint('loss', renderLineChart([{ name: 'loss', x: losses.map((_, i) => i + 1), y: losses }], { width: 360, height: 240, title: `${ips.toFixed(1)} img/s`, logY: true }));
+    paint(
+      'loss',
+      renderLineChart([{ name: 'loss', x: losses.map((_, i) => i + 1), y: losses }], { width: 360, height: 240, title: `${ips.toFixed(1)} img/s`, logY: true }),
+    );
     status(`training ${config.name}: step ${step}, loss ${loss.toFixed(3)}, ${ips.toFixed(1)} images/s`);
   }
   training = false;
@@ -123,8 +150,9 @@ async function loadStartCheckpoint(): Promise<void> {
   if (asked) return fetchCheckpoint(asked);
   const res = await fetch(DEFAULT_CHECKPOINT);
   if (res.ok) return loadCheckpointBytes(new Uint8Array(await res.arrayBuffer()), 'runs/main/checkpoint.safetensors');
-  $('notice').textContent = 'No trained checkpoint yet, so the model below has random weights. `npm run main` trains cpm-mini (3–9 minutes on a CPU) '
-    + 'and writes runs/main/checkpoint.safetensors, which `npm run demo` then loads on start; or pick a checkpoint file or URL above.';
+  $('notice').textContent =
+    'No trained checkpoint yet, so the model below has random weights. `npm run main` trains cpm-mini (3–9 minutes on a CPU) ' +
+    'and writes runs/main/checkpoint.safetensors, which `npm run demo` then loads on start; or pick a checkpoint file or URL above.';
 }
 
 let live: LiveLoop;
@@ -134,7 +162,8 @@ async function startLive(source: { camera: true } | { file: File }): Promise<voi
   stopLive();
   const video = $<HTMLVideoElement>('video');
   if ('camera' in source) {
-    if (!navigator.mediaDevices?.getUserMedia) throw new Error('this browser gives the page no camera (navigator.mediaDevices is missing; pages need https or localhost)');
+    if (!navigator.mediaDevices?.getUserMedia)
+      throw new Error('this browser gives the page no camera (navigator.mediaDevices is missing; pages need https or localhost)');
     stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: false });
     video.srcObject = stream;
   } else {
@@ -169,53 +198,88 @@ function wire(): void {
     errorBox.textContent = '';
     f().catch(showError);
   };
-  $('config').addEventListener('change', guard(async () => {
-    newModel(getConfig($<HTMLSelectElement>('config').value));
-    raw = null;
-    box = null;
-    await runInference();
-  }));
-  $('sample').addEventListener('click', guard(async () => {
-    setImage(generatedSample(Math.floor(Math.random() * 1000)));
-    await runInference();
-  }));
+  $('config').addEventListener(
+    'change',
+    guard(async () => {
+      newModel(getConfig($<HTMLSelectElement>('config').value));
+      raw = null;
+      box = null;
+      await runInference();
+    }),
+  );
+  $('sample').addEventListener(
+    'click',
+    guard(async () => {
+      setImage(generatedSample(Math.floor(Math.random() * 1000)));
+      await runInference();
+    }),
+  );
   $('run').addEventListener('click', guard(runInference));
-  $('train').addEventListener('click', guard(async () => {
-    if (training) { training = false; return; }
-    await trainLive();
-    await runInference();
-  }));
-  $('image').addEventListener('change', guard(async () => {
-    const file = $<HTMLInputElement>('image').files?.[0];
-    if (!file) return;
-    const bmp = await createImageBitmap(file);
-    const c = new OffscreenCanvas(bmp.width, bmp.height);
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(bmp, 0, 0);
-    const image = rgbFromPixels(ctx.getImageData(0, 0, bmp.width, bmp.height));
-    setImage({ id: file.name, image, persons: [data.personFromImageFrame(new Float32Array(42), bmp.width, bmp.height)], main: 0 });
-    await runInference();
-  }));
-  $('checkpoint').addEventListener('change', guard(async () => {
-    const file = $<HTMLInputElement>('checkpoint').files?.[0];
-    if (file) await loadCheckpointBytes(new Uint8Array(await file.arrayBuffer()), file.name);
-  }));
-  watchBoxes($('overlay'), () => overlayScale, (b) => guard(() => inferInBox(b))());
-  $('loadUrl').addEventListener('click', guard(() => fetchCheckpoint($<HTMLInputElement>('checkpointUrl').value)));
+  $('train').addEventListener(
+    'click',
+    guard(async () => {
+      if (training) {
+        training = false;
+        return;
+      }
+      await trainLive();
+      await runInference();
+    }),
+  );
+  $('image').addEventListener(
+    'change',
+    guard(async () => {
+      const file = $<HTMLInputElement>('image').files?.[0];
+      if (!file) return;
+      const bmp = await createImageBitmap(file);
+      const c = new OffscreenCanvas(bmp.width, bmp.height);
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(bmp, 0, 0);
+      const image = rgbFromPixels(ctx.getImageData(0, 0, bmp.width, bmp.height));
+      setImage({ id: file.name, image, persons: [data.personFromImageFrame(new Float32Array(42), bmp.width, bmp.height)], main: 0 });
+      await runInference();
+    }),
+  );
+  $('checkpoint').addEventListener(
+    'change',
+    guard(async () => {
+      const file = $<HTMLInputElement>('checkpoint').files?.[0];
+      if (file) await loadCheckpointBytes(new Uint8Array(await file.arrayBuffer()), file.name);
+    }),
+  );
+  watchBoxes(
+    $('overlay'),
+    () => overlayScale,
+    (b) => guard(() => inferInBox(b))(),
+  );
+  $('loadUrl').addEventListener(
+    'click',
+    guard(() => fetchCheckpoint($<HTMLInputElement>('checkpointUrl').value)),
+  );
   const joint = $<HTMLSelectElement>('joint');
   data.JOINT_NAMES.forEach((name, j) => {
     joint.add(new Option(name, String(j), false, j === 4));
   });
-  live = new LiveLoop($<HTMLVideoElement>('video'), { overlay: $('live'), stages: $('stages'), stats: $('liveStats'), joint: () => Number(joint.value) }, {
-    model: () => model,
-    onError: showError,
-    ...(params.has('frameTags') ? { readTag: readFrameTag } : {}),
-  });
-  $('camera').addEventListener('click', guard(() => startLive({ camera: true })));
-  $('videoFile').addEventListener('change', guard(async () => {
-    const file = $<HTMLInputElement>('videoFile').files?.[0];
-    if (file) await startLive({ file });
-  }));
+  live = new LiveLoop(
+    $<HTMLVideoElement>('video'),
+    { overlay: $('live'), stages: $('stages'), stats: $('liveStats'), joint: () => Number(joint.value) },
+    {
+      model: () => model,
+      onError: showError,
+      ...(params.has('frameTags') ? { readTag: readFrameTag } : {}),
+    },
+  );
+  $('camera').addEventListener(
+    'click',
+    guard(() => startLive({ camera: true })),
+  );
+  $('videoFile').addEventListener(
+    'change',
+    guard(async () => {
+      const file = $<HTMLInputElement>('videoFile').files?.[0];
+      if (file) await startLive({ file });
+    }),
+  );
   $('stopLive').addEventListener('click', stopLive);
 }
 
@@ -236,11 +300,17 @@ const api = {
     }
   })(),
   /** Beliefs of every stage for a seeded model on a generated sample, and the time (parity with Node). */
-  forward: (configName: string, modelSeed: number, sampleSeed: number, repeats?: number) => timedForward(lib, engine, configName, modelSeed, sampleSeed, repeats),
+  forward: (configName: string, modelSeed: number, sampleSeed: number, repeats?: number) =>
+    timedForward(lib, engine, configName, modelSeed, sampleSeed, repeats),
   /** Loss on one fixed batch before and after `steps` Adam steps on it. */
   async trainFixedBatch(configName: string, steps: number): Promise<number[]> {
     newModel(getConfig(configName), 1);
-    const loader = data.createInProcessLoader({ dataset: data.openGeneratedDataset({ seed: 2, imageSize: Math.round(config.inputSize * 1.25) }), batchSize: 2, size: config.inputSize, seed: 2 });
+    const loader = data.createInProcessLoader({
+      dataset: data.openGeneratedDataset({ seed: 2, imageSize: Math.round(config.inputSize * 1.25) }),
+      batchSize: 2,
+      size: config.inputSize,
+      seed: 2,
+    });
     const batch = (await loader[Symbol.asyncIterator]().next()).value as data.Batch;
     await loader.close();
     const opt = new Adam([...model.params.values()], { lr: 3e-3 });

@@ -3,7 +3,14 @@
 import * as lib from '../src/index.browser.js';
 import { runOpChecks, type OpCheckResult } from './op-check.js';
 
-const LIMITS = ['maxStorageBuffersPerShaderStage', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupStorageSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupsPerDimension'] as const;
+const LIMITS = [
+  'maxStorageBuffersPerShaderStage',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupStorageSize',
+  'maxStorageBufferBindingSize',
+  'maxComputeWorkgroupsPerDimension',
+] as const;
 
 export async function compatDefaultLimits(): Promise<Record<string, number>> {
   const adapter = await navigator.gpu.requestAdapter({ featureLevel: 'compatibility' } as GPURequestAdapterOptions);

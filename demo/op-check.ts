@@ -37,7 +37,10 @@ export function seeded(n: number, seed: number): Float32Array {
 function workgroupInvocations(code: string): number {
   const m = /@workgroup_size\(([^)]*)\)/.exec(code);
   if (!m) return 0;
-  return m[1]!.split(',').map((s) => Number.parseInt(s.trim(), 10)).reduce((a, b) => a * (Number.isFinite(b) ? b : 1), 1);
+  return m[1]!
+    .split(',')
+    .map((s) => Number.parseInt(s.trim(), 10))
+    .reduce((a, b) => a * (Number.isFinite(b) ? b : 1), 1);
 }
 
 /** Wraps engine.dispatch for the duration of `fn` to see every kernel launched. */
@@ -45,9 +48,24 @@ async function watchKernels<T>(engine: Engine, fn: () => Promise<T>): Promise<{ 
   const seen = new Map<string, KernelUse>();
   const original = engine.dispatch;
   engine.dispatch = function (this: Engine, a: DispatchArgs): void {
-    const use = { op: a.op, storageBindings: a.bindings.length, invocations: workgroupInvocations(a.kernel.code), workgroupMemory: a.kernel.code.includes('var<workgroup>') };
+    const use = {
+      op: a.op,
+      storageBindings: a.bindings.length,
+      invocations: workgroupInvocations(a.kernel.code),
+      workgroupMemory: a.kernel.code.includes('var<workgroup>'),
+    };
     const old = seen.get(a.op);
-    seen.set(a.op, old ? { op: a.op, storageBindings: Math.max(old.storageBindings, use.storageBindings), invocations: Math.max(old.invocations, use.invocations), workgroupMemory: old.workgroupMemory || use.workgroupMemory } : use);
+    seen.set(
+      a.op,
+      old
+        ? {
+            op: a.op,
+            storageBindings: Math.max(old.storageBindings, use.storageBindings),
+            invocations: Math.max(old.invocations, use.invocations),
+            workgroupMemory: old.workgroupMemory || use.workgroupMemory,
+          }
+        : use,
+    );
     original.call(this, a);
   };
   try {
@@ -61,7 +79,15 @@ export async function runOpChecks(lib: OpLib, engine: Engine): Promise<OpCheckRe
   const values: Record<string, number[]> = {};
   const ms: Record<string, number> = {};
   let seed = 1;
-  const param = (shape: Shape, name: string) => lib.parameter(seeded(shape.reduce((a, b) => a * b, 1), seed++), shape, name);
+  const param = (shape: Shape, name: string) =>
+    lib.parameter(
+      seeded(
+        shape.reduce((a, b) => a * b, 1),
+        seed++,
+      ),
+      shape,
+      name,
+    );
 
   /** Output of `build(params)` and the gradient of sum(output · r) for a fixed random r. */
   async function check(name: string, shapes: Shape[], build: (ps: Tensor[]) => Tensor): Promise<void> {
@@ -94,7 +120,14 @@ export async function runOpChecks(lib: OpLib, engine: Engine): Promise<OpCheckRe
     await check('conv2d 3x3 pad 1 relu', [odd, [4, 3, 3, 3], [4]], ([x, w, b]) => lib.conv2d(x!, w!, b!, { padding: 1, relu: true }));
     await check('conv2d 9x9 pad 4', [[1, 3, 11, 9], [5, 3, 9, 9], [5]], ([x, w, b]) => lib.conv2d(x!, w!, b!, { padding: 4 }));
     await check('conv2d 1x1', [odd, [6, 3, 1, 1], [6]], ([x, w, b]) => lib.conv2d(x!, w!, b!));
-    await check('conv2d stride 2 no bias', [[2, 3, 9, 7], [4, 3, 3, 3]], ([x, w]) => lib.conv2d(x!, w!, null, { stride: 2, padding: 1 }));
+    await check(
+      'conv2d stride 2 no bias',
+      [
+        [2, 3, 9, 7],
+        [4, 3, 3, 3],
+      ],
+      ([x, w]) => lib.conv2d(x!, w!, null, { stride: 2, padding: 1 }),
+    );
     // 1 KiB per image (2.3 KiB once zero-padded for the kernel): a 4 KiB limit binds one image at a time, the batch-splitting path.
     await check('conv2d split batch', [[3, 4, 8, 8], [4, 4, 5, 5], [4]], ([x, w, b]) => lib.conv2d(x!, w!, b!, { padding: 2, maxBindingBytes: 4096 }));
     await check('conv2d CPM-shaped', [[1, 32, 23, 23], [32, 32, 7, 7], [32]], ([x, w, b]) => lib.conv2d(x!, w!, b!, { padding: 3, relu: true }));

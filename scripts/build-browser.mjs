@@ -7,13 +7,21 @@ const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es20
 
 /** Fails naming the Node-only inputs of esbuild results (Node built-ins, pngjs, webgpu). */
 function refuseNodeInputs(results) {
-  const nodeImports = results.flatMap((r) => Object.keys(r.metafile.inputs)).filter((p) => !p.startsWith('(disabled):') && (p.startsWith('node:') || /node_modules\/(pngjs|webgpu)\//.test(p)));
+  const nodeImports = results
+    .flatMap((r) => Object.keys(r.metafile.inputs))
+    .filter((p) => !p.startsWith('(disabled):') && (p.startsWith('node:') || /node_modules\/(pngjs|webgpu)\//.test(p)));
   if (nodeImports.length > 0) throw new Error(`the browser bundle pulls in Node-only code: ${nodeImports.join(', ')}`);
 }
 
 /** The one-file browser bundle of the package; the published one has no source map. */
 export async function buildLibBundle({ quiet = false, sourcemap = true } = {}) {
-  const lib = await build({ ...common, sourcemap, logLevel: quiet ? 'error' : 'info', entryPoints: ['src/index.browser.ts'], outfile: 'dist/browser/cpm-webgpu.js' });
+  const lib = await build({
+    ...common,
+    sourcemap,
+    logLevel: quiet ? 'error' : 'info',
+    entryPoints: ['src/index.browser.ts'],
+    outfile: 'dist/browser/cpm-webgpu.js',
+  });
   refuseNodeInputs([lib]);
   return lib.metafile;
 }

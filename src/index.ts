@@ -15,7 +15,14 @@ export * from './optim/index.js';
 export { CpmModel, type ForwardOptions, type StageLosses } from './cpm/model.js';
 export { trainStep, makeOptimizer, phase, paperGroups, plainGroups, type Strategy, type OptimizerChoice, type StepOptions } from './cpm/step.js';
 export { CONFIGS, getConfig, validateConfig, parameterCount, multiplyAdds, receptiveFields, layers, type CpmConfig, type LayerSpec } from './cpm/config.js';
-export { encodeCheckpoint, parseCheckpoint, checkpointMetadata, type LoadedCheckpoint, type CheckpointInfo, type ParseCheckpointOptions } from './cpm/checkpoint.js';
+export {
+  encodeCheckpoint,
+  parseCheckpoint,
+  checkpointMetadata,
+  type LoadedCheckpoint,
+  type CheckpointInfo,
+  type ParseCheckpointOptions,
+} from './cpm/checkpoint.js';
 export { configFromShapes, checkShapes } from './cpm/shapes.js';
 export { encodeSafetensors, decodeSafetensors, SafetensorsError, type SafeTensor, type SafeFile } from './io/safetensors.js';
 export { predictPose, predictPeople, REFERENCE_SCALES, type BeliefModel, type PredictOptions, type PosePredictionResult } from './infer/predict.js';

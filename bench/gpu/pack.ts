@@ -3,7 +3,19 @@
 // machine's Node binary and the `webgpu` package's native module, gzipped; the bench bundled into one
 // ESM file; the Vulkan loader's Debian packages; run.sh, which unpacks them and runs the bench.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import {
+  copyFileSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  chmodSync,
+} from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +53,9 @@ function vulkanDebs(): string[] {
       r = update.ok ? run('apt-get', [...own, 'download', ...missing()], DEB_CACHE) : update;
     }
     if (missing().length > 0) {
-      throw new Error(`pack: could not download the Debian packages ${missing().join(', ')} with apt-get (a Debian or Ubuntu machine is needed, or put their amd64 .deb files into ${DEB_CACHE}):\n${r.output.trim()}`);
+      throw new Error(
+        `pack: could not download the Debian packages ${missing().join(', ')} with apt-get (a Debian or Ubuntu machine is needed, or put their amd64 .deb files into ${DEB_CACHE}):\n${r.output.trim()}`,
+      );
     }
   }
   return KIT_DEBS.map((p) => join(DEB_CACHE, have().find((f) => f.startsWith(`${p}_`))!));
@@ -72,7 +86,8 @@ export interface Kit {
 
 /** Builds the kit in `dir` (replacing an earlier kit there; refusing any other non-empty folder). */
 export async function packKit(dir: string): Promise<Kit> {
-  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`pack: the kit carries this machine's Node for an x86-64 Linux GPU machine; this is ${process.platform}-${process.arch}`);
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    throw new Error(`pack: the kit carries this machine's Node for an x86-64 Linux GPU machine; this is ${process.platform}-${process.arch}`);
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     if (!existsSync(join(dir, 'kit.json'))) throw new Error(`pack: ${dir} is not empty and holds no kit (kit.json); give an empty or new folder`);
     rmSync(dir, { recursive: true });
@@ -81,8 +96,15 @@ export async function packKit(dir: string): Promise<Kit> {
   const commit = gitCommit();
   // Dawn's package is bundled too: its index.js finds dawn.node at dist/linux-x64/ beside the bundle, where run.sh unpacks it.
   await build({
-    entryPoints: [join(ROOT, 'bench/gpu/main.ts')], outfile: join(dir, 'bench.mjs'), bundle: true, platform: 'node', format: 'esm', target: 'node20',
-    external: ['@tensorflow/*'], define: { KIT_COMMIT: JSON.stringify(commit) }, logLevel: 'error',
+    entryPoints: [join(ROOT, 'bench/gpu/main.ts')],
+    outfile: join(dir, 'bench.mjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['@tensorflow/*'],
+    define: { KIT_COMMIT: JSON.stringify(commit) },
+    logLevel: 'error',
     // package.json says sideEffects: false (true of the library), which would drop main.ts's bundle-guard import.
     ignoreAnnotations: true,
     // CommonJS dependencies (pngjs) require Node built-ins, which an ESM bundle has no `require` for.
@@ -96,9 +118,17 @@ export async function packKit(dir: string): Promise<Kit> {
   chmodSync(join(dir, 'run.sh'), 0o755);
   const webgpu = JSON.parse(readFileSync(join(ROOT, 'node_modules/webgpu/package.json'), 'utf8')) as { version: string };
   const files = fileSizes(dir);
-  writeFileSync(join(dir, 'kit.json'), JSON.stringify({ commit, packed: new Date().toISOString(), node: process.version, webgpu: webgpu.version, debs: debs.map((d) => basename(d)), files }, null, 2));
+  writeFileSync(
+    join(dir, 'kit.json'),
+    JSON.stringify(
+      { commit, packed: new Date().toISOString(), node: process.version, webgpu: webgpu.version, debs: debs.map((d) => basename(d)), files },
+      null,
+      2,
+    ),
+  );
   const bytes = Object.values(fileSizes(dir)).reduce((a, b) => a + b, 0);
-  if (bytes > KIT_LIMIT_BYTES) throw new Error(`pack: the kit in ${dir} is ${(bytes / 2 ** 20).toFixed(1)} MiB, over the ${KIT_LIMIT_BYTES / 2 ** 20} MiB a GPU run can carry`);
+  if (bytes > KIT_LIMIT_BYTES)
+    throw new Error(`pack: the kit in ${dir} is ${(bytes / 2 ** 20).toFixed(1)} MiB, over the ${KIT_LIMIT_BYTES / 2 ** 20} MiB a GPU run can carry`);
   return { dir, bytes, files };
 }
 

@@ -19,7 +19,9 @@ export const KIT_BATCHES = [1, 16] as const;
 
 /** The full form's conv cases: every batch-1 case of the full bench, at each of KIT_BATCHES. */
 export function kitConvCases(): ConvBenchCase[] {
-  return FULL_CONV_CASES.filter((c) => c.n === 1).flatMap((c) => KIT_BATCHES.map((n) => (n === 1 ? c : { ...c, n, name: `${c.name}, batch ${n}`, tfjsMeasured: undefined })));
+  return FULL_CONV_CASES.filter((c) => c.n === 1).flatMap((c) =>
+    KIT_BATCHES.map((n) => (n === 1 ? c : { ...c, n, name: `${c.name}, batch ${n}`, tfjsMeasured: undefined })),
+  );
 }
 
 /** The cases whose share of FP32 peak the GPU figures quote: run before everything else. */
@@ -29,7 +31,10 @@ export function kitPlan(o: { quick: boolean }): PlanItem[] {
   const opts: BenchOptions = o.quick ? { quick: true } : { autotune: true, budgetMs: 1500 };
   const conv = (c: ConvBenchCase): PlanItem => ({ name: c.name, run: (e) => convRows(e, c, opts) });
   const memory = (c: MemoryBenchCase): PlanItem => ({ name: c.name, run: async (e) => [await memoryRow(e, c, opts)] });
-  const endToEnd = (config: string, batch: number): PlanItem => ({ name: `${config} training step and inference, batch ${batch}`, run: (e) => endToEndRows(e, [config], batch, opts) });
+  const endToEnd = (config: string, batch: number): PlanItem => ({
+    name: `${config} training step and inference, batch ${batch}`,
+    run: (e) => endToEndRows(e, [config], batch, opts),
+  });
   if (o.quick) return [...QUICK_CONV_CASES.map(conv), ...QUICK_MEMORY_CASES.map(memory), endToEnd('tiny', 2)];
   const convs = kitConvCases();
   return [

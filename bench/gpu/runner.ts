@@ -63,13 +63,22 @@ function loadedLibraries(name: RegExp): string[] {
   } catch {
     return []; // not Linux
   }
-  return [...new Set(maps.split('\n').map((l) => l.slice(l.indexOf('/'))).filter((p) => p.startsWith('/') && name.test(basename(p))))];
+  return [
+    ...new Set(
+      maps
+        .split('\n')
+        .map((l) => l.slice(l.indexOf('/')))
+        .filter((p) => p.startsWith('/') && name.test(basename(p))),
+    ),
+  ];
 }
 
 /** One row as the log shows it while the run goes on: the variant or algorithm that ran, and with autotuning each candidate's time. */
 function progressLine(r: BenchRow): string {
   const gpu = r.gpuMs === null ? '–' : r.gpuMs.toFixed(2);
-  const ops = Object.entries(r.gpuMsByOp ?? {}).slice(0, 8).map(([op, ms]) => `${op} ${ms.toFixed(1)}`);
+  const ops = Object.entries(r.gpuMsByOp ?? {})
+    .slice(0, 8)
+    .map(([op, ms]) => `${op} ${ms.toFixed(1)}`);
   return `${r.name} | ${r.kind} ${r.variant ?? r.algorithm ?? ''} | GPU ${gpu} ms | wall ${r.wallMs.toFixed(2)} ms | ${r.rate.toFixed(2)} ${r.unit}${r.variants ? ` | tuned: ${r.variants}` : ''}${ops.length ? ` | GPU ms by op: ${ops.join(', ')}` : ''}`;
 }
 
@@ -82,9 +91,20 @@ export async function runKit(o: KitOptions): Promise<KitResult> {
   const vulkan = loadedLibraries(/vulkan|nvidia|GLdispatch/i);
   console.log(`${engine.describe()}\nVulkan libraries loaded: ${vulkan.join(', ') || 'none seen'}`);
   const short = (Object.keys(adapter) as (keyof EngineLimits)[]).filter((k) => adapter[k] !== engine.limits[k]);
-  console.log(short.length ? `granted less than the adapter offers: ${short.map((k) => `${k} ${engine.limits[k]} < ${adapter[k]}`).join(', ')}` : 'granted limits: all the adapter offers');
+  console.log(
+    short.length
+      ? `granted less than the adapter offers: ${short.map((k) => `${k} ${engine.limits[k]} < ${adapter[k]}`).join(', ')}`
+      : 'granted limits: all the adapter offers',
+  );
 
-  const result: KitResult = { machine: { ...machineInfo(engine, o.commit), vulkanLibraries: vulkan, quick: o.quick }, limits: { adapter, granted: { ...engine.limits } }, rows: [], skipped: [], failed: [], seconds: 0 };
+  const result: KitResult = {
+    machine: { ...machineInfo(engine, o.commit), vulkanLibraries: vulkan, quick: o.quick },
+    limits: { adapter, granted: { ...engine.limits } },
+    rows: [],
+    skipped: [],
+    failed: [],
+    seconds: 0,
+  };
   mkdirSync(o.out, { recursive: true });
   const save = () => {
     result.seconds = (performance.now() - started) / 1000;
@@ -115,6 +135,8 @@ export async function runKit(o: KitOptions): Promise<KitResult> {
   save(); // the items skipped after the last one run
   console.log(`all rows:\n${formatTable(result.rows)}`);
   if (result.skipped.length) console.log(`not run (budget of ${o.budgetS} s spent${lost ? ' or device lost' : ''}): ${result.skipped.join('; ')}`);
-  console.log(`${result.rows.length} rows, ${result.failed.length} failed, ${result.skipped.length} skipped in ${result.seconds.toFixed(0)} s; JSON: ${join(o.out, 'bench.json')}`);
+  console.log(
+    `${result.rows.length} rows, ${result.failed.length} failed, ${result.skipped.length} skipped in ${result.seconds.toFixed(0)} s; JSON: ${join(o.out, 'bench.json')}`,
+  );
   return result;
 }

@@ -71,10 +71,20 @@ async function grid(argv: string[]): Promise<void> {
   makeFolder(dirname(out));
   const dataset = datasetFrom(a.values);
   const loader = createLoader({
-    dataset, batchSize: n, size, seed, workers, augment: !a.values['no-augment'], skipBad: a.values['skip-bad'], dropLast: false,
+    dataset,
+    batchSize: n,
+    size,
+    seed,
+    workers,
+    augment: !a.values['no-augment'],
+    skipBad: a.values['skip-bad'],
+    dropLast: false,
   });
   let batch: Batch | undefined;
-  for await (const b of loader) { batch = b; break; }
+  for await (const b of loader) {
+    batch = b;
+    break;
+  }
   await loader.close();
   if (!batch) throw new Error('the dataset produced no samples');
   const samples = Array.from({ length: batch.n }, (_, i) => sampleOf(batch!, i));
@@ -89,7 +99,14 @@ async function bench(argv: string[]): Promise<void> {
   const { size, batch: batchSize, batches, workers, seed } = a.values;
   const dataset = datasetFrom(a.values);
   const loader = createLoader({
-    dataset, batchSize, size, workers, seed, epochs: Infinity, augment: !a.values['no-augment'], skipBad: a.values['skip-bad'],
+    dataset,
+    batchSize,
+    size,
+    workers,
+    seed,
+    epochs: Infinity,
+    augment: !a.values['no-augment'],
+    skipBad: a.values['skip-bad'],
   });
   let k = 0;
   let t0 = 0;
@@ -100,8 +117,10 @@ async function bench(argv: string[]): Promise<void> {
   const secs = (performance.now() - t0) / 1000;
   const st = loader.stats();
   await loader.close();
-  console.log(`${dataset.name}: size ${size}, batch ${batchSize}, workers ${workers}: ` +
-    `${((batches * batchSize) / secs).toFixed(1)} samples/s steady (${st.capacitySamplesPerS.toFixed(1)} samples/s capacity, ${st.samples} samples in ${st.elapsedS.toFixed(1)} s incl. start-up)`);
+  console.log(
+    `${dataset.name}: size ${size}, batch ${batchSize}, workers ${workers}: ` +
+      `${((batches * batchSize) / secs).toFixed(1)} samples/s steady (${st.capacitySamplesPerS.toFixed(1)} samples/s capacity, ${st.samples} samples in ${st.elapsedS.toFixed(1)} s incl. start-up)`,
+  );
 }
 
 export async function dataCommand(argv: string[]): Promise<void> {

@@ -3,9 +3,27 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  boxOfJoints, buildPredictionsJson, fitMeanPose, formatJointTable, formatPartTable, frameFromBox, headSizeNormalizer,
-  jointErrors, matchPredictions, pckCurve, pckFromErrors, predictMeanPose, thresholdRange, torsoNormalizer,
-  type JointSelection, type Normalizer, type PckCurve, type PckTable, type PersonTruth, type Pose, type PosePrediction,
+  boxOfJoints,
+  buildPredictionsJson,
+  fitMeanPose,
+  formatJointTable,
+  formatPartTable,
+  frameFromBox,
+  headSizeNormalizer,
+  jointErrors,
+  matchPredictions,
+  pckCurve,
+  pckFromErrors,
+  predictMeanPose,
+  thresholdRange,
+  torsoNormalizer,
+  type JointSelection,
+  type Normalizer,
+  type PckCurve,
+  type PckTable,
+  type PersonTruth,
+  type Pose,
+  type PosePrediction,
 } from '../eval/index.js';
 import { readGroundTruthFile, readPredictionsFile } from '../eval/files.js';
 import { renderPckCurve } from '../viz/index.js';
@@ -24,7 +42,10 @@ function imageSelection(v: string): string {
 const METRIC_OPTIONS = {
   metric: choice(['pck', 'pckh'], 'PCK (torso-normalised, LSP) or PCKh (head-normalised, MPII)', { default: 'pck' }),
   alpha: real('threshold (default 0.2 for pck, 0.5 for pckh)', { above: 0 }),
-  joints: choice(['all', 'visible'], "'all' = LSP benchmark (every joint, visibility ignored; default for pck); 'visible' = visible joints only, images with both torso joints visible (default for pckh)"),
+  joints: choice(
+    ['all', 'visible'],
+    "'all' = LSP benchmark (every joint, visibility ignored; default for pck); 'visible' = visible joints only, images with both torso joints visible (default for pckh)",
+  ),
   'max-threshold': real('curve from 0 to T (default 0.5 for pck, 1 for pckh)', { above: 0, metavar: 'T' }),
   out: text('write <set>-curve.png and <set>-curve.json there', { metavar: 'DIR' }),
 } as const;
@@ -33,7 +54,8 @@ const METRIC_OPTIONS = {
 export const EVAL_SCORE_COMMAND = {
   name: 'eval score',
   usage: 'cpm eval score --pred FILE --gt FILE [options]',
-  summary: 'Scores every prediction set in FILE (our "cpm-predictions" JSON, or the CPM reference predictions.json) against the\n' +
+  summary:
+    'Scores every prediction set in FILE (our "cpm-predictions" JSON, or the CPM reference predictions.json) against the\n' +
     'ground truth (LSP/LSPet joints.json schema). Prints the per-part and per-joint tables; per-stage tables when the file has stages.',
   options: {
     pred: text('predictions file', { metavar: 'FILE', required: true }),
@@ -48,8 +70,9 @@ export const EVAL_SCORE_COMMAND = {
 export const EVAL_MEAN_POSE_COMMAND = {
   name: 'eval mean-pose',
   usage: 'cpm eval mean-pose --gt FILE --train RANGE --eval RANGE [options]',
-  summary: 'The mean-pose floor: fits the average pose (normalised by the visible joints\' box) on the --train images and places\n' +
-    'it in each --eval image\'s box. Prints its score.',
+  summary:
+    "The mean-pose floor: fits the average pose (normalised by the visible joints' box) on the --train images and places\n" +
+    "it in each --eval image's box. Prints its score.",
   options: {
     gt: text('ground-truth file', { metavar: 'FILE', required: true }),
     train: custom(imageSelection, 'images the pose is fitted on: a split name, or a 0-based half-open range a:b', { metavar: 'RANGE', required: true }),
@@ -70,7 +93,13 @@ Each has --help.
 
 type MetricValues = Values<typeof METRIC_OPTIONS>;
 
-interface Metric { name: string; alpha: number; selection: JointSelection; normalizer: Normalizer; maxThreshold: number }
+interface Metric {
+  name: string;
+  alpha: number;
+  selection: JointSelection;
+  normalizer: Normalizer;
+  maxThreshold: number;
+}
 
 function metricFrom(flags: MetricValues, defaultJoints?: JointSelection): Metric {
   const kind = flags.metric;
@@ -79,12 +108,17 @@ function metricFrom(flags: MetricValues, defaultJoints?: JointSelection): Metric
   const maxThreshold = flags['max-threshold'] ?? (kind === 'pck' ? 0.5 : 1);
   return {
     name: `${kind === 'pck' ? 'PCK' : 'PCKh'}@${alpha}${selection === 'visible' && kind === 'pck' ? ' (visible joints)' : ''}`,
-    alpha, selection, maxThreshold,
+    alpha,
+    selection,
+    maxThreshold,
     normalizer: kind === 'pck' ? torsoNormalizer(selection) : headSizeNormalizer(),
   };
 }
 
-interface Scored { table: PckTable; curve: PckCurve }
+interface Scored {
+  table: PckTable;
+  curve: PckCurve;
+}
 
 function score(preds: readonly Pose[], truths: readonly PersonTruth[], m: Metric): Scored {
   const e = jointErrors(preds, truths, m.normalizer, m.selection);
@@ -99,14 +133,28 @@ function report(label: string, main: Scored, stages: readonly Scored[], m: Metri
   console.log(formatJointTable(main.table));
   if (!outDir) return;
   const base = join(outDir, `${label.replace(/[^A-Za-z0-9._-]+/g, '_')}-curve`);
-  const curves = stages.length > 0
-    ? stages.map((s, t) => ({ label: `STAGE ${t + 1}`, curve: s.curve }))
-    : [{ label: label.toUpperCase(), curve: main.curve }];
-  writePng(`${base}.png`, renderPckCurve(curves, { lines: stages.length > 0 ? 'total' : 'parts', title: `${label.toUpperCase()}: ${main.curve.metric} CURVE` }));
-  writeFileAtomic(`${base}.json`, JSON.stringify({
-    label, metric: m.name, alpha: m.alpha, joints: m.selection, ...extra,
-    table: main.table, curve: main.curve, stages: stages.map((s) => ({ table: s.table, curve: s.curve })),
-  }, null, 1));
+  const curves = stages.length > 0 ? stages.map((s, t) => ({ label: `STAGE ${t + 1}`, curve: s.curve })) : [{ label: label.toUpperCase(), curve: main.curve }];
+  writePng(
+    `${base}.png`,
+    renderPckCurve(curves, { lines: stages.length > 0 ? 'total' : 'parts', title: `${label.toUpperCase()}: ${main.curve.metric} CURVE` }),
+  );
+  writeFileAtomic(
+    `${base}.json`,
+    JSON.stringify(
+      {
+        label,
+        metric: m.name,
+        alpha: m.alpha,
+        joints: m.selection,
+        ...extra,
+        table: main.table,
+        curve: main.curve,
+        stages: stages.map((s) => ({ table: s.table, curve: s.curve })),
+      },
+      null,
+      1,
+    ),
+  );
   console.log(`\nwrote ${base}.png and ${base}.json`);
 }
 
@@ -158,12 +206,31 @@ function meanPoseCommand(argv: string[]): void {
   }
   const train = selectImages(all, 'train', flags.train, (t) => bySplit.get(t.file));
   const evalSet = selectImages(all, 'eval', flags.eval, (t) => bySplit.get(t.file));
-  const framed = (t: PersonTruth) => { const b = boxOfJoints(t.joints, t.visible); return b ? frameFromBox(b) : null; };
-  const mean = fitMeanPose(train.flatMap((t) => { const frame = framed(t); return frame ? [{ joints: t.joints, visible: t.visible, frame }] : []; }));
+  const framed = (t: PersonTruth) => {
+    const b = boxOfJoints(t.joints, t.visible);
+    return b ? frameFromBox(b) : null;
+  };
+  const mean = fitMeanPose(
+    train.flatMap((t) => {
+      const frame = framed(t);
+      return frame ? [{ joints: t.joints, visible: t.visible, frame }] : [];
+    }),
+  );
   const scored = evalSet.filter((t) => framed(t) !== null);
   const preds: PosePrediction[] = scored.map((t) => ({ file: t.file, joints: predictMeanPose(mean, framed(t)!) }));
   console.log(`mean pose fitted on ${train.length} images, placed in ${preds.length} evaluation images' visible-joint boxes`);
-  report('mean-pose', score(preds.map((p) => p.joints), scored, m), [], m, flags.out, { ground_truth: gtPath, train: flags.train, eval: flags.eval });
+  report(
+    'mean-pose',
+    score(
+      preds.map((p) => p.joints),
+      scored,
+      m,
+    ),
+    [],
+    m,
+    flags.out,
+    { ground_truth: gtPath, train: flags.train, eval: flags.eval },
+  );
   if (flags.write) {
     writeFileAtomic(flags.write, JSON.stringify(buildPredictionsJson(preds, 'mean-pose')));
     console.log(`wrote ${flags.write}`);

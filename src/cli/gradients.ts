@@ -18,8 +18,9 @@ import { CONFIG_NAMES } from './train.js';
 export const GRADIENTS_COMMAND = {
   name: 'gradients',
   usage: 'cpm gradients [options]',
-  summary: 'Gradient-magnitude histograms per layer depth, with and without intermediate supervision (Fig. 9). Writes\n' +
-    'DIR/gradients.json (every layer, every recorded step, both runs), DIR/gradients.png, and each run\'s training log\n' +
+  summary:
+    'Gradient-magnitude histograms per layer depth, with and without intermediate supervision (Fig. 9). Writes\n' +
+    "DIR/gradients.json (every layer, every recorded step, both runs), DIR/gradients.png, and each run's training log\n" +
     'under DIR/intermediate and DIR/last-stage.',
   options: {
     config: choice(CONFIG_NAMES, 'configuration', { default: 'cpm-mini' }),
@@ -47,10 +48,21 @@ export async function gradientsCommand(argv: string[]): Promise<void> {
   const results: { name: string; records: GradientRecord[] }[] = [];
   for (const run of runs) {
     console.log(`${run.name}: ${config.name}, ${steps} steps → ${run.dir}`);
-    await interruptible((signal) => train(engine, {
-      config, dataset: a.values.dataset, steps, batchSize: a.values.batch, out: run.dir,
-      strategy: run.strategy, seed: a.values.seed, gradientsEvery: every, checkpointEvery: 0, quiet: true, signal,
-    }));
+    await interruptible((signal) =>
+      train(engine, {
+        config,
+        dataset: a.values.dataset,
+        steps,
+        batchSize: a.values.batch,
+        out: run.dir,
+        strategy: run.strategy,
+        seed: a.values.seed,
+        gradientsEvery: every,
+        checkpointEvery: 0,
+        quiet: true,
+        signal,
+      }),
+    );
     const lines = readFileSync(join(run.dir, 'gradients.jsonl'), 'utf8').trim().split('\n');
     results.push({ name: run.name, records: lines.map((l) => JSON.parse(l) as GradientRecord) });
   }

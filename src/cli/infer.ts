@@ -17,24 +17,36 @@ import { encodePng } from '../viz/png.js';
 import { ADAPTER, choice, custom, flag, int, list, parseCommand, range, real, text, UsageError, type Command } from './options.js';
 
 const SCALES = list('test-time scales, e.g. 0.7,0.8,0.9,1,1.1,1.2,1.3', { named: { reference: REFERENCE_SCALES }, default: [1] });
-const SUBPIXEL = choice(['none', 'quadratic', 'gaussian'], 'sub-pixel refinement of each belief map\'s argmax', { default: 'none' });
+const SUBPIXEL = choice(['none', 'quadratic', 'gaussian'], "sub-pixel refinement of each belief map's argmax", { default: 'none' });
 
 /** `cpm infer`'s options. */
 export const INFER_COMMAND = {
   name: 'infer',
   usage: 'cpm infer IMAGE... --checkpoint FILE [options]',
-  summary: 'Predicts the 14 joints of each person and writes them, with each joint\'s confidence (its belief maximum), as\n' +
+  summary:
+    "Predicts the 14 joints of each person and writes them, with each joint's confidence (its belief maximum), as\n" +
     'DIR/predictions.json. Without a box the person stands at the image centre and the image height maps to 0.8 of the crop (the LSP rule).',
   options: {
-    checkpoint: text('trained or imported model (safetensors; without our metadata the configuration comes from the shapes)', { metavar: 'FILE', required: true }),
-    'input-size': int('crop size (default: the checkpoint\'s; 368 for a state dict of unknown widths)', { min: 8, multipleOf: 8 }),
-    box: text('the person\'s box (COCO-style pixels): crop centred on it, its larger side as the person height', { metavar: 'X,Y,W,H', conflicts: ['center', 'height', 'boxes'] }),
-    center: text('the person\'s centre (0-based pixels), with --height (the MPII test rule)', { metavar: 'X,Y', requires: 'height', conflicts: ['boxes'] }),
-    height: text('the person\'s height in pixels, with --center', { metavar: 'H', requires: 'center' }),
-    boxes: text('one or many people per image: {"im.jpg": [[x,y,w,h], ...]} or [{"file", "bbox"}, ...]; one pose per box; without IMAGE arguments the images are the file\'s names, beside it', { metavar: 'FILE' }),
+    checkpoint: text('trained or imported model (safetensors; without our metadata the configuration comes from the shapes)', {
+      metavar: 'FILE',
+      required: true,
+    }),
+    'input-size': int("crop size (default: the checkpoint's; 368 for a state dict of unknown widths)", { min: 8, multipleOf: 8 }),
+    box: text("the person's box (COCO-style pixels): crop centred on it, its larger side as the person height", {
+      metavar: 'X,Y,W,H',
+      conflicts: ['center', 'height', 'boxes'],
+    }),
+    center: text("the person's centre (0-based pixels), with --height (the MPII test rule)", { metavar: 'X,Y', requires: 'height', conflicts: ['boxes'] }),
+    height: text("the person's height in pixels, with --center", { metavar: 'H', requires: 'center' }),
+    boxes: text(
+      'one or many people per image: {"im.jpg": [[x,y,w,h], ...]} or [{"file", "bbox"}, ...]; one pose per box; without IMAGE arguments the images are the file\'s names, beside it',
+      { metavar: 'FILE' },
+    ),
     out: text('where to write predictions.json and pictures', { metavar: 'DIR', default: 'out/infer' }),
     overlay: flag('also write <image>-skeleton.png'),
-    beliefs: custom(jointIndices, 'also write <image>-beliefs.png with each stage\'s maps for these joints (names or indices, e.g. rwri,rank,head)', { metavar: 'J,J,...' }),
+    beliefs: custom(jointIndices, "also write <image>-beliefs.png with each stage's maps for these joints (names or indices, e.g. rwri,rank,head)", {
+      metavar: 'J,J,...',
+    }),
     scales: SCALES,
     subpixel: SUBPIXEL,
     ...ADAPTER,
@@ -51,7 +63,10 @@ function jointIndices(list: string): number[] {
 }
 
 /** The images and each one's people: --boxes, else --box or --center/--height for all (null: the whole-image rule). */
-function people(o: { box?: string; center?: string; height?: string; boxes?: string }, positionals: string[]): { images: string[]; of: (file: string) => Placement[] | null } {
+function people(
+  o: { box?: string; center?: string; height?: string; boxes?: string },
+  positionals: string[],
+): { images: string[]; of: (file: string) => Placement[] | null } {
   const one = placementFromOptions(o);
   if (one) personFromPlacement(one, 'infer'); // a bad box or height is refused before the checkpoint loads
   if (!o.boxes) return { images: positionals, of: () => (one ? [one] : null) };
@@ -75,13 +90,24 @@ export async function inferCommand(argv: string[]): Promise<void> {
   for (const file of placed.images) {
     const image = readImageFile(file);
     const where = placed.of(file);
-    const persons = where ? where.map((p, i) => personFromPlacement(p, `${file} person ${i}`)) : [personFromImageFrame(new Float32Array(42), image.width, image.height)];
+    const persons = where
+      ? where.map((p, i) => personFromPlacement(p, `${file} person ${i}`))
+      : [personFromImageFrame(new Float32Array(42), image.width, image.height)];
     const results = await predictPeople(model, image, persons, { scales: [...scales], subpixel, id: basename(file) });
     results.forEach((r, i) => {
       predictions.push({ file: basename(file), ...(where ? { person: { index: i, ...where[i] } } : {}), joints: r.pose, scores: r.scores, stages: r.stages });
     });
     const stem = join(out, basename(file).replace(/\.[^.]+$/, ''));
-    if (a.values.overlay) writeFileAtomic(`${stem}-skeleton.png`, encodePng(peopleOverlay(image, results.map((r, i) => ({ pose: r.pose, ...where?.[i] })))));
+    if (a.values.overlay)
+      writeFileAtomic(
+        `${stem}-skeleton.png`,
+        encodePng(
+          peopleOverlay(
+            image,
+            results.map((r, i) => ({ pose: r.pose, ...where?.[i] })),
+          ),
+        ),
+      );
     if (beliefs)
       results.forEach((r, i) => {
         writeFileAtomic(`${stem}${results.length > 1 ? `-person${i}` : ''}-beliefs.png`, encodePng(stageBeliefs(r.sample, r.beliefs, beliefs)));
@@ -96,13 +122,14 @@ export async function inferCommand(argv: string[]): Promise<void> {
 export const EVALUATE_COMMAND = {
   name: 'evaluate',
   usage: 'cpm evaluate --checkpoint FILE [--dataset DIR] [options]',
-  summary: 'Runs the model on a dataset (default: generated validation people) and prints PCK per stage beside the mean-pose\n' +
+  summary:
+    'Runs the model on a dataset (default: generated validation people) and prints PCK per stage beside the mean-pose\n' +
     'floor (fitted on the training split of the same dataset).',
   options: {
     checkpoint: text('trained model', { metavar: 'FILE', required: true }),
     dataset: text('LSP / LSPet / MPII folder', { metavar: 'DIR' }),
     range: range('1-based inclusive entries to evaluate (e.g. 2501:3000 for LSPet validation; default: the validation split)', { requires: 'dataset' }),
-    'train-range': range('entries the mean pose is fitted on (default: the dataset\'s training split)', { requires: 'dataset' }),
+    'train-range': range("entries the mean pose is fitted on (default: the dataset's training split)", { requires: 'dataset' }),
     count: int('evaluate at most N images (default: all; 200 generated)', { min: 1 }),
     alpha: real('PCK threshold', { above: 0, max: 1, default: 0.2 }),
     joints: choice(['visible', 'all'], 'joints scored', { default: 'visible' }),
@@ -117,7 +144,8 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
   const a = parseCommand(EVALUATE_COMMAND, argv);
   if (!a) return;
   const v = a.values;
-  if (v.upsample === 'none' && v.scales.some((m) => m !== 1)) throw new UsageError(`evaluate: --scales ${v.scales.join(',')} needs --upsample bilinear or bicubic (the scales are summed in the crop's frame)`);
+  if (v.upsample === 'none' && v.scales.some((m) => m !== 1))
+    throw new UsageError(`evaluate: --scales ${v.scales.join(',')} needs --upsample bilinear or bicubic (the scales are summed in the crop's frame)`);
   const { evaluateModel, fitMeanPoseOn } = await import('../cpm/evaluate.js');
   const { openDataset } = await import('../data/index.js');
   const { formatPartTable } = await import('../eval/table.js');
@@ -127,11 +155,25 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
   model.load(ck.params, v.checkpoint);
   const dir = v.dataset;
   const imageSize = Math.round(ck.config.inputSize * 1.25);
-  const evalSet = dir ? openDataset(dir, v.range ? { range: v.range } : { split: 'val' }) : openDataset(undefined, { split: 'val', imageSize, count: v.count ?? 200 });
-  const trainSet = dir ? openDataset(dir, v['train-range'] ? { range: v['train-range'] } : { split: 'train' }) : openDataset(undefined, { split: 'train', imageSize });
-  const ev = await evaluateModel(model, evalSet, {
-    count: v.count, alpha: v.alpha, joints: v.joints, scales: [...v.scales], subpixel: v.subpixel, upsample: v.upsample,
-  }, await fitMeanPoseOn(trainSet, 1000));
+  const evalSet = dir
+    ? openDataset(dir, v.range ? { range: v.range } : { split: 'val' })
+    : openDataset(undefined, { split: 'val', imageSize, count: v.count ?? 200 });
+  const trainSet = dir
+    ? openDataset(dir, v['train-range'] ? { range: v['train-range'] } : { split: 'train' })
+    : openDataset(undefined, { split: 'train', imageSize });
+  const ev = await evaluateModel(
+    model,
+    evalSet,
+    {
+      count: v.count,
+      alpha: v.alpha,
+      joints: v.joints,
+      scales: [...v.scales],
+      subpixel: v.subpixel,
+      upsample: v.upsample,
+    },
+    await fitMeanPoseOn(trainSet, 1000),
+  );
   console.log(`${ev.truths.length} persons of ${evalSet.name}; PCK@${v.alpha}`);
   console.log(formatPartTable([...ev.stages.map((table, t) => ({ label: `stage ${t + 1}`, table })), { label: 'mean pose', table: ev.meanPose! }]));
 }

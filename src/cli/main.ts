@@ -11,7 +11,7 @@ const COMMANDS = {
   evaluate: 'run a checkpoint on a dataset: PCK per stage beside the mean-pose floor',
   eval: 'score predictions: eval score --pred F --gt F | eval mean-pose ...',
   model: 'parameters, multiply-adds per block and receptive field per stage of a configuration',
-  'import-caffe': 'convert the authors\' released Caffe CPM models into checkpoints',
+  'import-caffe': "convert the authors' released Caffe CPM models into checkpoints",
   tensors: 'run the tensor-file forward/backward (docs/formats.md), to compare with another framework',
   data: 'dataset pictures and loader speed: data grid --out F | data bench',
   serve: 'serve the demo page on localhost (npm run demo builds it first)',
@@ -23,7 +23,9 @@ const COMMANDS = {
 export const TOP_COMMAND = {
   name: 'cpm',
   usage: 'cpm <command> [options]      (each command has --help)',
-  summary: `cpm-webgpu: Convolutional Pose Machines on WebGPU\n\ncommands:\n${Object.entries(COMMANDS).map(([c, what]) => `  ${c.padEnd(14)} ${what}`).join('\n')}`,
+  summary: `cpm-webgpu: Convolutional Pose Machines on WebGPU\n\ncommands:\n${Object.entries(COMMANDS)
+    .map(([c, what]) => `  ${c.padEnd(14)} ${what}`)
+    .join('\n')}`,
   options: { info: flag('print adapter info and exit'), ...ADAPTER },
 } as const satisfies Command;
 

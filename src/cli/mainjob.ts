@@ -21,7 +21,8 @@ import { CONFIG_NAMES } from './train.js';
 export const MAIN_COMMAND = {
   name: 'main',
   usage: 'cpm main [options]',
-  summary: 'Trains cpm-mini on generated people (900 steps: 3–9 minutes on lavapipe; lr × 0.2 after 80 %), evaluates it per stage\n' +
+  summary:
+    'Trains cpm-mini on generated people (900 steps: 3–9 minutes on lavapipe; lr × 0.2 after 80 %), evaluates it per stage\n' +
     'beside the mean-pose floor and draws pictures into DIR.',
   options: {
     steps: int('training steps', { min: 1, default: 900 }),
@@ -31,7 +32,7 @@ export const MAIN_COMMAND = {
     out: text('output folder', { metavar: 'DIR', default: 'runs/main' }),
     seed: int('seed', { min: 0, default: 0 }),
     resume: flag('continue from DIR/checkpoint.safetensors exactly'),
-    'resume-anyway': flag('resume even when the checkpoint\'s configuration, batch or seed differ', { requires: 'resume' }),
+    'resume-anyway': flag("resume even when the checkpoint's configuration, batch or seed differ", { requires: 'resume' }),
     ...ADAPTER,
   },
 } as const satisfies Command;
@@ -47,10 +48,26 @@ export async function mainJob(argv: string[]): Promise<void> {
   // σ of one grid cell (8 px at 128): the paper's 7·S/368 is a third of a cell at this size and learns far slower.
   const sigma = (8 * config.inputSize) / 128;
   // No augmentation: every generated image is new, and warping them only slowed learning (PCK 32 vs 40 at 300 steps).
-  const run = await interruptible((signal) => train(engine, {
-    config, steps, batchSize, out, seed, resume: a.values.resume, resumeAnyway: a.values['resume-anyway'], signal, checkpointEvery: 50, workers: 1, onStep: progressBar(steps),
-    lr: 3e-3, stepSize: Math.round(0.8 * steps), gamma: 0.2, sigma, augment: false,
-  }));
+  const run = await interruptible((signal) =>
+    train(engine, {
+      config,
+      steps,
+      batchSize,
+      out,
+      seed,
+      resume: a.values.resume,
+      resumeAnyway: a.values['resume-anyway'],
+      signal,
+      checkpointEvery: 50,
+      workers: 1,
+      onStep: progressBar(steps),
+      lr: 3e-3,
+      stepSize: Math.round(0.8 * steps),
+      gamma: 0.2,
+      sigma,
+      augment: false,
+    }),
+  );
   const last = run.records.at(-1);
   if (last) console.log(`trained at ${last.imagesPerSecond.toFixed(1)} images/s; final losses per stage ${last.stages.map((v) => v.toFixed(3)).join(' / ')}`);
 
@@ -64,8 +81,12 @@ export async function mainJob(argv: string[]): Promise<void> {
   const rows = [...ev.stages.map((table, t) => ({ label: `stage ${t + 1}`, table })), { label: 'mean pose', table: ev.meanPose! }];
   console.log(formatPartTable(rows));
   const summary = {
-    config: config.name, steps, imagesPerSecond: last?.imagesPerSecond, finalLosses: last?.stages,
-    pck: Object.fromEntries(ev.stages.map((t, i) => [`stage${i + 1}`, t.total])), meanPosePck: ev.meanPose!.total,
+    config: config.name,
+    steps,
+    imagesPerSecond: last?.imagesPerSecond,
+    finalLosses: last?.stages,
+    pck: Object.fromEntries(ev.stages.map((t, i) => [`stage${i + 1}`, t.total])),
+    meanPosePck: ev.meanPose!.total,
   };
   writeFileAtomic(join(out, 'summary.json'), JSON.stringify(summary, null, 2));
 
@@ -79,5 +100,7 @@ export async function mainJob(argv: string[]): Promise<void> {
     writeFileAtomic(beliefs, encodePng(stageBeliefs(r.sample, r.beliefs)));
     pictures.push(overlay, beliefs);
   }
-  console.log(`\nwrote:\n  ${run.checkpoint} (checkpoint)\n  ${join(out, 'train.jsonl')} (every step)\n  ${join(out, 'loss.png')} (loss per stage)\n  ${join(out, 'summary.json')}\n  ${pictures.join('\n  ')}`);
+  console.log(
+    `\nwrote:\n  ${run.checkpoint} (checkpoint)\n  ${join(out, 'train.jsonl')} (every step)\n  ${join(out, 'loss.png')} (loss per stage)\n  ${join(out, 'summary.json')}\n  ${pictures.join('\n  ')}`,
+  );
 }

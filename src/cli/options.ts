@@ -13,29 +13,66 @@ interface Base {
   /** Refused together with these options. */
   readonly conflicts?: readonly string[];
 }
-export interface FlagOption extends Base { readonly kind: 'flag' }
-export interface TextOption extends Base { readonly kind: 'text'; readonly default?: string }
-export interface IntOption extends Base { readonly kind: 'int'; readonly min: number; readonly max?: number; readonly multipleOf?: number; readonly default?: number }
+export interface FlagOption extends Base {
+  readonly kind: 'flag';
+}
+export interface TextOption extends Base {
+  readonly kind: 'text';
+  readonly default?: string;
+}
+export interface IntOption extends Base {
+  readonly kind: 'int';
+  readonly min: number;
+  readonly max?: number;
+  readonly multipleOf?: number;
+  readonly default?: number;
+}
 /** A real number; `above` is an exclusive lower bound (rates: above 0), `min` an inclusive one. */
-export interface RealOption extends Base { readonly kind: 'real'; readonly above?: number; readonly min?: number; readonly max?: number; readonly default?: number }
-export interface ChoiceOption<C extends string = string> extends Base { readonly kind: 'choice'; readonly choices: readonly C[]; readonly default?: C }
+export interface RealOption extends Base {
+  readonly kind: 'real';
+  readonly above?: number;
+  readonly min?: number;
+  readonly max?: number;
+  readonly default?: number;
+}
+export interface ChoiceOption<C extends string = string> extends Base {
+  readonly kind: 'choice';
+  readonly choices: readonly C[];
+  readonly default?: C;
+}
 /** A:B (or A-B), 1-based inclusive, 1 ≤ A ≤ B. */
-export interface RangeOption extends Base { readonly kind: 'range' }
+export interface RangeOption extends Base {
+  readonly kind: 'range';
+}
 /** Comma-separated positive numbers, or one of the `named` lists. */
-export interface ListOption extends Base { readonly kind: 'list'; readonly named?: Readonly<Record<string, readonly number[]>>; readonly default?: readonly number[] }
+export interface ListOption extends Base {
+  readonly kind: 'list';
+  readonly named?: Readonly<Record<string, readonly number[]>>;
+  readonly default?: readonly number[];
+}
 /** Checked by `parse`, which throws a message for a bad value. */
-export interface CustomOption<T = unknown> extends Base { readonly kind: 'custom'; readonly parse: (value: string) => T; readonly default?: T }
+export interface CustomOption<T = unknown> extends Base {
+  readonly kind: 'custom';
+  readonly parse: (value: string) => T;
+  readonly default?: T;
+}
 
 export type Option = FlagOption | TextOption | IntOption | RealOption | ChoiceOption | RangeOption | ListOption | CustomOption;
 export type OptionTable = Readonly<Record<string, Option>>;
 
-type ValueOf<O> = O extends { kind: 'flag' } ? boolean
-  : O extends { kind: 'choice'; choices: readonly (infer C)[] } ? C
-  : O extends { kind: 'int' | 'real' } ? number
-  : O extends { kind: 'range' } ? [number, number]
-  : O extends { kind: 'list' } ? readonly number[]
-  : O extends { kind: 'custom'; parse: (v: string) => infer T } ? T
-  : string;
+type ValueOf<O> = O extends { kind: 'flag' }
+  ? boolean
+  : O extends { kind: 'choice'; choices: readonly (infer C)[] }
+    ? C
+    : O extends { kind: 'int' | 'real' }
+      ? number
+      : O extends { kind: 'range' }
+        ? [number, number]
+        : O extends { kind: 'list' }
+          ? readonly number[]
+          : O extends { kind: 'custom'; parse: (v: string) => infer T }
+            ? T
+            : string;
 
 /** What parsing a table gives: flags are booleans; options with a default or `required` are always set. */
 export type Values<T extends OptionTable> = {
@@ -75,13 +112,16 @@ export const int = <const E extends Extra<IntOption>>(help: string, extra: E) =>
 export const real = <const E extends Extra<RealOption>>(help: string, extra: E) => ({ kind: 'real', help, ...extra }) as { kind: 'real'; help: string } & E;
 export const choice = <const C extends string, const E extends Omit<Extra<ChoiceOption<C>>, 'choices'>>(choices: readonly C[], help: string, extra?: E) =>
   ({ kind: 'choice', choices, help, ...extra }) as { kind: 'choice'; choices: readonly C[]; help: string } & E;
-export const range = <const E extends Extra<RangeOption>>(help: string, extra?: E) => ({ kind: 'range', help, ...extra }) as { kind: 'range'; help: string } & E;
+export const range = <const E extends Extra<RangeOption>>(help: string, extra?: E) =>
+  ({ kind: 'range', help, ...extra }) as { kind: 'range'; help: string } & E;
 export const list = <const E extends Extra<ListOption>>(help: string, extra?: E) => ({ kind: 'list', help, ...extra }) as { kind: 'list'; help: string } & E;
 export const custom = <V, const E extends Omit<Extra<CustomOption<V>>, 'parse'>>(parse: (value: string) => V, help: string, extra?: E) =>
   ({ kind: 'custom', parse, help, ...extra }) as { kind: 'custom'; parse: (value: string) => V; help: string } & E;
 
 /** --adapter, which every command that opens the GPU takes. */
-export const ADAPTER = { adapter: text('lavapipe | swiftshader | a substring of the adapter description (default: env CPM_ADAPTER, else the first)', { metavar: 'NAME' }) } as const;
+export const ADAPTER = {
+  adapter: text('lavapipe | swiftshader | a substring of the adapter description (default: env CPM_ADAPTER, else the first)', { metavar: 'NAME' }),
+} as const;
 
 // ---- checking values ----------------------------------------------------------------------------
 
@@ -102,7 +142,10 @@ export function nearest(word: string, known: readonly string[]): string | undefi
   let bestD = Infinity;
   for (const k of known) {
     const d = k.startsWith(word) || word.startsWith(k) ? Math.abs(k.length - word.length) * 0.5 : distance(word, k);
-    if (d < bestD) { best = k; bestD = d; }
+    if (d < bestD) {
+      best = k;
+      bestD = d;
+    }
   }
   return best;
 }
@@ -127,9 +170,12 @@ function number(name: string, v: string): number {
 }
 
 function checkValue(name: string, o: Option, v: string): unknown {
-  const bad = (rule: string): never => { throw new UsageError(`--${name} ${rule}, got "${v}"`); };
+  const bad = (rule: string): never => {
+    throw new UsageError(`--${name} ${rule}, got "${v}"`);
+  };
   switch (o.kind) {
-    case 'flag': return true;
+    case 'flag':
+      return true;
     case 'text':
       if (v === '') bad('must not be empty');
       return v;
@@ -183,7 +229,10 @@ function joinNegativeNumbers(argv: readonly string[], table: OptionTable): strin
     const a = argv[i]!;
     const o = a.startsWith('--') ? table[a.slice(2)] : undefined;
     const v = argv[i + 1];
-    if (o && o.kind !== 'flag' && v !== undefined && /^-[\d.]/.test(v)) { out.push(`${a}=${v}`); i++; } else out.push(a);
+    if (o && o.kind !== 'flag' && v !== undefined && /^-[\d.]/.test(v)) {
+      out.push(`${a}=${v}`);
+      i++;
+    } else out.push(a);
   }
   return out;
 }
@@ -193,7 +242,8 @@ function rewordParseError(e: unknown, cmd: Command): never {
   const message = e instanceof Error ? e.message : String(e);
   const option = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
   const known = Object.keys(cmd.options).map((n) => `--${n}`);
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`${cmd.name}: unknown option ${option}; ${suggestion(option, known)} (see ${cmd.name} --help)`);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+    throw new UsageError(`${cmd.name}: unknown option ${option}; ${suggestion(option, known)} (see ${cmd.name} --help)`);
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const what = /does not take an argument/.test(message) ? 'takes no value' : 'needs a value';
     throw new UsageError(`${cmd.name}: ${option} ${what}`);
@@ -209,7 +259,9 @@ function rewordParseError(e: unknown, cmd: Command): never {
  */
 export function parseCommand<T extends OptionTable>(cmd: Command<T>, argv: readonly string[]): Parsed<T> | undefined {
   const table: OptionTable = { ...cmd.options, help: flag('this text') };
-  const spec = Object.fromEntries(Object.entries(table).map(([n, o]) => [n, { type: o.kind === 'flag' ? 'boolean' : 'string', ...(n === 'help' ? { short: 'h' } : {}) }] as const));
+  const spec = Object.fromEntries(
+    Object.entries(table).map(([n, o]) => [n, { type: o.kind === 'flag' ? 'boolean' : 'string', ...(n === 'help' ? { short: 'h' } : {}) }] as const),
+  );
   const parsed = (() => {
     try {
       return parseArgs({ args: joinNegativeNumbers(argv, table), options: spec, allowPositionals: true, strict: true, tokens: true });
@@ -244,7 +296,10 @@ export function parseCommand<T extends OptionTable>(cmd: Command<T>, argv: reado
   }
   const p = cmd.positionals ?? { name: '', min: 0, max: 0 };
   const n = parsed.positionals.length;
-  if (n > p.max) throw new UsageError(`${cmd.name}: unexpected argument "${parsed.positionals[p.max]}"${p.max === 0 ? ' (this command takes options only)' : ` (at most ${p.max} ${p.name})`}`);
+  if (n > p.max)
+    throw new UsageError(
+      `${cmd.name}: unexpected argument "${parsed.positionals[p.max]}"${p.max === 0 ? ' (this command takes options only)' : ` (at most ${p.max} ${p.name})`}`,
+    );
   if (n < p.min) throw new UsageError(`${cmd.name}: needs ${p.min === p.max ? p.min : `at least ${p.min}`} ${p.name} (see ${cmd.name} --help)`);
   return { values: values as Values<T>, positionals: parsed.positionals, given: (name) => seen.has(name) };
 }
@@ -273,7 +328,9 @@ function describe(o: Option): string {
 
 /** The --help text, from the same table the parser uses. */
 export function formatHelp(cmd: Command): string {
-  const rows = Object.entries({ ...cmd.options, help: flag('this text') }).map(([n, o]) => [`--${n}${o.kind === 'flag' ? '' : ` ${metavar(o)}`}`, describe(o)] as const);
+  const rows = Object.entries({ ...cmd.options, help: flag('this text') }).map(
+    ([n, o]) => [`--${n}${o.kind === 'flag' ? '' : ` ${metavar(o)}`}`, describe(o)] as const,
+  );
   const width = Math.min(24, Math.max(...rows.map(([l]) => l.length)) + 2);
   const lines = rows.map(([l, d]) => `  ${l.length >= width ? `${l}\n  ${' '.repeat(width)}` : l.padEnd(width)}${d}`);
   return [`usage: ${cmd.usage}`, '', cmd.summary, '', 'options:', ...lines, ...(cmd.notes ? ['', cmd.notes] : []), ''].join('\n');

@@ -11,7 +11,9 @@ export function runCli(name: string, command: () => Promise<void>): void {
   // 'beforeExit' fires only when nothing is left to run: a pending command can then never finish.
   process.on('beforeExit', () => {
     if (finished) return;
-    console.error(`cpm ${name}: stopped before finishing: nothing was left running that could complete it (an awaited event that no longer holds the process); its outputs are incomplete`);
+    console.error(
+      `cpm ${name}: stopped before finishing: nothing was left running that could complete it (an awaited event that no longer holds the process); its outputs are incomplete`,
+    );
     process.exit(EXIT_UNFINISHED);
   });
   command().then(
@@ -35,7 +37,12 @@ export function runCli(name: string, command: () => Promise<void>): void {
  */
 export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const c = new AbortController();
-  const handlers = ([['SIGINT', 130], ['SIGTERM', 143]] as const).map(([sig, code]) => {
+  const handlers = (
+    [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const
+  ).map(([sig, code]) => {
     let first = 0;
     const handler = (): void => {
       // A repeat within a second is the same request (tsx relays the terminal's Ctrl-C once more).

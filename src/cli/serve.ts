@@ -6,8 +6,14 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { int, parseCommand, type Command } from './options.js';
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.map': 'application/json', '.css': 'text/css',
-  '.png': 'image/png', '.jpg': 'image/jpeg', '.json': 'application/json', '.safetensors': 'application/octet-stream',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.map': 'application/json',
+  '.css': 'text/css',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.json': 'application/json',
+  '.safetensors': 'application/octet-stream',
 };
 
 /** What the demo page loads on start when it exists (the main job's output). */
@@ -28,7 +34,9 @@ export function startServer(root: string, port = 0): Promise<{ url: string; serv
     );
   });
   return new Promise((ok, fail) => {
-    server.once('error', (e: NodeJS.ErrnoException) => fail(new Error(`cannot serve on 127.0.0.1:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use (choose another with --port)' : e.message}`)));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      fail(new Error(`cannot serve on 127.0.0.1:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use (choose another with --port)' : e.message}`)),
+    );
     server.listen(port, '127.0.0.1', () => {
       const a = server.address();
       ok({ url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : port}`, server });
@@ -49,6 +57,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
   if (!a) return;
   const { url } = await startServer('.', a.values.port);
   console.log(`demo: ${url}/demo/  (Ctrl-C to stop; WebGPU needed: Chrome/Edge, or headless Chromium with the flags in the README)`);
-  console.log(existsSync(MAIN_CHECKPOINT) ? `the page loads ${MAIN_CHECKPOINT} on start` : `no ${MAIN_CHECKPOINT} yet (\`npm run main\` makes it): the page starts with random weights and says so`);
+  console.log(
+    existsSync(MAIN_CHECKPOINT)
+      ? `the page loads ${MAIN_CHECKPOINT} on start`
+      : `no ${MAIN_CHECKPOINT} yet (\`npm run main\` makes it): the page starts with random weights and says so`,
+  );
   await new Promise(() => undefined);
 }

@@ -24,36 +24,39 @@ const STRATEGIES = ['e2e', 'last-stage', 'stagewise', 'stagewise-finetune'] as c
 export const TRAIN_COMMAND = {
   name: 'train',
   usage: 'cpm train [options]',
-  summary: 'Trains a CPM with intermediate supervision. Writes DIR/train.jsonl (every step), DIR/loss.png (loss per stage)\n' +
+  summary:
+    'Trains a CPM with intermediate supervision. Writes DIR/train.jsonl (every step), DIR/loss.png (loss per stage)\n' +
     'and DIR/checkpoint.safetensors (atomic; every N steps, at the end, and on SIGINT/SIGTERM).',
   options: {
-    config: choice(CONFIG_NAMES, 'configuration (default cpm-mini; with --init-from, the checkpoint\'s)'),
+    config: choice(CONFIG_NAMES, "configuration (default cpm-mini; with --init-from, the checkpoint's)"),
     dataset: text('LSP / LSPet / MPII folder (default: built-in generated people)', { metavar: 'DIR' }),
     range: range('1-based inclusive entries of the folder to train on (e.g. 1:2500 for LSPet)', { requires: 'dataset' }),
     steps: int('optimisation steps', { min: 1, default: 200 }),
     batch: int('images per step', { min: 1, default: 16 }),
     'micro-batch': int('images per forward/backward; gradients are accumulated (default: the batch)', { min: 1 }),
-    optimizer: choice(['sgd', 'adam'], 'sgd: the paper\'s recipe (default for paper/flic); adam: default otherwise'),
+    optimizer: choice(['sgd', 'adam'], "sgd: the paper's recipe (default for paper/flic); adam: default otherwise"),
     lr: real('base learning rate (default: sgd 8e-5, adam 1e-3)', { above: 0 }),
     'weight-decay': real('L2 decay, not on biases (default 5e-4)', { min: 0 }),
     'step-size': int('lr × gamma every N steps (sgd) / once at N (adam)', { min: 1 }),
     gamma: real('lr multiplier at each step-size (default 0.333)', { above: 0 }),
-    strategy: choice(STRATEGIES, 'e2e: intermediate supervision; the others: the paper\'s Fig. 8b strategies', { default: 'e2e' }),
-    'last-stage-only': flag('same as --strategy last-stage (the paper\'s ablation)', { conflicts: ['strategy'] }),
+    strategy: choice(STRATEGIES, "e2e: intermediate supervision; the others: the paper's Fig. 8b strategies", { default: 'e2e' }),
+    'last-stage-only': flag("same as --strategy last-stage (the paper's ablation)", { conflicts: ['strategy'] }),
     sigma: real('joint Gaussian σ in input pixels (default 7·S/368)', { above: 0 }),
     out: text('output folder (default runs/<config>)', { metavar: 'DIR' }),
-    'init-from': text('fine-tune: start from any checkpoint (ours, a state dict, import-caffe\'s)', { metavar: 'FILE', conflicts: ['resume'] }),
-    'reinit-outputs': flag('start the output convs afresh when the checkpoint\'s joint count differs', { requires: 'init-from' }),
+    'init-from': text("fine-tune: start from any checkpoint (ours, a state dict, import-caffe's)", { metavar: 'FILE', conflicts: ['resume'] }),
+    'reinit-outputs': flag("start the output convs afresh when the checkpoint's joint count differs", { requires: 'init-from' }),
     resume: flag('continue exactly from DIR/checkpoint.safetensors (configuration, batch, seed, strategy, dataset and range must match)'),
-    'resume-anyway': flag('resume even when those differ from the checkpoint\'s', { requires: 'resume' }),
+    'resume-anyway': flag("resume even when those differ from the checkpoint's", { requires: 'resume' }),
     'checkpoint-every': int('steps between checkpoints; 0: only at the end', { min: 0, default: 50 }),
     seed: int('seed of initialisation, data order and dropout', { min: 0, default: 0 }),
     workers: int('data loader threads', { min: 0, max: 64, default: 1 }),
-    'gradients-every': int('write every layer\'s gradient-magnitude histogram to DIR/gradients.jsonl at step 1 and every N steps (Fig. 9)', { min: 1 }),
+    'gradients-every': int("write every layer's gradient-magnitude histogram to DIR/gradients.jsonl at step 1 and every N steps (Fig. 9)", { min: 1 }),
     'no-augment': flag('no augmentation (the built-in generator already makes endless new people)'),
     'skip-bad': flag('leave out (and report) samples whose image or annotation cannot be used, instead of stopping'),
     quiet: flag('no progress bar'),
-    autotune: flag('after step 1, time each conv kernel variant per layer shape and keep the fastest (cached per adapter in ~/.cache/cpm-webgpu/conv2d-tuning.json or CPM_TUNING_FILE)'),
+    autotune: flag(
+      'after step 1, time each conv kernel variant per layer shape and keep the fastest (cached per adapter in ~/.cache/cpm-webgpu/conv2d-tuning.json or CPM_TUNING_FILE)',
+    ),
     ...ADAPTER,
   },
 } as const satisfies Command;
@@ -62,18 +65,44 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const a = parseCommand(TRAIN_COMMAND, argv);
   if (!a) return;
   const v = a.values;
-  if (v['micro-batch'] !== undefined && v['micro-batch'] > v.batch) throw new UsageError(`train: --micro-batch ${v['micro-batch']} is larger than --batch ${v.batch}`);
+  if (v['micro-batch'] !== undefined && v['micro-batch'] > v.batch)
+    throw new UsageError(`train: --micro-batch ${v['micro-batch']} is larger than --batch ${v.batch}`);
   const initFrom = v['init-from'];
   const config = v.config ? getConfig(v.config) : initFrom ? fineTuneConfig(loadCheckpoint(initFrom).config) : getConfig('cpm-mini');
   const engine = await init({ adapter: v.adapter });
   const out = v.out ?? `runs/${config.name}`;
-  const r = await interruptible((signal) => train(engine, {
-    config, dataset: v.dataset, range: v.range, steps: v.steps, batchSize: v.batch, microBatch: v['micro-batch'], optimizer: v.optimizer, lr: v.lr,
-    weightDecay: v['weight-decay'], stepSize: v['step-size'], gamma: v.gamma, strategy: v['last-stage-only'] ? 'last-stage' : v.strategy, out,
-    resume: v.resume, resumeAnyway: v['resume-anyway'], seed: v.seed, checkpointEvery: v['checkpoint-every'], workers: v.workers, sigma: v.sigma,
-    quiet: v.quiet, onStep: v.quiet ? undefined : progressBar(v.steps), autotune: v.autotune, skipBad: v['skip-bad'], gradientsEvery: v['gradients-every'], augment: v['no-augment'] ? false : undefined,
-    initFrom, reinitOutputs: v['reinit-outputs'], signal,
-  }));
+  const r = await interruptible((signal) =>
+    train(engine, {
+      config,
+      dataset: v.dataset,
+      range: v.range,
+      steps: v.steps,
+      batchSize: v.batch,
+      microBatch: v['micro-batch'],
+      optimizer: v.optimizer,
+      lr: v.lr,
+      weightDecay: v['weight-decay'],
+      stepSize: v['step-size'],
+      gamma: v.gamma,
+      strategy: v['last-stage-only'] ? 'last-stage' : v.strategy,
+      out,
+      resume: v.resume,
+      resumeAnyway: v['resume-anyway'],
+      seed: v.seed,
+      checkpointEvery: v['checkpoint-every'],
+      workers: v.workers,
+      sigma: v.sigma,
+      quiet: v.quiet,
+      onStep: v.quiet ? undefined : progressBar(v.steps),
+      autotune: v.autotune,
+      skipBad: v['skip-bad'],
+      gradientsEvery: v['gradients-every'],
+      augment: v['no-augment'] ? false : undefined,
+      initFrom,
+      reinitOutputs: v['reinit-outputs'],
+      signal,
+    }),
+  );
   if (r.records.length === 0) return void console.log(`nothing to train: ${r.checkpoint} is already at step ${r.startStep} of ${v.steps}`);
   console.log(`wrote ${r.checkpoint}, ${out}/train.jsonl (every step) and ${out}/loss.png (loss per stage)`);
 }
@@ -81,7 +110,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
 export function describeConfig(name: string): string {
   const c = getConfig(name);
   const macs = multiplyAdds(c);
-  const lines = [`${c.name}: ${c.stages} stages, ${c.joints} joints + background, input ${c.inputSize}×${c.inputSize}, beliefs ${c.inputSize / 8}×${c.inputSize / 8}`];
+  const lines = [
+    `${c.name}: ${c.stages} stages, ${c.joints} joints + background, input ${c.inputSize}×${c.inputSize}, beliefs ${c.inputSize / 8}×${c.inputSize / 8}`,
+  ];
   lines.push(`parameters: ${parameterCount(c).toLocaleString('en-US')}`);
   lines.push(`multiply-adds per forward pass: ${(macs.total / 1e9).toFixed(3)} G`);
   for (const [block, m] of Object.entries(macs.blocks)) lines.push(`  ${block.padEnd(8)} ${(m / 1e9).toFixed(3)} G`);
@@ -104,7 +135,9 @@ export async function runTensorFile(engine: Engine, model: CpmModel, input: Map<
   const out = new Map<string, SafeTensor>();
   const run = () =>
     engine.tidy(() => {
-      const beliefs = model.forward(fromArray(engine, image.data, image.shape, 'image'), fromArray(engine, center.data, center.shape, 'center'), { training: false });
+      const beliefs = model.forward(fromArray(engine, image.data, image.shape, 'image'), fromArray(engine, center.data, center.shape, 'center'), {
+        training: false,
+      });
       const losses = target ? model.losses(beliefs, fromArray(engine, target.data, target.shape), fromArray(engine, targetAll!.data, targetAll!.shape)) : null;
       return { beliefs, losses };
     });
@@ -124,7 +157,8 @@ export async function runTensorFile(engine: Engine, model: CpmModel, input: Map<
 export const TENSORS_COMMAND = {
   name: 'tensors',
   usage: 'cpm tensors INPUT.safetensors OUTPUT.safetensors [--checkpoint F | --config NAME --seed N] [--backward]',
-  summary: 'Runs forward (dropout off) and, with --backward, backward on the input tensors (docs/formats.md#tensor-files) and writes beliefs, losses and gradients.',
+  summary:
+    'Runs forward (dropout off) and, with --backward, backward on the input tensors (docs/formats.md#tensor-files) and writes beliefs, losses and gradients.',
   options: {
     checkpoint: text('trained model (default: a fresh model of --config and --seed)', { metavar: 'FILE', conflicts: ['config', 'seed'] }),
     config: choice(CONFIG_NAMES, 'configuration of the fresh model', { default: 'tiny' }),

@@ -81,5 +81,11 @@ export function parseCheckpoint(bytes: Uint8Array, source: string, opts: ParseCh
     }
   }
   assertFinite(file.tensors, source);
-  return { config, params, optimizerState, step: ours ? Number(file.metadata.step ?? 0) : 0, trainer: ours ? (JSON.parse(file.metadata.trainer ?? '{}') as Record<string, unknown>) : {} };
+  return {
+    config,
+    params,
+    optimizerState,
+    step: ours ? Number(file.metadata.step ?? 0) : 0,
+    trainer: ours ? (JSON.parse(file.metadata.trainer ?? '{}') as Record<string, unknown>) : {},
+  };
 }

@@ -31,11 +31,22 @@ export interface CpmConfig {
 }
 
 const PAPER: CpmConfig = {
-  name: 'paper', stages: 6, joints: 14, inputSize: 368,
-  trunkChannels: 128, trunkKernel: 9,
-  stage1Conv4: { channels: 32, kernel: 5 }, stage1Conv5: { channels: 512, kernel: 9 }, stage1Conv6Channels: 512,
-  featureChannels: 32, featureKernel: 5, stageChannels: 128, stageKernel: 11,
-  dropout: 0.5, init: 'gaussian', optimizer: 'sgd',
+  name: 'paper',
+  stages: 6,
+  joints: 14,
+  inputSize: 368,
+  trunkChannels: 128,
+  trunkKernel: 9,
+  stage1Conv4: { channels: 32, kernel: 5 },
+  stage1Conv5: { channels: 512, kernel: 9 },
+  stage1Conv6Channels: 512,
+  featureChannels: 32,
+  featureKernel: 5,
+  stageChannels: 128,
+  stageKernel: 11,
+  dropout: 0.5,
+  init: 'gaussian',
+  optimizer: 'sgd',
 };
 
 export const CONFIGS: Record<string, CpmConfig> = {
@@ -43,27 +54,57 @@ export const CONFIGS: Record<string, CpmConfig> = {
   flic: { ...PAPER, name: 'flic', stages: 4, joints: 9 },
   // The network of the PyTorch CPU calibration, exactly (docs/training.md#cpu-calibration).
   'cpm-small': {
-    name: 'cpm-small', stages: 3, joints: 14, inputSize: 128,
-    trunkChannels: 32, trunkKernel: 5,
-    stage1Conv4: { channels: 16, kernel: 5 }, stage1Conv5: { channels: 64, kernel: 5 }, stage1Conv6Channels: 64,
-    featureChannels: 16, featureKernel: 5, stageChannels: 32, stageKernel: 7,
-    dropout: 0.5, init: 'he',
+    name: 'cpm-small',
+    stages: 3,
+    joints: 14,
+    inputSize: 128,
+    trunkChannels: 32,
+    trunkKernel: 5,
+    stage1Conv4: { channels: 16, kernel: 5 },
+    stage1Conv5: { channels: 64, kernel: 5 },
+    stage1Conv6Channels: 64,
+    featureChannels: 16,
+    featureKernel: 5,
+    stageChannels: 32,
+    stageKernel: 7,
+    dropout: 0.5,
+    init: 'he',
   },
   // The main job's model: cpm-small's structure, narrower, so a few CPU minutes train it visibly.
   'cpm-mini': {
-    name: 'cpm-mini', stages: 3, joints: 14, inputSize: 128,
-    trunkChannels: 16, trunkKernel: 5,
-    stage1Conv4: { channels: 16, kernel: 5 }, stage1Conv5: { channels: 48, kernel: 5 }, stage1Conv6Channels: 48,
-    featureChannels: 16, featureKernel: 5, stageChannels: 24, stageKernel: 7,
-    dropout: 0, init: 'he',
+    name: 'cpm-mini',
+    stages: 3,
+    joints: 14,
+    inputSize: 128,
+    trunkChannels: 16,
+    trunkKernel: 5,
+    stage1Conv4: { channels: 16, kernel: 5 },
+    stage1Conv5: { channels: 48, kernel: 5 },
+    stage1Conv6Channels: 48,
+    featureChannels: 16,
+    featureKernel: 5,
+    stageChannels: 24,
+    stageKernel: 7,
+    dropout: 0,
+    init: 'he',
   },
   // For tests: every block present, tiny.
   tiny: {
-    name: 'tiny', stages: 2, joints: 14, inputSize: 32,
-    trunkChannels: 4, trunkKernel: 3,
-    stage1Conv4: { channels: 4, kernel: 3 }, stage1Conv5: { channels: 8, kernel: 3 }, stage1Conv6Channels: 8,
-    featureChannels: 4, featureKernel: 3, stageChannels: 6, stageKernel: 3,
-    dropout: 0, init: 'he',
+    name: 'tiny',
+    stages: 2,
+    joints: 14,
+    inputSize: 32,
+    trunkChannels: 4,
+    trunkKernel: 3,
+    stage1Conv4: { channels: 4, kernel: 3 },
+    stage1Conv5: { channels: 8, kernel: 3 },
+    stage1Conv6Channels: 8,
+    featureChannels: 4,
+    featureKernel: 3,
+    stageChannels: 6,
+    stageKernel: 3,
+    dropout: 0,
+    init: 'he',
   },
 };
 
@@ -97,7 +138,8 @@ export function validateConfig(c: CpmConfig): CpmConfig {
   oddKernel(c.stageKernel, 'stageKernel');
   if (!(c.dropout >= 0 && c.dropout < 1)) fail('dropout', `must be in [0, 1), got ${c.dropout}`);
   if (c.init !== 'gaussian' && c.init !== 'he') fail('init', `must be "gaussian" or "he", got ${JSON.stringify(c.init)}`);
-  if (c.optimizer !== undefined && c.optimizer !== 'sgd' && c.optimizer !== 'adam') fail('optimizer', `must be "sgd" or "adam" when given, got ${JSON.stringify(c.optimizer)}`);
+  if (c.optimizer !== undefined && c.optimizer !== 'sgd' && c.optimizer !== 'adam')
+    fail('optimizer', `must be "sgd" or "adam" when given, got ${JSON.stringify(c.optimizer)}`);
   return c;
 }
 
@@ -135,7 +177,15 @@ export function layers(c: CpmConfig): LayerSpec[] {
   const g = S / 8;
   trunk('stage1', 'stage1');
   out.push({ name: 'stage1.conv4', block: 'stage1', cin: c.trunkChannels, cout: c.stage1Conv4.channels, kernel: c.stage1Conv4.kernel, size: g, relu: true });
-  out.push({ name: 'stage1.conv5', block: 'stage1', cin: c.stage1Conv4.channels, cout: c.stage1Conv5.channels, kernel: c.stage1Conv5.kernel, size: g, relu: true });
+  out.push({
+    name: 'stage1.conv5',
+    block: 'stage1',
+    cin: c.stage1Conv4.channels,
+    cout: c.stage1Conv5.channels,
+    kernel: c.stage1Conv5.kernel,
+    size: g,
+    relu: true,
+  });
   out.push({ name: 'stage1.conv6', block: 'stage1', cin: c.stage1Conv5.channels, cout: c.stage1Conv6Channels, kernel: 1, size: g, relu: true });
   out.push({ name: 'stage1.conv7', block: 'stage1', cin: c.stage1Conv6Channels, cout: P1, kernel: 1, size: g, relu: false });
   if (c.stages > 1) trunk('trunk', 'trunk');

@@ -58,4 +58,3 @@ export async function evaluateModel(model: BeliefModel, dataset: PoseDataset, op
   const stages = predictions[0]?.stages.map((_, t) => score(predictions.map((p) => p.stages[t]!))) ?? [];
   return { stages, meanPose: meanPose ? score(floor) : null, predictions, truths };
 }
-

@@ -19,11 +19,18 @@ const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b
  * (the new model's own initialisation) for the tensors the joint count shapes when `reinitOutputs`.
  * mconv1's input channels are [features, beliefs, center]: its feature and center weights are kept.
  */
-export function initParams(config: CpmConfig, from: { config: CpmConfig; params: ReadonlyMap<string, SafeTensor> }, fresh: ReadonlyMap<string, SafeTensor>, opts: InitOptions): Map<string, SafeTensor> {
+export function initParams(
+  config: CpmConfig,
+  from: { config: CpmConfig; params: ReadonlyMap<string, SafeTensor> },
+  fresh: ReadonlyMap<string, SafeTensor>,
+  opts: InitOptions,
+): Map<string, SafeTensor> {
   const jointsDiffer = from.config.joints !== config.joints;
   if (jointsDiffer && !opts.reinitOutputs) {
-    throw new Error(`${opts.source}: the checkpoint predicts ${from.config.joints} joints, training needs ${config.joints}; ` +
-      'pass --reinit-outputs to start the output convs (and the belief inputs of each mconv1) afresh');
+    throw new Error(
+      `${opts.source}: the checkpoint predicts ${from.config.joints} joints, training needs ${config.joints}; ` +
+        'pass --reinit-outputs to start the output convs (and the belief inputs of each mconv1) afresh',
+    );
   }
   if (from.config.stages < config.stages) throw new Error(`${opts.source}: the checkpoint has ${from.config.stages} stages, training needs ${config.stages}`);
   const out = new Map<string, SafeTensor>();
@@ -33,9 +40,11 @@ export function initParams(config: CpmConfig, from: { config: CpmConfig; params:
       const mine = fresh.get(name)!;
       const theirs = from.params.get(name);
       if (!theirs) throw new Error(`${opts.source}: no tensor "${name}"`);
-      if (jointsDiffer && !l.relu) out.set(name, mine); // stage1.conv7 and each mconv5: one map per joint
+      if (jointsDiffer && !l.relu)
+        out.set(name, mine); // stage1.conv7 and each mconv5: one map per joint
       else if (jointsDiffer && /\.mconv1\.weight$/.test(name)) out.set(name, keepNonBeliefInputs(mine, theirs, config.featureChannels));
-      else if (!sameShape(theirs.shape, mine.shape)) throw new Error(`${opts.source}: "${name}" has shape [${theirs.shape}], the ${config.name} configuration needs [${mine.shape}]`);
+      else if (!sameShape(theirs.shape, mine.shape))
+        throw new Error(`${opts.source}: "${name}" has shape [${theirs.shape}], the ${config.name} configuration needs [${mine.shape}]`);
       else out.set(name, theirs);
     }
   }
@@ -46,7 +55,8 @@ export function initParams(config: CpmConfig, from: { config: CpmConfig; params:
 function keepNonBeliefInputs(mine: SafeTensor, theirs: SafeTensor, features: number): SafeTensor {
   const [o, cin, kh, kw] = mine.shape as [number, number, number, number];
   const theirCin = theirs.shape[1]!;
-  if (theirs.shape[0] !== o || theirs.shape[2] !== kh || theirs.shape[3] !== kw) throw new Error(`mconv1 weights [${theirs.shape}] cannot seed [${mine.shape}]`);
+  if (theirs.shape[0] !== o || theirs.shape[2] !== kh || theirs.shape[3] !== kw)
+    throw new Error(`mconv1 weights [${theirs.shape}] cannot seed [${mine.shape}]`);
   const data = mine.data.slice();
   const k = kh * kw;
   for (let oc = 0; oc < o; oc++) {

@@ -72,7 +72,10 @@ export function binCentres(): number[] {
  */
 export function renderGradientFigure(runs: { name: string; records: GradientRecord[] }[], layerNames: string[]): Raster {
   const steps = runs[0]?.records.map((r) => r.step) ?? [];
-  const cellW = 300, cellH = 190, left = 8, top = 18;
+  const cellW = 300,
+    cellH = 190,
+    left = 8,
+    top = 18;
   const fig = createRaster(left + cellW * steps.length, top + cellH * layerNames.length, WHITE);
   drawText(fig, 'fraction of weights per log10 abs(gradient) bin (leftmost bin: 1e-12 or less, zeros included)', left, 6, [0, 0, 0], 1);
   const x = binCentres();
@@ -85,8 +88,12 @@ export function renderGradientFigure(runs: { name: string; records: GradientReco
       });
       const depth = runs[0]?.records[0]?.layers.find((e) => e.layer === layer)?.depth ?? 0;
       const chart = renderLineChart(series, {
-        width: cellW, height: cellH, title: `${layer} d${depth} step ${step}`, xLabel: 'log10 abs(gradient)',
-        yMin: 0, legend: row === 0 && col === 0 ? 'top-left' : 'none',
+        width: cellW,
+        height: cellH,
+        title: `${layer} d${depth} step ${step}`,
+        xLabel: 'log10 abs(gradient)',
+        yMin: 0,
+        legend: row === 0 && col === 0 ? 'top-left' : 'none',
       });
       blit(fig, chart, left + col * cellW, top + row * cellH);
     });

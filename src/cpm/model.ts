@@ -34,7 +34,11 @@ export class CpmModel {
   /** Every parameter by name (`<layer>.weight`, `<layer>.bias`; docs/network.md#names), in forward order. */
   readonly params = new Map<string, Tensor>();
 
-  constructor(readonly engine: Engine, config: CpmConfig, seed = 0) {
+  constructor(
+    readonly engine: Engine,
+    config: CpmConfig,
+    seed = 0,
+  ) {
     this.config = validateConfig(config);
     this.specs = layers(config);
     this.specs.forEach((l, i) => {

@@ -24,7 +24,10 @@ export function checkShapes(config: CpmConfig, shapes: ReadonlyMap<string, reado
   const label = opts.label ?? ((p: string) => `"${p}"`);
   const expected = new Set<string>();
   for (const l of layers(config)) {
-    for (const [param, shape] of [[`${l.name}.weight`, [l.cout, l.cin, l.kernel, l.kernel]], [`${l.name}.bias`, [l.cout]]] as const) {
+    for (const [param, shape] of [
+      [`${l.name}.weight`, [l.cout, l.cin, l.kernel, l.kernel]],
+      [`${l.name}.bias`, [l.cout]],
+    ] as const) {
       expected.add(param);
       const got = shapes.get(param);
       if (!got) throw missing(source, label(param), param, config.stages);
@@ -59,7 +62,11 @@ export function namedConfigLike(c: CpmConfig): CpmConfig | undefined {
  * the tensors. A named configuration with the same tensors lends its name, dropout, init, optimizer and input
  * size; `inputSize` overrides the input size, which is 368 when nothing gives one.
  */
-export function configFromShapes(shapes: ReadonlyMap<string, readonly number[]>, source: string, opts: ShapeCheckOptions & { inputSize?: number } = {}): CpmConfig {
+export function configFromShapes(
+  shapes: ReadonlyMap<string, readonly number[]>,
+  source: string,
+  opts: ShapeCheckOptions & { inputSize?: number } = {},
+): CpmConfig {
   const label = opts.label ?? ((p: string) => `"${p}"`);
   const stages = stageCount(shapes.keys());
   const conv = (layer: string): { cout: number; kernel: number } => {
@@ -76,11 +83,21 @@ export function configFromShapes(shapes: ReadonlyMap<string, readonly number[]>,
   const features = later ? conv('stage2.features') : c4;
   const mconv = later ? conv('stage2.mconv1') : trunk;
   const inferred: CpmConfig = {
-    name: 'inferred', stages, joints: conv('stage1.conv7').cout - 1, inputSize: opts.inputSize ?? DEFAULT_INPUT_SIZE,
-    trunkChannels: trunk.cout, trunkKernel: trunk.kernel,
-    stage1Conv4: { channels: c4.cout, kernel: c4.kernel }, stage1Conv5: { channels: c5.cout, kernel: c5.kernel }, stage1Conv6Channels: conv('stage1.conv6').cout,
-    featureChannels: features.cout, featureKernel: features.kernel, stageChannels: mconv.cout, stageKernel: mconv.kernel,
-    dropout: 0, init: 'gaussian',
+    name: 'inferred',
+    stages,
+    joints: conv('stage1.conv7').cout - 1,
+    inputSize: opts.inputSize ?? DEFAULT_INPUT_SIZE,
+    trunkChannels: trunk.cout,
+    trunkKernel: trunk.kernel,
+    stage1Conv4: { channels: c4.cout, kernel: c4.kernel },
+    stage1Conv5: { channels: c5.cout, kernel: c5.kernel },
+    stage1Conv6Channels: conv('stage1.conv6').cout,
+    featureChannels: features.cout,
+    featureKernel: features.kernel,
+    stageChannels: mconv.cout,
+    stageKernel: mconv.kernel,
+    dropout: 0,
+    init: 'gaussian',
   };
   const known = namedConfigLike(inferred);
   const config = known ? { ...known, inputSize: opts.inputSize ?? known.inputSize } : inferred;

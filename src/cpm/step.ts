@@ -48,12 +48,15 @@ export function makeOptimizer(model: CpmModel, o: OptimizerChoice): Optimizer {
   const kind = o.optimizer ?? o.config.optimizer ?? 'adam';
   if (kind === 'sgd') {
     return new SGD(paperGroups(model), {
-      lr: o.lr ?? 8e-5, momentum: 0.9, weightDecay: o.weightDecay ?? 5e-4,
+      lr: o.lr ?? 8e-5,
+      momentum: 0.9,
+      weightDecay: o.weightDecay ?? 5e-4,
       schedule: stepSchedule({ gamma: o.gamma ?? 0.333, stepSize: o.stepSize ?? 136106 }),
     });
   }
   return new Adam(plainGroups(model), {
-    lr: o.lr ?? 1e-3, weightDecay: o.weightDecay ?? 5e-4,
+    lr: o.lr ?? 1e-3,
+    weightDecay: o.weightDecay ?? 5e-4,
     schedule: multiStepSchedule([o.stepSize ?? 4750], o.gamma ?? 0.333),
   });
 }
@@ -71,7 +74,8 @@ export function phase(strategy: Strategy, step: number, steps: number, stages: n
 }
 
 function uploadBatch(engine: Engine, b: Batch, from: number, count: number, P1: number): { image: Tensor; center: Tensor; target: Tensor; targetAll: Tensor } {
-  const S = b.size, G = b.grid;
+  const S = b.size,
+    G = b.grid;
   const part = (a: Float32Array, per: number) => a.subarray(from * per, (from + count) * per);
   return {
     image: fromArray(engine, part(b.image, 3 * S * S), [count, 3, S, S], 'image'),

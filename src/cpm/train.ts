@@ -68,7 +68,11 @@ export interface TrainOptions extends OptimizerChoice {
 /** Training stopped on request after writing its checkpoint; `exitCode` is the shell's 128 + signal number. */
 export class TrainingInterrupted extends Error {
   readonly exitCode: number;
-  constructor(readonly reason: string, readonly step: number, readonly checkpoint: string | null) {
+  constructor(
+    readonly reason: string,
+    readonly step: number,
+    readonly checkpoint: string | null,
+  ) {
     super(`${reason}: training stopped at step ${step}; ${checkpoint ? `checkpoint written to ${checkpoint}` : 'no step was taken, nothing written'}`);
     this.exitCode = reason === 'SIGTERM' ? 143 : 130;
   }
@@ -93,11 +97,19 @@ export interface StepRecord {
 /** Loss curves per stage from the JSONL log, as a PNG; a step logged twice (a run resumed from before it) counts once, the last time. */
 export function writeLossCurves(logPath: string, pngPath: string): void {
   const byStep = new Map<number, StepRecord>();
-  for (const l of readFileSync(logPath, 'utf8').split('\n')) if (l) { const r = JSON.parse(l) as StepRecord; byStep.set(r.step, r); }
+  for (const l of readFileSync(logPath, 'utf8').split('\n'))
+    if (l) {
+      const r = JSON.parse(l) as StepRecord;
+      byStep.set(r.step, r);
+    }
   const records = [...byStep.values()];
   if (records.length === 0) return;
   const stages = records[0]!.stages.length;
-  const series = Array.from({ length: stages }, (_, t) => ({ name: `stage ${t + 1}`, x: records.map((r) => r.step), y: records.map((r) => r.stages[t] ?? NaN) }));
+  const series = Array.from({ length: stages }, (_, t) => ({
+    name: `stage ${t + 1}`,
+    x: records.map((r) => r.step),
+    y: records.map((r) => r.stages[t] ?? NaN),
+  }));
   series.push({ name: 'total', x: records.map((r) => r.step), y: records.map((r) => r.loss) });
   writeFileAtomic(pngPath, encodePng(renderLineChart(series, { title: 'training loss per stage', xLabel: 'step', yLabel: 'L2 loss', logY: true })));
 }
@@ -115,14 +127,23 @@ export interface TrainResult {
 
 /** What a resumed run must share with the run that wrote the checkpoint to continue it exactly. */
 function trainerRecord(o: TrainOptions): Record<string, unknown> {
-  return { seed: o.seed ?? 0, strategy: o.strategy ?? 'e2e', batchSize: o.batchSize, dataset: o.dataset ? resolve(o.dataset) : 'generated', range: o.range ?? null, ...(o.initFrom ? { initFrom: o.initFrom } : {}) };
+  return {
+    seed: o.seed ?? 0,
+    strategy: o.strategy ?? 'e2e',
+    batchSize: o.batchSize,
+    dataset: o.dataset ? resolve(o.dataset) : 'generated',
+    range: o.range ?? null,
+    ...(o.initFrom ? { initFrom: o.initFrom } : {}),
+  };
 }
 
 /** The fields that differ, as "name: checkpoint X, now Y" (fields an older checkpoint did not record are not compared). */
 function resumeMismatches(saved: LoadedCheckpoint, config: CpmConfig, now: Record<string, unknown>): string[] {
-  const differ = Object.entries(now).filter(([k, v]) => k in saved.trainer && JSON.stringify(saved.trainer[k]) !== JSON.stringify(v))
+  const differ = Object.entries(now)
+    .filter(([k, v]) => k in saved.trainer && JSON.stringify(saved.trainer[k]) !== JSON.stringify(v))
     .map(([k, v]) => `${k}: checkpoint ${JSON.stringify(saved.trainer[k])}, now ${JSON.stringify(v)}`);
-  if (JSON.stringify(saved.config) !== JSON.stringify(config)) differ.unshift(`config: checkpoint "${saved.config.name}" ${JSON.stringify(saved.config)}, now "${config.name}" ${JSON.stringify(config)}`);
+  if (JSON.stringify(saved.config) !== JSON.stringify(config))
+    differ.unshift(`config: checkpoint "${saved.config.name}" ${JSON.stringify(saved.config)}, now "${config.name}" ${JSON.stringify(config)}`);
   return differ;
 }
 
@@ -152,7 +173,8 @@ export function checkGradients(model: CpmModel, step: number): () => Promise<voi
       if (Number.isFinite(await verdict)) return;
       for (let i = 0; i < named.length; i++) {
         const v = await sums[i]!.item();
-        if (!Number.isFinite(v)) throw new TrainingDiverged(`training diverged at step ${step}: the gradient of "${named[i]![0]}" is not finite (its sum is ${v})`);
+        if (!Number.isFinite(v))
+          throw new TrainingDiverged(`training diverged at step ${step}: the gradient of "${named[i]![0]}" is not finite (its sum is ${v})`);
       }
     } finally {
       total.dispose();
@@ -188,7 +210,9 @@ async function trainLocked(engine: Engine, o: TrainOptions): Promise<TrainResult
     const ck = loadCheckpoint(checkpoint);
     const differ = resumeMismatches(ck, o.config, trainer);
     if (differ.length > 0 && !o.resumeAnyway) {
-      throw new Error(`${checkpoint}: cannot continue this run exactly; it differs from the checkpoint in\n  ${differ.join('\n  ')}\n(pass resume-anyway to continue regardless)`);
+      throw new Error(
+        `${checkpoint}: cannot continue this run exactly; it differs from the checkpoint in\n  ${differ.join('\n  ')}\n(pass resume-anyway to continue regardless)`,
+      );
     }
     for (const d of differ) console.warn(`resuming regardless: ${d}`);
     model.load(ck.params, checkpoint);
@@ -197,13 +221,29 @@ async function trainLocked(engine: Engine, o: TrainOptions): Promise<TrainResult
     // The logs are appended to, never rewritten; readers take the last record of a step.
     for (const path of [logPath, gradientsPath]) dropPartialLastLine(path);
   } else {
-    if (o.initFrom) model.load(initParams(o.config, loadCheckpoint(o.initFrom), await model.read(), { reinitOutputs: o.reinitOutputs, source: o.initFrom }), o.initFrom);
+    if (o.initFrom)
+      model.load(initParams(o.config, loadCheckpoint(o.initFrom), await model.read(), { reinitOutputs: o.reinitOutputs, source: o.initFrom }), o.initFrom);
     writeFileAtomic(logPath, '');
     if (o.gradientsEvery) writeFileAtomic(gradientsPath, '');
   }
   const size = o.config.inputSize;
-  const dataset = openDataset(o.dataset, o.dataset ? { range: o.range, split: o.range ? undefined : 'train', skipBad: o.skipBad } : { seed, imageSize: Math.round(size * 1.25), split: 'train' });
-  const loader = createLoader({ dataset, batchSize: o.batchSize, size, seed, workers: o.workers ?? 1, epochs: Infinity, startBatch: start, sigma: o.sigma, augment: o.augment, shuffle: true, skipBad: o.skipBad });
+  const dataset = openDataset(
+    o.dataset,
+    o.dataset ? { range: o.range, split: o.range ? undefined : 'train', skipBad: o.skipBad } : { seed, imageSize: Math.round(size * 1.25), split: 'train' },
+  );
+  const loader = createLoader({
+    dataset,
+    batchSize: o.batchSize,
+    size,
+    seed,
+    workers: o.workers ?? 1,
+    epochs: Infinity,
+    startBatch: start,
+    sigma: o.sigma,
+    augment: o.augment,
+    shuffle: true,
+    skipBad: o.skipBad,
+  });
   let reported = 0;
   const reportSkipped = (): void => {
     for (const s of loader.skipped().slice(reported)) console.warn(`skipped sample ${s.index} (${s.source}): ${s.reason}`);
@@ -232,7 +272,8 @@ async function trainLocked(engine: Engine, o: TrainOptions): Promise<TrainResult
       let gradients: (() => Promise<void>) | undefined;
       const beforeUpdate = async (losses: number[]): Promise<void> => {
         const bad = losses.findIndex((v) => !Number.isFinite(v));
-        if (bad >= 0) throw new TrainingDiverged(`training diverged at step ${step + 1}: the stage ${bad + 1} loss is ${losses[bad]} (lower the learning rate?)`);
+        if (bad >= 0)
+          throw new TrainingDiverged(`training diverged at step ${step + 1}: the stage ${bad + 1} loss is ${losses[bad]} (lower the learning rate?)`);
         gradients = checkGradients(model, step + 1);
         if (histograms) appendLine(gradientsPath, JSON.stringify(await gradientRecord(model, step + 1)));
       };
@@ -255,8 +296,14 @@ async function trainLocked(engine: Engine, o: TrainOptions): Promise<TrainResult
       const now = performance.now();
       const elapsed = (now - t0) / 1000;
       const r: StepRecord = {
-        step, images: step * o.batchSize, loss: stages.reduce((a, b) => a + b, 0), stages, lr: optimizer.lr,
-        imagesPerSecond: ((step - start) * o.batchSize) / elapsed, elapsedSeconds: elapsed, stepSeconds: (now - previous) / 1000,
+        step,
+        images: step * o.batchSize,
+        loss: stages.reduce((a, b) => a + b, 0),
+        stages,
+        lr: optimizer.lr,
+        imagesPerSecond: ((step - start) * o.batchSize) / elapsed,
+        elapsedSeconds: elapsed,
+        stepSeconds: (now - previous) / 1000,
       };
       previous = now;
       records.push(r);

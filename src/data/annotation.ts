@@ -15,13 +15,13 @@ export function fromMatlab(v: number): number {
  * flag 1 = annotated / 0 = none. `annotated(v)` interprets the dataset's visibility value.
  * Non-finite coordinates are an error naming `source`.
  */
-export function toCpmJoints(
-  rows: ArrayLike<number>, cpmFromSrc: readonly number[], annotated: (v: number) => boolean, source: string,
-): Float32Array {
+export function toCpmJoints(rows: ArrayLike<number>, cpmFromSrc: readonly number[], annotated: (v: number) => boolean, source: string): Float32Array {
   const n = rows.length / 3;
   const tmp = new Float64Array(rows.length);
   for (let k = 0; k < n; k++) {
-    const x = rows[k * 3]!, y = rows[k * 3 + 1]!, v = rows[k * 3 + 2]!;
+    const x = rows[k * 3]!,
+      y = rows[k * 3 + 1]!,
+      v = rows[k * 3 + 2]!;
     if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(v)) {
       throw new DataError(source, `joint ${k} has a non-finite value (x ${x}, y ${y}, v ${v})`);
     }
@@ -38,11 +38,19 @@ export function toCpmJoints(
  * larger side taken as the person height (MPII scale = height / 200).
  */
 export function personFromJointBox(joints: Float32Array, source: string): Person {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, count = 0;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity,
+    count = 0;
   for (let j = 0; j < NUM_JOINTS; j++) {
     if (joints[j * 3 + 2] !== 1) continue;
-    const x = joints[j * 3]!, y = joints[j * 3 + 1]!;
-    x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+    const x = joints[j * 3]!,
+      y = joints[j * 3 + 1]!;
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
     count++;
   }
   if (count < 2) throw new DataError(source, `only ${count} annotated joint(s); cannot place the person`);
@@ -80,6 +88,7 @@ export function personFromCenterHeight(center: readonly [number, number], height
 /** A person in a box: its centre, and its larger side as the person height (the joint-box rule above). */
 export function personFromBox(box: PersonBox, source = 'box'): Person {
   const [x, y, w, h] = box;
-  if (box.length !== 4 || !box.every(Number.isFinite) || !(w > 0 && h > 0)) throw new DataError(source, `a box is [x, y, w, h] with w, h > 0, got [${box.join(', ')}]`);
+  if (box.length !== 4 || !box.every(Number.isFinite) || !(w > 0 && h > 0))
+    throw new DataError(source, `a box is [x, y, w, h] with w, h > 0, got [${box.join(', ')}]`);
   return personFromCenterHeight([x + w / 2 - 0.5, y + h / 2 - 0.5], Math.max(w, h), source);
 }

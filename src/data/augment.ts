@@ -42,9 +42,7 @@ export function sampleAugment(rng: Rng, opts: AugmentOptions = {}): AugmentParam
  * as in CPM's 0-based demo), scaled by (target_dist / scale) · (S / 368) · scaleMult, rotated,
  * and mirrored about the crop's vertical centre line when flipped.
  */
-export function cropTransform(
-  center: readonly [number, number], personScale: number, size: number, p: AugmentParams, targetDist = TARGET_DIST,
-): Affine {
+export function cropTransform(center: readonly [number, number], personScale: number, size: number, p: AugmentParams, targetDist = TARGET_DIST): Affine {
   const s = (targetDist / personScale) * (size / REFERENCE_SIZE) * p.scaleMult;
   let m = translation(-center[0], -center[1]);
   m = composeAffine(scaling(s), m);

@@ -35,7 +35,9 @@ export interface BatchResult {
 export function allocateBatch(n: number, size: number): Batch {
   const g = size / 8;
   return {
-    n, size, grid: g,
+    n,
+    size,
+    grid: g,
     image: new Float32Array(n * 3 * size * size),
     center: new Float32Array(n * size * size),
     target: new Float32Array(n * NUM_CHANNELS * g * g),

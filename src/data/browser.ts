@@ -1,7 +1,16 @@
 // The pure parts of the data module: no Node built-ins (safe for a browser bundle).
 export { DataError, type SkippedSample } from './errors.js';
 export {
-  JOINT_NAMES, NUM_JOINTS, NUM_CHANNELS, BACKGROUND_CHANNEL, CPM_FROM_LSP, CPM_FROM_MPII, FLIP_PARTNER, LIMBS, isRightJoint, reorderJoints,
+  JOINT_NAMES,
+  NUM_JOINTS,
+  NUM_CHANNELS,
+  BACKGROUND_CHANNEL,
+  CPM_FROM_LSP,
+  CPM_FROM_MPII,
+  FLIP_PARTNER,
+  LIMBS,
+  isRightJoint,
+  reorderJoints,
 } from '../pose/joints.js';
 export { type Affine, applyAffine, composeAffine, invertAffine, transformJoints } from '../pose/affine.js';
 export { mixSeed, Rng, permutation } from './rng.js';
@@ -12,7 +21,13 @@ export type { Person, RawSample, Sample, SampleMeta, Batch } from './types.js';
 export { type ChannelOrder, type WarpOptions, warpToChw } from './warp.js';
 export { STRIDE, beliefTargets, centerMap, defaultJointSigma, defaultCenterSigma } from './targets.js';
 export {
-  TARGET_DIST, REFERENCE_SIZE, type AugmentOptions, type AugmentParams, noAugment, sampleAugment, cropTransform,
+  TARGET_DIST,
+  REFERENCE_SIZE,
+  type AugmentOptions,
+  type AugmentParams,
+  noAugment,
+  sampleAugment,
+  cropTransform,
 } from './augment.js';
 export { type PreprocessOptions, preprocess, augmentSample, preprocessForEval } from './preprocess.js';
 export { type SampleConfig, type BatchJob, type BatchResult, collate, makeBatch, makeSample } from './batch.js';
@@ -25,5 +40,12 @@ export { splitRange } from './split.js';
 export { type GeneratedOptions, generatedSpec, generateSample, openGeneratedDataset } from './generated/dataset.js';
 export { renderScene, type Scene, type SceneOptions } from './generated/scene.js';
 export {
-  type LoaderOptions, type LoaderStats, type Loader, type BatchProducer, BatchPlan, createInProcessLoader, loaderWith, sampleConfig,
+  type LoaderOptions,
+  type LoaderStats,
+  type Loader,
+  type BatchProducer,
+  BatchPlan,
+  createInProcessLoader,
+  loaderWith,
+  sampleConfig,
 } from './loader.js';

@@ -34,7 +34,10 @@ export function decodeImage(bytes: Uint8Array, name: string): RgbImage {
   if (format === null) throw new DataError(name, 'unknown image format (expected JPEG or PNG by its first bytes)');
   const size = format === 'jpeg' ? jpegSize(bytes) : pngSize(bytes);
   if (size && size.width * size.height > MAX_IMAGE_MEGAPIXELS * 1e6) {
-    throw new DataError(name, `${format === 'jpeg' ? 'JPEG' : 'PNG'} is ${size.width}×${size.height} (${((size.width * size.height) / 1e6).toFixed(0)} MP), over the limit of ${MAX_IMAGE_MEGAPIXELS} MP`);
+    throw new DataError(
+      name,
+      `${format === 'jpeg' ? 'JPEG' : 'PNG'} is ${size.width}×${size.height} (${((size.width * size.height) / 1e6).toFixed(0)} MP), over the limit of ${MAX_IMAGE_MEGAPIXELS} MP`,
+    );
   }
   return format === 'jpeg' ? orient(decodeJpeg(bytes, name), jpegOrientation(bytes)) : decodePng(bytes, name);
 }
@@ -101,8 +104,14 @@ export function orient(img: RgbImage, orientation: number): RgbImage {
     for (let x = 0; x < w; x++) {
       // Where the stored pixel (x, y) lands in the upright picture.
       const [u, v] = [
-        [x, y], [w - 1 - x, y], [w - 1 - x, h - 1 - y], [x, h - 1 - y],
-        [y, x], [h - 1 - y, x], [h - 1 - y, w - 1 - x], [y, w - 1 - x],
+        [x, y],
+        [w - 1 - x, y],
+        [w - 1 - x, h - 1 - y],
+        [x, h - 1 - y],
+        [y, x],
+        [h - 1 - y, x],
+        [h - 1 - y, w - 1 - x],
+        [y, w - 1 - x],
       ][orientation - 1]!;
       out.data.set(img.data.subarray((y * w + x) * 3, (y * w + x) * 3 + 3), (v! * out.width + u!) * 3);
     }
@@ -115,7 +124,13 @@ function decodeJpeg(bytes: Uint8Array, name: string): RgbImage {
   if (!hasJpegEnd(bytes)) throw new DataError(name, 'truncated or corrupt JPEG (no end-of-image marker)');
   let decoded: { width: number; height: number; data: Uint8Array };
   try {
-    decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, maxResolutionInMP: MAX_IMAGE_MEGAPIXELS, maxMemoryUsageInMB: 4096 });
+    decoded = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: false,
+      tolerantDecoding: false,
+      maxResolutionInMP: MAX_IMAGE_MEGAPIXELS,
+      maxMemoryUsageInMB: 4096,
+    });
   } catch (e) {
     const why = (e as Error).message;
     throw new DataError(name, /limit exceeded/.test(why) ? `JPEG too large to decode (${why})` : `corrupt JPEG (${why})`);
@@ -137,7 +152,8 @@ function hasJpegEnd(bytes: Uint8Array): boolean {
 
 function decodePng(bytes: Uint8Array, name: string): RgbImage {
   let png: { width: number; height: number; data: Uint8Array };
-  if (typeof Buffer === 'undefined') throw new DataError(name, 'PNG decoding needs Node (pngjs uses Buffer); decode PNGs in the browser with createImageBitmap');
+  if (typeof Buffer === 'undefined')
+    throw new DataError(name, 'PNG decoding needs Node (pngjs uses Buffer); decode PNGs in the browser with createImageBitmap');
   try {
     // pngjs wants a Buffer; wrap without copying. Alpha is dropped (no compositing).
     png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

@@ -74,8 +74,13 @@ export function sampleConfig(o: LoaderOptions): SampleConfig {
   checkSize(o.size);
   const augment = o.augment === undefined || o.augment === true ? {} : o.augment;
   return {
-    size: o.size, order: o.order, sigma: o.sigma, centerSigma: o.centerSigma,
-    augment, evalScale: o.evalScale, skipBad: o.skipBad ?? false,
+    size: o.size,
+    order: o.order,
+    sigma: o.sigma,
+    centerSigma: o.centerSigma,
+    augment,
+    evalScale: o.evalScale,
+    skipBad: o.skipBad ?? false,
   };
 }
 
@@ -83,15 +88,23 @@ export function sampleConfig(o: LoaderOptions): SampleConfig {
 export class BatchPlan {
   readonly batchesPerEpoch: number;
   private permCache: { epoch: number; perm: Uint32Array } | null = null;
-  constructor(readonly length: number, readonly batchSize: number, readonly seed: number, readonly shuffle: boolean, readonly dropLast: boolean) {
+  constructor(
+    readonly length: number,
+    readonly batchSize: number,
+    readonly seed: number,
+    readonly shuffle: boolean,
+    readonly dropLast: boolean,
+  ) {
     this.batchesPerEpoch = dropLast ? Math.floor(length / batchSize) : Math.ceil(length / batchSize);
   }
   job(k: number): BatchJob {
     const epoch = Math.floor(k / this.batchesPerEpoch);
     const b = k % this.batchesPerEpoch;
     const perm = this.perm(epoch);
-    const from = b * this.batchSize, to = Math.min(from + this.batchSize, this.length);
-    const indices: number[] = [], seeds: number[] = [];
+    const from = b * this.batchSize,
+      to = Math.min(from + this.batchSize, this.length);
+    const indices: number[] = [],
+      seeds: number[] = [];
     for (let p = from; p < to; p++) {
       indices.push(perm ? perm[p]! : p);
       seeds.push(mixSeed(this.seed, epoch, p, 0x5a3));
@@ -133,7 +146,10 @@ export function loaderWith(o: LoaderOptions, producer: BatchProducer): Loader {
   const prefetch = Math.max(1, o.prefetch ?? Math.max(2, 2 * producer.parallelism));
   const skipped: SkippedSample[] = [...ds.skipped];
   const seen = new Set<string>();
-  let batches = 0, samples = 0, busyMs = 0, started = 0;
+  let batches = 0,
+    samples = 0,
+    busyMs = 0,
+    started = 0;
   let closed = false;
   const pending = new Map<number, Promise<BatchResult>>();
   let next = o.startBatch ?? 0; // next batch number to request
@@ -161,9 +177,14 @@ export function loaderWith(o: LoaderOptions, producer: BatchProducer): Loader {
         pending.delete(k);
         for (const s of r.skipped) {
           const key = `${s.index}:${s.source}`;
-          if (!seen.has(key)) { seen.add(key); skipped.push(s); }
+          if (!seen.has(key)) {
+            seen.add(key);
+            skipped.push(s);
+          }
         }
-        batches++; samples += r.batch.n; busyMs += r.busyMs;
+        batches++;
+        samples += r.batch.n;
+        busyMs += r.busyMs;
         request();
         yield r.batch;
       }
@@ -172,7 +193,10 @@ export function loaderWith(o: LoaderOptions, producer: BatchProducer): Loader {
       const elapsedS = started ? (performance.now() - started) / 1000 : 0;
       const busyS = busyMs / 1000;
       return {
-        batches, samples, elapsedS, busyS,
+        batches,
+        samples,
+        elapsedS,
+        busyS,
         samplesPerS: elapsedS > 0 ? samples / elapsedS : 0,
         capacitySamplesPerS: busyS > 0 ? (samples / busyS) * producer.parallelism : 0,
       };

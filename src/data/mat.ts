@@ -16,13 +16,42 @@ export interface MatArray {
 
 // mxCLASS ids → names (only numeric classes are supported).
 const CLASS_NAMES: Record<number, MatClass> = {
-  6: 'double', 7: 'single', 8: 'int8', 9: 'uint8', 10: 'int16', 11: 'uint16', 12: 'int32', 13: 'uint32', 14: 'int64', 15: 'uint64',
+  6: 'double',
+  7: 'single',
+  8: 'int8',
+  9: 'uint8',
+  10: 'int16',
+  11: 'uint16',
+  12: 'int32',
+  13: 'uint32',
+  14: 'int64',
+  15: 'uint64',
 };
-const MI_INT8 = 1, MI_UINT8 = 2, MI_INT16 = 3, MI_UINT16 = 4, MI_INT32 = 5, MI_UINT32 = 6, MI_SINGLE = 7,
-  MI_DOUBLE = 9, MI_INT64 = 12, MI_UINT64 = 13, MI_MATRIX = 14, MI_COMPRESSED = 15, MI_UTF8 = 16;
+const MI_INT8 = 1,
+  MI_UINT8 = 2,
+  MI_INT16 = 3,
+  MI_UINT16 = 4,
+  MI_INT32 = 5,
+  MI_UINT32 = 6,
+  MI_SINGLE = 7,
+  MI_DOUBLE = 9,
+  MI_INT64 = 12,
+  MI_UINT64 = 13,
+  MI_MATRIX = 14,
+  MI_COMPRESSED = 15,
+  MI_UTF8 = 16;
 const ELEMENT_SIZE: Record<number, number> = {
-  [MI_INT8]: 1, [MI_UINT8]: 1, [MI_INT16]: 2, [MI_UINT16]: 2, [MI_INT32]: 4, [MI_UINT32]: 4,
-  [MI_SINGLE]: 4, [MI_DOUBLE]: 8, [MI_INT64]: 8, [MI_UINT64]: 8, [MI_UTF8]: 1,
+  [MI_INT8]: 1,
+  [MI_UINT8]: 1,
+  [MI_INT16]: 2,
+  [MI_UINT16]: 2,
+  [MI_INT32]: 4,
+  [MI_UINT32]: 4,
+  [MI_SINGLE]: 4,
+  [MI_DOUBLE]: 8,
+  [MI_INT64]: 8,
+  [MI_UINT64]: 8,
+  [MI_UTF8]: 1,
 };
 
 interface Element {
@@ -120,16 +149,37 @@ function readNumbers(bytes: Uint8Array, el: Element, little: boolean, count: num
   for (let i = 0; i < count; i++) {
     const o = i * size;
     switch (el.type) {
-      case MI_INT8: out[i] = view.getInt8(o); break;
-      case MI_UINT8: case MI_UTF8: out[i] = view.getUint8(o); break;
-      case MI_INT16: out[i] = view.getInt16(o, little); break;
-      case MI_UINT16: out[i] = view.getUint16(o, little); break;
-      case MI_INT32: out[i] = view.getInt32(o, little); break;
-      case MI_UINT32: out[i] = view.getUint32(o, little); break;
-      case MI_SINGLE: out[i] = view.getFloat32(o, little); break;
-      case MI_DOUBLE: out[i] = view.getFloat64(o, little); break;
-      case MI_INT64: out[i] = Number(view.getBigInt64(o, little)); break;
-      case MI_UINT64: out[i] = Number(view.getBigUint64(o, little)); break;
+      case MI_INT8:
+        out[i] = view.getInt8(o);
+        break;
+      case MI_UINT8:
+      case MI_UTF8:
+        out[i] = view.getUint8(o);
+        break;
+      case MI_INT16:
+        out[i] = view.getInt16(o, little);
+        break;
+      case MI_UINT16:
+        out[i] = view.getUint16(o, little);
+        break;
+      case MI_INT32:
+        out[i] = view.getInt32(o, little);
+        break;
+      case MI_UINT32:
+        out[i] = view.getUint32(o, little);
+        break;
+      case MI_SINGLE:
+        out[i] = view.getFloat32(o, little);
+        break;
+      case MI_DOUBLE:
+        out[i] = view.getFloat64(o, little);
+        break;
+      case MI_INT64:
+        out[i] = Number(view.getBigInt64(o, little));
+        break;
+      case MI_UINT64:
+        out[i] = Number(view.getBigUint64(o, little));
+        break;
     }
   }
   return out;

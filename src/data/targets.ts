@@ -21,8 +21,11 @@ export function defaultCenterSigma(size: number): number {
  * The background channel is max(1 − max_j heat_j, 0).
  */
 export function beliefTargets(
-  people: readonly Float32Array[], size: number, sigma: number,
-  out: Float32Array = new Float32Array(NUM_CHANNELS * (size / STRIDE) ** 2), offset = 0,
+  people: readonly Float32Array[],
+  size: number,
+  sigma: number,
+  out: Float32Array = new Float32Array(NUM_CHANNELS * (size / STRIDE) ** 2),
+  offset = 0,
 ): Float32Array {
   const g = size / STRIDE;
   const plane = g * g;
@@ -33,7 +36,8 @@ export function beliefTargets(
   for (const joints of people) {
     for (let j = 0; j < NUM_JOINTS; j++) {
       if (joints[j * 3 + 2] !== 1) continue;
-      const x = joints[j * 3]!, y = joints[j * 3 + 1]!;
+      const x = joints[j * 3]!,
+        y = joints[j * 3 + 1]!;
       if (!(x >= 0 && y >= 0 && x < size && y < size)) continue;
       const base = offset + j * plane;
       const gx0 = Math.max(0, Math.ceil((x - reach - start) / STRIDE));

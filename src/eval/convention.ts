@@ -11,7 +11,10 @@ export type CoordinateBase = 0 | 1;
 
 /** Raised for a file whose content does not fit the expected format; the message names the file and the problem. */
 export class FormatError extends Error {
-  constructor(readonly source: string, problem: string) {
+  constructor(
+    readonly source: string,
+    problem: string,
+  ) {
     super(`${source}: ${problem}`);
     this.name = 'FormatError';
   }
@@ -21,17 +24,27 @@ export class FormatError extends Error {
 export function canonicalJointName(name: string): string {
   const n = name.trim().toLowerCase().replace(/[_-]+/g, ' ').replace(/\s+/g, ' ');
   const aliases: Record<string, string> = {
-    'head': 'head top', 'head_top': 'head top', 'headtop': 'head top', 'top of head': 'head top',
+    head: 'head top',
+    head_top: 'head top',
+    headtop: 'head top',
+    'top of head': 'head top',
     'upper neck': 'neck',
   };
   const short = n
-    .replace(/^r /, 'right ').replace(/^l /, 'left ')
-    .replace(/^rsho$/, 'right shoulder').replace(/^lsho$/, 'left shoulder')
-    .replace(/^relb$/, 'right elbow').replace(/^lelb$/, 'left elbow')
-    .replace(/^rwri$/, 'right wrist').replace(/^lwri$/, 'left wrist')
-    .replace(/^rhip$/, 'right hip').replace(/^lhip$/, 'left hip')
-    .replace(/^rkne$/, 'right knee').replace(/^lkne$/, 'left knee')
-    .replace(/^rank$/, 'right ankle').replace(/^lank$/, 'left ankle');
+    .replace(/^r /, 'right ')
+    .replace(/^l /, 'left ')
+    .replace(/^rsho$/, 'right shoulder')
+    .replace(/^lsho$/, 'left shoulder')
+    .replace(/^relb$/, 'right elbow')
+    .replace(/^lelb$/, 'left elbow')
+    .replace(/^rwri$/, 'right wrist')
+    .replace(/^lwri$/, 'left wrist')
+    .replace(/^rhip$/, 'right hip')
+    .replace(/^lhip$/, 'left hip')
+    .replace(/^rkne$/, 'right knee')
+    .replace(/^lkne$/, 'left knee')
+    .replace(/^rank$/, 'right ankle')
+    .replace(/^lank$/, 'left ankle');
   return aliases[short] ?? short;
 }
 
@@ -60,7 +73,11 @@ export function cpmOrderFromNames(names: readonly string[], source: string): num
  * CPM-order, 0-based pose. Extra entries per joint (e.g. a visibility flag) are returned per CPM joint in `extra`.
  */
 export function toCpmPose(
-  stored: readonly (readonly number[])[], order: readonly number[], base: CoordinateBase, source: string, what: string,
+  stored: readonly (readonly number[])[],
+  order: readonly number[],
+  base: CoordinateBase,
+  source: string,
+  what: string,
 ): { pose: Pose; extra: (number | undefined)[] } {
   if (!Array.isArray(stored) || stored.length !== NUM_JOINTS) {
     throw new FormatError(source, `${what}: expected ${NUM_JOINTS} joints, got ${Array.isArray(stored) ? stored.length : typeof stored}`);

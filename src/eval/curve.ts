@@ -24,6 +24,8 @@ export function pckCurve(e: JointErrors, thresholds: readonly number[] = thresho
   const parts: Record<string, number[]> = {};
   for (const p of tables[0]?.parts ?? []) parts[p.name] = tables.map((t) => t.parts.find((q) => q.name === p.name)!.pck);
   const joints: Record<string, number[]> = {};
-  CPM_JOINT_NAMES.forEach((n, j) => { joints[n] = tables.map((t) => t.perJoint[j]!); });
+  CPM_JOINT_NAMES.forEach((n, j) => {
+    joints[n] = tables.map((t) => t.perJoint[j]!);
+  });
   return { metric, thresholds: [...thresholds], total: tables.map((t) => t.total), parts, joints };
 }

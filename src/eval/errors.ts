@@ -24,9 +24,7 @@ export function isVisible(truth: PersonTruth, joint: number): boolean {
 }
 
 /** Distances of `predictions[i]` to `truths[i]` (same length, already matched), for the chosen joints. */
-export function jointErrors(
-  predictions: readonly Pose[], truths: readonly PersonTruth[], normalizer: Normalizer, selection: JointSelection,
-): JointErrors {
+export function jointErrors(predictions: readonly Pose[], truths: readonly PersonTruth[], normalizer: Normalizer, selection: JointSelection): JointErrors {
   if (predictions.length !== truths.length) {
     throw new Error(`jointErrors: ${predictions.length} predictions for ${truths.length} ground-truth persons`);
   }

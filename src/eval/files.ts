@@ -7,8 +7,16 @@ import type { PersonTruth } from './types.js';
 
 export function readJsonFile(path: string): unknown {
   let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new FormatError(path, `cannot read: ${(e as Error).message}`); }
-  try { return JSON.parse(text) as unknown; } catch (e) { throw new FormatError(path, `not valid JSON: ${(e as Error).message}`); }
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new FormatError(path, `cannot read: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new FormatError(path, `not valid JSON: ${(e as Error).message}`);
+  }
 }
 
 export function readPredictionsFile(path: string): PredictionSet[] {

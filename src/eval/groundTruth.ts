@@ -20,7 +20,11 @@ export interface GroundTruthOptions {
 export function visibleFlagValue(json: Record<string, Json>, source: string): number {
   if (json.visible_value === 0 || json.visible_value === 1) return json.visible_value;
   const m = /\b([01])\s*=\s*visible/i.exec(String(json.visibility_flag ?? ''));
-  if (!m) throw new FormatError(source, 'cannot tell which visibility flag means visible: give "visible_value" (0 or 1) or a "visibility_flag" text like "1 = visible"');
+  if (!m)
+    throw new FormatError(
+      source,
+      'cannot tell which visibility flag means visible: give "visible_value" (0 or 1) or a "visibility_flag" text like "1 = visible"',
+    );
   return Number(m[1]);
 }
 
@@ -35,8 +39,7 @@ export function parseGroundTruth(json: Json, source: string, opts: GroundTruthOp
     if (opts.split !== undefined && img.split !== opts.split) return;
     const { pose, extra } = toCpmPose(img.joints as (readonly number[])[], order, base, source, `images[${i}] (${img.file})`);
     const visible = extra.map((v) => v === undefined || v === visibleValue);
-    const headBox = Array.isArray(img.head_box) && img.head_box.length === 4
-      ? (img.head_box.map((v) => Number(v) - base) as unknown as HeadBox) : undefined;
+    const headBox = Array.isArray(img.head_box) && img.head_box.length === 4 ? (img.head_box.map((v) => Number(v) - base) as unknown as HeadBox) : undefined;
     out.push({ file: img.file, joints: pose, visible, ...(headBox ? { headBox } : {}) });
   });
   return out;

@@ -35,12 +35,17 @@ function refineAxis(l: number | undefined, c: number, r: number | undefined, met
 export function channelPeak(maps: Float32Array, shape: MapShape, c: number, method: SubpixelMethod = 'none'): Peak {
   const { height: H, width: W } = shape;
   const off = c * H * W;
-  let best = -Infinity, bi = 0;
+  let best = -Infinity,
+    bi = 0;
   for (let i = 0; i < H * W; i++) {
     const v = maps[off + i]!;
-    if (v > best) { best = v; bi = i; }
+    if (v > best) {
+      best = v;
+      bi = i;
+    }
   }
-  const x = bi % W, y = (bi - x) / W;
+  const x = bi % W,
+    y = (bi - x) / W;
   const at = (xx: number, yy: number) => (xx < 0 || yy < 0 || xx >= W || yy >= H ? undefined : maps[off + yy * W + xx]!);
   const dx = refineAxis(at(x - 1, y), best, at(x + 1, y), method);
   const dy = refineAxis(at(x, y - 1), best, at(x, y + 1), method);
@@ -68,9 +73,7 @@ export interface KeypointOptions {
 }
 
 /** Joint positions in original-image pixels from beliefs of a crop made with `imageToCrop`, and each peak's score. */
-export function keypointsFromBeliefs(
-  maps: Float32Array, shape: MapShape, imageToCrop: Affine, opts: KeypointOptions = {},
-): { pose: Pose; scores: number[] } {
+export function keypointsFromBeliefs(maps: Float32Array, shape: MapShape, imageToCrop: Affine, opts: KeypointOptions = {}): { pose: Pose; scores: number[] } {
   const cropToImage = invertAffine(imageToCrop);
   const peaks = beliefPeaks(maps, shape, opts.subpixel ?? 'none');
   const stride = opts.stride ?? 8;

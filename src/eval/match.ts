@@ -10,9 +10,7 @@ export interface MatchedSet {
 }
 
 /** Every prediction must name a ground-truth file, once; ground-truth files without a prediction are not scored. */
-export function matchPredictions(
-  predictions: readonly PosePrediction[], truths: readonly PersonTruth[], source: string,
-): MatchedSet {
+export function matchPredictions(predictions: readonly PosePrediction[], truths: readonly PersonTruth[], source: string): MatchedSet {
   const byFile = new Map<string, PersonTruth>();
   for (const t of truths) byFile.set(t.file, t);
   const seen = new Set<string>();

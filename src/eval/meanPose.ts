@@ -25,10 +25,16 @@ export interface Box {
 
 /** Bounding box of the visible joints (all joints if `visible` is absent); null if none is visible. */
 export function boxOfJoints(joints: Pose, visible?: readonly boolean[]): Box | null {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
   joints.forEach(([x, y], j) => {
     if (visible && !visible[j]) return;
-    x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+    x0 = Math.min(x0, x);
+    y0 = Math.min(y0, y);
+    x1 = Math.max(x1, x);
+    y1 = Math.max(y1, y);
   });
   return x0 <= x1 ? { x0, y0, x1, y1 } : null;
 }
@@ -38,17 +44,21 @@ export function frameFromBox(b: Box): PersonFrame {
   return { center: [(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2], scale: Math.max(b.x1 - b.x0, b.y1 - b.y0, 1e-9) };
 }
 
-export function fitMeanPose(
-  samples: readonly { readonly joints: Pose; readonly visible?: readonly boolean[]; readonly frame: PersonFrame }[],
-): MeanPose {
-  const sx = new Array<number>(NUM_JOINTS).fill(0), sy = new Array<number>(NUM_JOINTS).fill(0);
+export function fitMeanPose(samples: readonly { readonly joints: Pose; readonly visible?: readonly boolean[]; readonly frame: PersonFrame }[]): MeanPose {
+  const sx = new Array<number>(NUM_JOINTS).fill(0),
+    sy = new Array<number>(NUM_JOINTS).fill(0);
   const counts = new Array<number>(NUM_JOINTS).fill(0);
   for (const s of samples) {
-    const { center: [cx, cy], scale } = s.frame;
+    const {
+      center: [cx, cy],
+      scale,
+    } = s.frame;
     if (!(scale > 0)) continue;
     s.joints.forEach(([x, y], j) => {
       if (s.visible && !s.visible[j]) return;
-      sx[j]! += (x - cx) / scale; sy[j]! += (y - cy) / scale; counts[j]!++;
+      sx[j]! += (x - cx) / scale;
+      sy[j]! += (y - cy) / scale;
+      counts[j]!++;
     });
   }
   const offsets = counts.map((n, j): Point => (n > 0 ? [sx[j]! / n, sy[j]! / n] : [0, 0]));
@@ -56,6 +66,9 @@ export function fitMeanPose(
 }
 
 export function predictMeanPose(mean: MeanPose, frame: PersonFrame): Pose {
-  const { center: [cx, cy], scale } = frame;
+  const {
+    center: [cx, cy],
+    scale,
+  } = frame;
   return mean.offsets.map(([dx, dy]): Point => [cx + dx * scale, cy + dy * scale]);
 }

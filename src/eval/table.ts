@@ -9,16 +9,21 @@ export function formatPartTable(rows: readonly { label: string; table: PckTable 
   const labelW = Math.max(6, ...rows.map((r) => r.label.length));
   const cols = [...PART_GROUPS.map((g) => g.name), 'Total'];
   const head = `${''.padEnd(labelW)}  ${cols.map((c) => c.padStart(9)).join('')}`;
-  const lines = rows.map((r) =>
-    `${r.label.padEnd(labelW)}  ${[...r.table.parts.map((p) => p.pck), r.table.total].map((v) => fmt(v, decimals).padStart(9)).join('')}`);
+  const lines = rows.map(
+    (r) => `${r.label.padEnd(labelW)}  ${[...r.table.parts.map((p) => p.pck), r.table.total].map((v) => fmt(v, decimals).padStart(9)).join('')}`,
+  );
   return [head, ...lines].join('\n');
 }
 
 /** One line per joint (CPM order): name, correct/counted, PCK. */
 export function formatJointTable(table: PckTable, decimals = 2): string {
-  const lines = CPM_JOINT_NAMES.map((n, j) =>
-    `${n.padEnd(15)} ${String(table.correct[j]).padStart(6)} / ${String(table.counted[j]).padEnd(6)} ${fmt(table.perJoint[j]!, decimals).padStart(7)}`);
-  lines.push(`${'Total'.padEnd(15)} ${String(table.correct.reduce((a, b) => a + b, 0)).padStart(6)} / ${String(table.counted.reduce((a, b) => a + b, 0)).padEnd(6)} ${fmt(table.total, decimals).padStart(7)}`);
+  const lines = CPM_JOINT_NAMES.map(
+    (n, j) =>
+      `${n.padEnd(15)} ${String(table.correct[j]).padStart(6)} / ${String(table.counted[j]).padEnd(6)} ${fmt(table.perJoint[j]!, decimals).padStart(7)}`,
+  );
+  lines.push(
+    `${'Total'.padEnd(15)} ${String(table.correct.reduce((a, b) => a + b, 0)).padStart(6)} / ${String(table.counted.reduce((a, b) => a + b, 0)).padEnd(6)} ${fmt(table.total, decimals).padStart(7)}`,
+  );
   return lines.join('\n');
 }
 

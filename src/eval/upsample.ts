@@ -49,7 +49,8 @@ export function upsampleMaps(maps: Float32Array, shape: MapShape, factor: number
   const a = opts.cubicA ?? -0.5;
   const { channels: C, height: H, width: W } = shape;
   if (maps.length !== C * H * W) throw new Error(`upsampleMaps: ${maps.length} values for shape ${C}×${H}×${W}`);
-  const OH = H * factor, OW = W * factor;
+  const OH = H * factor,
+    OW = W * factor;
   const xs = axisTaps(W, factor, method, a);
   const ys = axisTaps(H, factor, method, a);
   const out = new Float32Array(C * OH * OW);

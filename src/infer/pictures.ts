@@ -26,7 +26,16 @@ export function peopleOverlay(img: RgbImage, people: readonly { pose: Pose; box?
     }
   }
   for (const { pose, box } of people) {
-    if (box) strokeRect(big, Math.round(box[0] * scale), Math.round(box[1] * scale), Math.round(box[2] * scale), Math.round(box[3] * scale), [255, 255, 255, 220], Math.max(1, scale >> 1));
+    if (box)
+      strokeRect(
+        big,
+        Math.round(box[0] * scale),
+        Math.round(box[1] * scale),
+        Math.round(box[2] * scale),
+        Math.round(box[3] * scale),
+        [255, 255, 255, 220],
+        Math.max(1, scale >> 1),
+      );
     drawSkeleton(big, pose, { scale, offset: [(scale - 1) / 2, (scale - 1) / 2], lineWidth: Math.max(2, scale) });
   }
   return big;

@@ -77,8 +77,10 @@ function toBaseFrame(maps: Float32Array, channels: number, grid: number, size: n
       if (x0 < 0 || y0 < 0 || x0 + 1 >= size || y0 + 1 >= size) continue; // outside crop m: no evidence
       for (let ch = 0; ch < channels; ch++) {
         const base = ch * size * size;
-        const v00 = up[base + y0 * size + x0]!, v01 = up[base + y0 * size + x0 + 1]!;
-        const v10 = up[base + (y0 + 1) * size + x0]!, v11 = up[base + (y0 + 1) * size + x0 + 1]!;
+        const v00 = up[base + y0 * size + x0]!,
+          v01 = up[base + y0 * size + x0 + 1]!;
+        const v10 = up[base + (y0 + 1) * size + x0]!,
+          v11 = up[base + (y0 + 1) * size + x0 + 1]!;
         out[base + y * size + x] = (v00 * (1 - fx) + v01 * fx) * (1 - fy) + (v10 * (1 - fx) + v11 * fx) * fy;
       }
     }
@@ -127,7 +129,12 @@ export async function predictPose(model: BeliefModel, raw: RawSample, opts: Pred
  * centre and height; see personFromBox / personFromCenterHeight). Stage 1 sees everyone in the crop;
  * the center map tells the later stages which person is meant.
  */
-export async function predictPeople(model: BeliefModel, image: RgbImage, people: readonly Person[], opts: PredictOptions & { id?: string } = {}): Promise<PosePredictionResult[]> {
+export async function predictPeople(
+  model: BeliefModel,
+  image: RgbImage,
+  people: readonly Person[],
+  opts: PredictOptions & { id?: string } = {},
+): Promise<PosePredictionResult[]> {
   const raw: RawSample = { id: opts.id ?? 'image', image, persons: [...people], main: 0 };
   const out: PosePredictionResult[] = [];
   for (let main = 0; main < people.length; main++) out.push(await predictPose(model, { ...raw, main }, opts));

@@ -7,8 +7,14 @@ import { decodeSafetensors, encodeSafetensors, type SafeFile, type SafeTensor } 
 export function fileError(path: string, action: string, e: unknown): Error {
   const code = (e as NodeJS.ErrnoException).code;
   const why: Record<string, string> = {
-    ENOSPC: 'disk full', EDQUOT: 'disk quota exceeded', EROFS: 'read-only file system', EACCES: 'permission denied', EPERM: 'not permitted',
-    ENOTDIR: 'a part of the path is a file, not a folder', EISDIR: 'it is a folder', ENOENT: 'this folder takes no new files',
+    ENOSPC: 'disk full',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    EACCES: 'permission denied',
+    EPERM: 'not permitted',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EISDIR: 'it is a folder',
+    ENOENT: 'this folder takes no new files',
   };
   return new Error(`${path}: cannot ${action} (${(code && why[code]) ?? (e instanceof Error ? e.message : String(e))})`);
 }

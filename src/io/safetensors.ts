@@ -64,7 +64,8 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Sa
   if (bytes.length < 8) throw new SafetensorsError(source, `file is ${bytes.length} bytes, too short for a header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
-  if (headerLength > bytes.length - 8) throw new SafetensorsError(source, `header length ${headerLength} exceeds the file (${bytes.length} bytes): truncated or not a safetensors file`);
+  if (headerLength > bytes.length - 8)
+    throw new SafetensorsError(source, `header length ${headerLength} exceeds the file (${bytes.length} bytes): truncated or not a safetensors file`);
   let header: Record<string, unknown>;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<string, unknown>;
@@ -81,21 +82,36 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Sa
     const dtype = info.dtype as SafeDType;
     if (!(dtype in BYTES)) throw new SafetensorsError(source, `tensor "${name}" has unsupported dtype ${JSON.stringify(info.dtype)}`);
     const shape = info.shape ?? [];
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new SafetensorsError(source, `tensor "${name}" has shape ${JSON.stringify(info.shape)}; a shape is a list of non-negative integers`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw new SafetensorsError(source, `tensor "${name}" has shape ${JSON.stringify(info.shape)}; a shape is a list of non-negative integers`);
     const [begin, end] = info.data_offsets ?? [NaN, NaN];
     const count = shape.reduce((a, b) => a * b, 1);
-    if (!(begin >= 0 && end >= begin && dataStart + end <= bytes.length)) throw new SafetensorsError(source, `tensor "${name}" data [${begin}, ${end}) lies outside the file: truncated?`);
-    if (end - begin !== count * BYTES[dtype]) throw new SafetensorsError(source, `tensor "${name}" has ${end - begin} bytes but shape [${shape}] of ${dtype} needs ${count * BYTES[dtype]}`);
+    if (!(begin >= 0 && end >= begin && dataStart + end <= bytes.length))
+      throw new SafetensorsError(source, `tensor "${name}" data [${begin}, ${end}) lies outside the file: truncated?`);
+    if (end - begin !== count * BYTES[dtype])
+      throw new SafetensorsError(source, `tensor "${name}" has ${end - begin} bytes but shape [${shape}] of ${dtype} needs ${count * BYTES[dtype]}`);
     const dv = new DataView(bytes.buffer, bytes.byteOffset + dataStart + begin, end - begin);
     const data = new Float32Array(count);
     for (let i = 0; i < count; i++) {
       switch (dtype) {
-        case 'F32': data[i] = dv.getFloat32(i * 4, true); break;
-        case 'F64': data[i] = dv.getFloat64(i * 8, true); break;
-        case 'F16': data[i] = halfToFloat(dv.getUint16(i * 2, true)); break;
-        case 'I32': data[i] = dv.getInt32(i * 4, true); break;
-        case 'I64': data[i] = Number(dv.getBigInt64(i * 8, true)); break;
-        case 'U8': data[i] = dv.getUint8(i); break;
+        case 'F32':
+          data[i] = dv.getFloat32(i * 4, true);
+          break;
+        case 'F64':
+          data[i] = dv.getFloat64(i * 8, true);
+          break;
+        case 'F16':
+          data[i] = halfToFloat(dv.getUint16(i * 2, true));
+          break;
+        case 'I32':
+          data[i] = dv.getInt32(i * 4, true);
+          break;
+        case 'I64':
+          data[i] = Number(dv.getBigInt64(i * 8, true));
+          break;
+        case 'U8':
+          data[i] = dv.getUint8(i);
+          break;
       }
     }
     tensors.set(name, { shape, data, dtype });
@@ -107,8 +123,18 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Sa
   for (let i = 0; i < spans.length; i++) {
     const t = spans[i]!;
     if (t.end === t.begin) continue;
-    if (t.begin < covered) throw new SafetensorsError(source, `tensor "${t.name}" data [${t.begin}, ${t.end}) overlaps tensor "${spans.slice(0, i).reverse().find((p) => p.end > t.begin)!.name}"`);
-    if (t.begin > covered) throw new SafetensorsError(source, `tensor "${t.name}" data starts at ${t.begin}, leaving bytes [${covered}, ${t.begin}) that no tensor owns`);
+    if (t.begin < covered)
+      throw new SafetensorsError(
+        source,
+        `tensor "${t.name}" data [${t.begin}, ${t.end}) overlaps tensor "${
+          spans
+            .slice(0, i)
+            .reverse()
+            .find((p) => p.end > t.begin)!.name
+        }"`,
+      );
+    if (t.begin > covered)
+      throw new SafetensorsError(source, `tensor "${t.name}" data starts at ${t.begin}, leaving bytes [${covered}, ${t.begin}) that no tensor owns`);
     covered = t.end;
   }
   return { tensors, metadata };

@@ -10,13 +10,16 @@ struct Params { n: u32, lr: f32, beta1: f32, beta2: f32, eps: f32, l2: f32, deco
 @group(0) @binding(2) var<storage, read> G: array<f32>;
 @group(0) @binding(3) var<storage, read_write> M: array<f32>;
 @group(0) @binding(4) var<storage, read_write> V: array<f32>;
-${perElementMain('u.n', `  let w = W[i];
+${perElementMain(
+  'u.n',
+  `  let w = W[i];
   let g = G[i] + u.l2 * w;
   let m = u.beta1 * M[i] + (1.0 - u.beta1) * g;
   let v = u.beta2 * V[i] + (1.0 - u.beta2) * g * g;
   M[i] = m;
   V[i] = v;
-  W[i] = w - u.lr * ((m / u.c1) / (sqrt(v / u.c2) + u.eps) + u.decoupled * w);`)}`;
+  W[i] = w - u.lr * ((m / u.c1) / (sqrt(v / u.c2) + u.eps) + u.decoupled * w);`,
+)}`;
 
 export interface AdamOptions extends OptimizerOptions {
   beta1?: number;
@@ -27,7 +30,10 @@ export interface AdamOptions extends OptimizerOptions {
 }
 
 export class Adam extends Optimizer {
-  constructor(groups: ParamGroup[] | Tensor[], readonly adam: AdamOptions) {
+  constructor(
+    groups: ParamGroup[] | Tensor[],
+    readonly adam: AdamOptions,
+  ) {
     super(groups, adam, ['adam.m', 'adam.v']);
   }
 
@@ -41,6 +47,12 @@ export class Adam extends Optimizer {
     new Float32Array(u, 4, 8).set([lr, b1, b2, this.adam.eps ?? 1e-8, decoupled ? 0 : decay, decoupled ? decay : 0, 1 - b1 ** t, 1 - b2 ** t]);
     const m = this.stateFor('adam.m', p);
     const v = this.stateFor('adam.v', p);
-    p.engine.dispatch({ op: 'adam', kernel: { code: ADAM_KERNEL }, bindings: [p.binding('adam'), g.binding('adam'), m.binding('adam'), v.binding('adam')], uniforms: new Uint8Array(u), workgroups: elementWorkgroups(p.size) });
+    p.engine.dispatch({
+      op: 'adam',
+      kernel: { code: ADAM_KERNEL },
+      bindings: [p.binding('adam'), g.binding('adam'), m.binding('adam'), v.binding('adam')],
+      uniforms: new Uint8Array(u),
+      workgroups: elementWorkgroups(p.size),
+    });
   }
 }

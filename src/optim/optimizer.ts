@@ -32,12 +32,17 @@ export abstract class Optimizer {
   protected readonly slots: Slot[] = [];
   protected readonly stateTensors = new Map<string, Tensor>();
 
-  constructor(groups: ParamGroup[] | Tensor[], readonly options: OptimizerOptions, private readonly stateNames: string[]) {
+  constructor(
+    groups: ParamGroup[] | Tensor[],
+    readonly options: OptimizerOptions,
+    private readonly stateNames: string[],
+  ) {
     const gs: ParamGroup[] = groups.length > 0 && groups[0] instanceof Tensor ? [{ params: groups as Tensor[] }] : (groups as ParamGroup[]);
     const seen = new Set<string>();
     for (const g of gs) {
       for (const p of g.params) {
-        if (!p.name || seen.has(p.name)) throw new EngineError('optimizer', `every parameter needs a unique name; got "${p.name}" twice or empty (${p.describe()})`);
+        if (!p.name || seen.has(p.name))
+          throw new EngineError('optimizer', `every parameter needs a unique name; got "${p.name}" twice or empty (${p.describe()})`);
         seen.add(p.name);
         this.slots.push({ param: p, lrMult: g.lrMult ?? 1, decayMult: g.decayMult ?? 1 });
       }
@@ -95,7 +100,8 @@ export abstract class Optimizer {
       const slot = kind && this.slots.find((s) => key === `${kind}.${s.param.name}`);
       if (!kind || !slot) throw new EngineError('optimizer.loadState', `state "${key}" matches no parameter of this optimizer`);
       const data = value instanceof Tensor ? null : value;
-      if ((value instanceof Tensor ? value.size : value.length) !== slot.param.size) throw new EngineError('optimizer.loadState', `state "${key}" has the wrong size for ${slot.param.describe()}`);
+      if ((value instanceof Tensor ? value.size : value.length) !== slot.param.size)
+        throw new EngineError('optimizer.loadState', `state "${key}" has the wrong size for ${slot.param.describe()}`);
       this.stateTensors.get(key)?.dispose();
       // A copy, not a shared handle: two optimizers loaded from one state must not update each other's buffers.
       const t = data ? fromArray(slot.param.engine, data, slot.param.shape, key) : copy(value as Tensor);

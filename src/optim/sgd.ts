@@ -9,9 +9,12 @@ struct Params { n: u32, lr: f32, momentum: f32, decay: f32 }
 @group(0) @binding(1) var<storage, read_write> W: array<f32>;
 @group(0) @binding(2) var<storage, read> G: array<f32>;
 @group(0) @binding(3) var<storage, read_write> V: array<f32>;
-${perElementMain('u.n', `  let v = u.momentum * V[i] + u.lr * (G[i] + u.decay * W[i]);
+${perElementMain(
+  'u.n',
+  `  let v = u.momentum * V[i] + u.lr * (G[i] + u.decay * W[i]);
   V[i] = v;
-  W[i] = W[i] - v;`)}`;
+  W[i] = W[i] - v;`,
+)}`;
 
 export class SGD extends Optimizer {
   constructor(groups: ParamGroup[] | Tensor[], opts: OptimizerOptions & { momentum?: number }) {
@@ -25,6 +28,12 @@ export class SGD extends Optimizer {
     const u = new ArrayBuffer(16);
     new Uint32Array(u, 0, 1)[0] = p.size;
     new Float32Array(u, 4, 3).set([lr, this.momentum, decay]);
-    p.engine.dispatch({ op: 'sgd', kernel: { code: SGD_KERNEL }, bindings: [p.binding('sgd'), g.binding('sgd'), v.binding('sgd')], uniforms: new Uint8Array(u), workgroups: elementWorkgroups(p.size) });
+    p.engine.dispatch({
+      op: 'sgd',
+      kernel: { code: SGD_KERNEL },
+      bindings: [p.binding('sgd'), g.binding('sgd'), v.binding('sgd')],
+      uniforms: new Uint8Array(u),
+      workgroups: elementWorkgroups(p.size),
+    });
   }
 }

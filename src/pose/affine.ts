@@ -17,7 +17,10 @@ export function invertAffine(m: Affine): Affine {
   const [a, b, c, d, e, f] = m;
   const det = a * e - b * d;
   if (!Number.isFinite(det) || Math.abs(det) < 1e-12) throw new Error(`affine transform is not invertible (det ${det})`);
-  const ia = e / det, ib = -b / det, id = -d / det, ie = a / det;
+  const ia = e / det,
+    ib = -b / det,
+    id = -d / det,
+    ie = a / det;
   return [ia, ib, -(ia * c + ib * f), id, ie, -(id * c + ie * f)];
 }
 
@@ -32,7 +35,8 @@ export function scaling(sx: number, sy: number = sx): Affine {
 /** Rotation by `degrees`; positive turns the image counter-clockwise as seen on screen (y points down). */
 export function rotation(degrees: number): Affine {
   const r = (degrees * Math.PI) / 180;
-  const c = Math.cos(r), s = Math.sin(r);
+  const c = Math.cos(r),
+    s = Math.sin(r);
   return [c, s, 0, -s, c, 0];
 }
 
@@ -44,7 +48,8 @@ export function applyAffine(m: Affine, [x, y]: readonly [number, number]): [numb
 export function transformJoints(m: Affine, joints: Float32Array): Float32Array {
   const out = new Float32Array(joints.length);
   for (let i = 0; i < joints.length; i += 3) {
-    const x = joints[i]!, y = joints[i + 1]!;
+    const x = joints[i]!,
+      y = joints[i + 1]!;
     out[i] = m[0] * x + m[1] * y + m[2];
     out[i + 1] = m[3] * x + m[4] * y + m[5];
     out[i + 2] = joints[i + 2]!;
@@ -68,7 +73,8 @@ export interface CropSpec {
 /** Image → crop transform: scale and rotate about `center`, then put `center` at the crop centre. */
 export function cropAffine(spec: CropSpec): Affine {
   const th = ((spec.rotationDeg ?? 0) * Math.PI) / 180;
-  const cos = Math.cos(th) * spec.scale, sin = Math.sin(th) * spec.scale;
+  const cos = Math.cos(th) * spec.scale,
+    sin = Math.sin(th) * spec.scale;
   const [ox, oy] = spec.cropCenter ?? [spec.size / 2, spec.size / 2];
   const [cx, cy] = spec.center;
   // With y down, a counter-clockwise turn on screen is x' = cos·x + sin·y, y' = −sin·x + cos·y.

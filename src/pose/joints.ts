@@ -2,18 +2,24 @@
 // (below); dataset orders are converted once, when annotations are read (docs/data-and-evaluation.md#joints).
 
 /** The 14 joints in CPM order, short names; the belief maps add a background channel as index 14. */
-export const JOINT_NAMES = [
-  'head', 'neck', 'Rsho', 'Relb', 'Rwri', 'Lsho', 'Lelb', 'Lwri',
-  'Rhip', 'Rkne', 'Rank', 'Lhip', 'Lkne', 'Lank',
-] as const;
+export const JOINT_NAMES = ['head', 'neck', 'Rsho', 'Relb', 'Rwri', 'Lsho', 'Lelb', 'Lwri', 'Rhip', 'Rkne', 'Rank', 'Lhip', 'Lkne', 'Lank'] as const;
 
 /** The same joints by their full names, as scoring files name them. */
 export const CPM_JOINT_NAMES = [
-  'Head top', 'Neck',
-  'Right shoulder', 'Right elbow', 'Right wrist',
-  'Left shoulder', 'Left elbow', 'Left wrist',
-  'Right hip', 'Right knee', 'Right ankle',
-  'Left hip', 'Left knee', 'Left ankle',
+  'Head top',
+  'Neck',
+  'Right shoulder',
+  'Right elbow',
+  'Right wrist',
+  'Left shoulder',
+  'Left elbow',
+  'Left wrist',
+  'Right hip',
+  'Right knee',
+  'Right ankle',
+  'Left hip',
+  'Left knee',
+  'Left ankle',
 ] as const;
 
 /** Labels for pictures and command lines: HEAD, NECK, RSHO … LANK. */
@@ -26,21 +32,42 @@ export const BACKGROUND_CHANNEL = NUM_JOINTS;
 
 /** Named indices into a CPM-order pose. */
 export const J = {
-  headTop: 0, neck: 1,
-  rShoulder: 2, rElbow: 3, rWrist: 4,
-  lShoulder: 5, lElbow: 6, lWrist: 7,
-  rHip: 8, rKnee: 9, rAnkle: 10,
-  lHip: 11, lKnee: 12, lAnkle: 13,
+  headTop: 0,
+  neck: 1,
+  rShoulder: 2,
+  rElbow: 3,
+  rWrist: 4,
+  lShoulder: 5,
+  lElbow: 6,
+  lWrist: 7,
+  rHip: 8,
+  rKnee: 9,
+  rAnkle: 10,
+  lHip: 11,
+  lKnee: 12,
+  lAnkle: 13,
 } as const;
 
 /** Limbs for drawing, CPM's list (1,2) (3,4) (4,5) (6,7) (7,8) (9,10) (10,11) (12,13) (13,14), 0-based. */
 export const LIMBS: readonly (readonly [number, number])[] = [
-  [0, 1], [2, 3], [3, 4], [5, 6], [6, 7], [8, 9], [9, 10], [11, 12], [12, 13],
+  [0, 1],
+  [2, 3],
+  [3, 4],
+  [5, 6],
+  [6, 7],
+  [8, 9],
+  [9, 10],
+  [11, 12],
+  [12, 13],
 ];
 
 /** Extra segments drawn only for readability: neck–shoulders, shoulders–hips, hip–hip. */
 export const TORSO_SEGMENTS: readonly (readonly [number, number])[] = [
-  [1, 2], [1, 5], [2, 8], [5, 11], [8, 11],
+  [1, 2],
+  [1, 5],
+  [2, 8],
+  [5, 11],
+  [8, 11],
 ];
 
 /** FLIP_PARTNER[j] = the joint that j becomes under a horizontal mirror (left ↔ right). */
@@ -53,9 +80,20 @@ export function isRightJoint(j: number): boolean {
 
 /** LSP file order, as in joints.json's joint_names. */
 export const LSP_JOINT_NAMES = [
-  'Right ankle', 'Right knee', 'Right hip', 'Left hip', 'Left knee', 'Left ankle',
-  'Right wrist', 'Right elbow', 'Right shoulder', 'Left shoulder', 'Left elbow', 'Left wrist',
-  'Neck', 'Head top',
+  'Right ankle',
+  'Right knee',
+  'Right hip',
+  'Left hip',
+  'Left knee',
+  'Left ankle',
+  'Right wrist',
+  'Right elbow',
+  'Right shoulder',
+  'Left shoulder',
+  'Left elbow',
+  'Left wrist',
+  'Neck',
+  'Head top',
 ] as const;
 
 /**

@@ -22,7 +22,8 @@ export const storageFor = (engine: Engine, option: StoragePrecision | undefined)
 /** Throws, naming the option, where `storage` is not 'f32'/'f16' or f16 is asked for without the shader-f16 feature. */
 export function checkStorage(op: string, engine: Engine, storage: StoragePrecision): void {
   if (storage !== 'f32' && storage !== 'f16') throw new EngineError(op, `storage must be "f32" or "f16", got ${String(storage)}`);
-  if (storage === 'f16' && !engine.info.features['shader-f16']) throw new EngineError(op, `storage "f16" needs the shader-f16 feature, which this device lacks (use storage "f32")`);
+  if (storage === 'f16' && !engine.info.features['shader-f16'])
+    throw new EngineError(op, `storage "f16" needs the shader-f16 feature, which this device lacks (use storage "f32")`);
 }
 
 const PACK_KERNEL = /* wgsl */ `
@@ -30,9 +31,12 @@ struct Params { skew: u32, count: u32, scale: f32 }
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> Src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Dst: array<u32>;
-${perElementMain('(params.count + 1u) / 2u', `  let a = Src[params.skew + 2u * i];
+${perElementMain(
+  '(params.count + 1u) / 2u',
+  `  let a = Src[params.skew + 2u * i];
   let b = select(0.0, Src[min(params.skew + 2u * i + 1u, params.skew + params.count - 1u)], 2u * i + 1u < params.count);
-  Dst[i] = pack2x16float(vec2<f32>(a, b) * params.scale);`)}`;
+  Dst[i] = pack2x16float(vec2<f32>(a, b) * params.scale);`,
+)}`;
 
 /**
  * `count` floats of `src` from element `skew`, times `scale` (a power of two keeps it exact), rounded to

@@ -93,9 +93,7 @@ export async function requestEngineDevice(gpu: GPU | undefined, opts: DeviceOpti
   const adapter = await pickAdapter(gpu, opts);
   if (!adapter) throw new Error(NO_ADAPTER_HELP);
 
-  const wantedFeatures = OPTIONAL_FEATURES.filter(
-    (f) => adapter.features.has(f) && !(opts.disableFeatures ?? []).includes(f),
-  );
+  const wantedFeatures = OPTIONAL_FEATURES.filter((f) => adapter.features.has(f) && !(opts.disableFeatures ?? []).includes(f));
   const requiredLimits: Record<string, number> = {};
   for (const name of REQUESTED_LIMITS) {
     const value = (adapter.limits as unknown as Record<string, number | undefined>)[name];
@@ -116,7 +114,9 @@ export function describeDevice(d: EngineDevice): string {
   return [
     `adapter: ${d.adapter.description || d.adapter.device} (vendor ${d.adapter.vendor || '?'}, architecture ${d.adapter.architecture || '?'})`,
     `mode: ${d.featureLevel}`,
-    `features: ${Object.entries(d.features).map(([k, v]) => `${k}=${v ? 'yes' : 'no'}`).join(', ')}`,
+    `features: ${Object.entries(d.features)
+      .map(([k, v]) => `${k}=${v ? 'yes' : 'no'}`)
+      .join(', ')}`,
     `limits: storage binding ${mib(l.maxStorageBufferBindingSize)}, buffer ${mib(l.maxBufferSize)}, workgroup storage ${l.maxComputeWorkgroupStorageSize} B, ` +
       `invocations/workgroup ${l.maxComputeInvocationsPerWorkgroup}, workgroup size ${l.maxComputeWorkgroupSizeX}x${l.maxComputeWorkgroupSizeY}x${l.maxComputeWorkgroupSizeZ}, ` +
       `workgroups/dim ${l.maxComputeWorkgroupsPerDimension}, storage buffers/stage ${l.maxStorageBuffersPerShaderStage}`,

@@ -217,7 +217,12 @@ export class Engine {
     this.assertAlive(op);
     const bytes = alignedBindingSize(data.byteLength);
     if (bytes === 0) return;
-    const staging = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_WRITE | GPUBufferUsage.COPY_SRC, mappedAtCreation: true, label: `${op} upload` });
+    const staging = this.device.createBuffer({
+      size: bytes,
+      usage: GPUBufferUsage.MAP_WRITE | GPUBufferUsage.COPY_SRC,
+      mappedAtCreation: true,
+      label: `${op} upload`,
+    });
     new Uint8Array(staging.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     staging.unmap();
     this.commandEncoder().copyBufferToBuffer(staging, 0, dst.buffer, dst.offset ?? 0, bytes);
@@ -332,7 +337,13 @@ export class Engine {
   }
 
   memory(): MemoryStats {
-    return { ...this.pool.snapshot(), liveTensors: this.live.tensors, liveBytes: this.live.bytes, liveBuffers: this.live.buffers, pipelines: this.pipelines.size };
+    return {
+      ...this.pool.snapshot(),
+      liveTensors: this.live.tensors,
+      liveBytes: this.live.bytes,
+      liveBuffers: this.live.buffers,
+      pipelines: this.pipelines.size,
+    };
   }
 
   /** Ends the device; later ops throw DeviceLostError. */

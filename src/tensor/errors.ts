@@ -2,7 +2,11 @@
 
 /** A WebGPU error (validation, out-of-memory, internal) attributed to the op that caused it. */
 export class GPUOpError extends Error {
-  constructor(readonly op: string, readonly kind: string, detail: string) {
+  constructor(
+    readonly op: string,
+    readonly kind: string,
+    detail: string,
+  ) {
     super(`${op}: WebGPU ${kind} error: ${detail}`);
     this.name = 'GPUOpError';
   }
@@ -10,7 +14,11 @@ export class GPUOpError extends Error {
 
 /** The device was lost; every later op fails with this, naming the op that found out. */
 export class DeviceLostError extends Error {
-  constructor(readonly op: string, readonly reason: string, detail: string) {
+  constructor(
+    readonly op: string,
+    readonly reason: string,
+    detail: string,
+  ) {
     super(`${op}: the WebGPU device was lost (${reason}): ${detail}`);
     this.name = 'DeviceLostError';
   }
@@ -18,7 +26,10 @@ export class DeviceLostError extends Error {
 
 /** Bad arguments or state detected before anything reaches the GPU. */
 export class EngineError extends Error {
-  constructor(readonly op: string, detail: string) {
+  constructor(
+    readonly op: string,
+    detail: string,
+  ) {
     super(`${op}: ${detail}`);
     this.name = 'EngineError';
   }

@@ -65,7 +65,10 @@ export class PipelineCache {
       // A module that fails to compile also fails the pipeline's promise: report it there, not as an uncaptured error.
       this.device.pushErrorScope('validation');
       const module = this.device.createShaderModule({ code: src.code, label: op });
-      p = { module, pipeline: this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: src.entryPoint ?? 'main' }, label: op }) };
+      p = {
+        module,
+        pipeline: this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: src.entryPoint ?? 'main' }, label: op }),
+      };
       void this.device.popErrorScope();
       this.pending.set(src.code, p);
     }

@@ -28,7 +28,10 @@ export function subBatches(op: string, n: number, perImageElems: number[], limit
   if (worst * n <= limit) return [[0, n]];
   const per = Math.floor((limit - (ALIGN_ELEMS - 1)) / worst);
   if (per < 1) {
-    throw new EngineError(op, `one image needs ${((worst * 4) / 2 ** 20).toFixed(1)} MiB in a single binding, over the ${(limitBytes / 2 ** 20).toFixed(1)} MiB limit`);
+    throw new EngineError(
+      op,
+      `one image needs ${((worst * 4) / 2 ** 20).toFixed(1)} MiB in a single binding, over the ${(limitBytes / 2 ** 20).toFixed(1)} MiB limit`,
+    );
   }
   const out: [number, number][] = [];
   for (let s = 0; s < n; s += per) out.push([s, Math.min(per, n - s)]);

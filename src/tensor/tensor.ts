@@ -72,7 +72,11 @@ export class Tensor implements Disposable {
     checkShape(shape, name || 'tensor');
     const bytes = shapeSize(shape) * BYTES_PER_ELEMENT[dtype];
     const max = engine.limits.maxBufferSize;
-    if (bytes > max) throw new EngineError(name || 'tensor', `shape [${shape}] needs ${(bytes / 2 ** 20).toFixed(1)} MiB, over this device's maxBufferSize of ${(max / 2 ** 20).toFixed(0)} MiB`);
+    if (bytes > max)
+      throw new EngineError(
+        name || 'tensor',
+        `shape [${shape}] needs ${(bytes / 2 ** 20).toFixed(1)} MiB, over this device's maxBufferSize of ${(max / 2 ** 20).toFixed(0)} MiB`,
+      );
     const buffer = engine.pool.acquire(Math.max(bytes, 4), name || 'tensor');
     return new Tensor(engine, new Storage(engine, buffer, bytes), shape, dtype, name);
   }

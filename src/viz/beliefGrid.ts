@@ -39,7 +39,8 @@ export function renderBeliefGrid(input: BeliefGridInput, opts: BeliefGridOptions
   const gap = 2;
   const cols = joints.length + 1;
   const rows = input.stages.length;
-  const W = labelW + cols * (tile + gap), H = headerH + rows * (tile + gap);
+  const W = labelW + cols * (tile + gap),
+    H = headerH + rows * (tile + gap);
   const out = createRaster(W, H, [20, 20, 20]);
   const white = [240, 240, 240] as const;
 
@@ -62,7 +63,10 @@ export function renderBeliefGrid(input: BeliefGridInput, opts: BeliefGridOptions
       fillRect(out, x, y, tile, tile, [0, 0, 0, Math.round(255 * (opts.dim ?? 0.5))]);
       const map = maps.subarray(j * G * G, (j + 1) * G * G);
       const heat = heatmapRaster(map, G, G, {
-        colormap: opts.colormap ?? 'jet', alpha: 'value', min: 0, ...(opts.normalize === 'per-map' ? {} : { max: 1 }),
+        colormap: opts.colormap ?? 'jet',
+        alpha: 'value',
+        min: 0,
+        ...(opts.normalize === 'per-map' ? {} : { max: 1 }),
       });
       blit(out, heat, x, y, { width: tile, height: tile, filter: 'bilinear' });
     });

@@ -1,8 +1,17 @@
 // Line charts rendered to a raster: several series with a legend, axes with tick labels, optional log y.
 // Used for loss curves per stage, PCK-versus-threshold curves, and histograms (a series of bin centres and counts).
 import {
-  createRaster, drawLine, drawPolyline, drawText, drawTextVertical, fillRect, strokeRect, textWidth, TEXT_HEIGHT,
-  type Color, type Raster,
+  createRaster,
+  drawLine,
+  drawPolyline,
+  drawText,
+  drawTextVertical,
+  fillRect,
+  strokeRect,
+  textWidth,
+  TEXT_HEIGHT,
+  type Color,
+  type Raster,
 } from './raster.js';
 import { formatTick, linearTicks, logTicks } from './ticks.js';
 
@@ -35,34 +44,60 @@ export interface ChartOptions {
 
 /** Matplotlib's tab10, so series colours look familiar. */
 export const SERIES_COLORS: readonly Color[] = [
-  [31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189],
-  [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207],
+  [31, 119, 180],
+  [255, 127, 14],
+  [44, 160, 44],
+  [214, 39, 40],
+  [148, 103, 189],
+  [140, 86, 75],
+  [227, 119, 194],
+  [127, 127, 127],
+  [188, 189, 34],
+  [23, 190, 207],
 ];
 
 const AXIS: Color = [40, 40, 40];
 const GRID: Color = [225, 225, 225];
 
 export function renderLineChart(series: readonly Series[], opts: ChartOptions = {}): Raster {
-  const W = opts.width ?? 640, H = opts.height ?? 400, fs = opts.fontScale ?? 1;
+  const W = opts.width ?? 640,
+    H = opts.height ?? 400,
+    fs = opts.fontScale ?? 1;
   const th = TEXT_HEIGHT * fs;
   const r = createRaster(W, H, [255, 255, 255]);
   const logY = opts.logY ?? false;
   const usable = (y: number) => Number.isFinite(y) && (!logY || y > 0);
 
-  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
+  let xmin = Infinity,
+    xmax = -Infinity,
+    ymin = Infinity,
+    ymax = -Infinity;
   for (const s of series) {
     s.x.forEach((x, i) => {
       const y = s.y[i]!;
       if (!Number.isFinite(x) || !usable(y)) return;
-      xmin = Math.min(xmin, x); xmax = Math.max(xmax, x); ymin = Math.min(ymin, y); ymax = Math.max(ymax, y);
+      xmin = Math.min(xmin, x);
+      xmax = Math.max(xmax, x);
+      ymin = Math.min(ymin, y);
+      ymax = Math.max(ymax, y);
     });
   }
-  if (!Number.isFinite(xmin)) { xmin = 0; xmax = 1; ymin = logY ? 1 : 0; ymax = logY ? 10 : 1; }
-  xmin = opts.xMin ?? xmin; xmax = opts.xMax ?? xmax; ymin = opts.yMin ?? ymin; ymax = opts.yMax ?? ymax;
+  if (!Number.isFinite(xmin)) {
+    xmin = 0;
+    xmax = 1;
+    ymin = logY ? 1 : 0;
+    ymax = logY ? 10 : 1;
+  }
+  xmin = opts.xMin ?? xmin;
+  xmax = opts.xMax ?? xmax;
+  ymin = opts.yMin ?? ymin;
+  ymax = opts.yMax ?? ymax;
   const xt = linearTicks(xmin, xmax, 8);
   const yt = logY ? logTicks(ymin, ymax) : linearTicks(ymin, ymax, 6);
-  const x0v = opts.xMin ?? xt.lo, x1v = opts.xMax ?? xt.hi;
-  const y0v = opts.yMin ?? yt.lo, y1v = opts.yMax ?? yt.hi;
+  const x0v = opts.xMin ?? xt.lo,
+    x1v = opts.xMax ?? xt.hi;
+  const y0v = opts.yMin ?? yt.lo,
+    y1v = opts.yMax ?? yt.hi;
 
   // Plot area: room on the left for y tick labels and the y label, below for x ticks and the x label.
   const yLabelW = Math.max(...yt.ticks.map((v) => textWidth(formatTick(v), fs)));
@@ -100,10 +135,16 @@ export function renderLineChart(series: readonly Series[], opts: ChartOptions = 
     const color = s.color ?? SERIES_COLORS[i % SERIES_COLORS.length]!;
     let run: [number, number][] = [];
     // A lone point (between gaps) is drawn as a slightly larger dot so it stays visible.
-    const flush = () => { drawPolyline(layer, run, color, run.length === 1 ? (s.width ?? 2) + 1 : s.width ?? 2); run = []; };
+    const flush = () => {
+      drawPolyline(layer, run, color, run.length === 1 ? (s.width ?? 2) + 1 : (s.width ?? 2));
+      run = [];
+    };
     s.x.forEach((x, k) => {
       const y = s.y[k]!;
-      if (!Number.isFinite(x) || !usable(y)) { flush(); return; }
+      if (!Number.isFinite(x) || !usable(y)) {
+        flush();
+        return;
+      }
       run.push([px(x), py(y)]);
     });
     flush();
@@ -124,11 +165,16 @@ export function renderLineChart(series: readonly Series[], opts: ChartOptions = 
 }
 
 function drawLegend(
-  r: Raster, series: readonly Series[], pos: LegendPosition,
-  area: { left: number; top: number; right: number; bottom: number }, fs: number,
+  r: Raster,
+  series: readonly Series[],
+  pos: LegendPosition,
+  area: { left: number; top: number; right: number; bottom: number },
+  fs: number,
 ): void {
   if (pos === 'none' || series.length === 0) return;
-  const th = TEXT_HEIGHT * fs, rowH = th + 6, swatch = 16;
+  const th = TEXT_HEIGHT * fs,
+    rowH = th + 6,
+    swatch = 16;
   const w = 8 + swatch + 6 + Math.max(...series.map((s) => textWidth(s.name, fs))) + 8;
   const h = 6 + series.length * rowH;
   const x = pos.endsWith('right') ? area.right - w - 8 : area.left + 8;

@@ -15,15 +15,23 @@ export function jet(t: number): Rgb {
 
 // viridis sampled at 9 evenly spaced points (matplotlib), linearly interpolated between them.
 const VIRIDIS: readonly Rgb[] = [
-  [68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141],
-  [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37],
+  [68, 1, 84],
+  [71, 44, 122],
+  [59, 81, 139],
+  [44, 113, 142],
+  [33, 144, 141],
+  [39, 173, 129],
+  [92, 200, 99],
+  [170, 220, 50],
+  [253, 231, 37],
 ];
 
 export function viridis(t: number): Rgb {
   const p = clamp01(t) * (VIRIDIS.length - 1);
   const i = Math.min(VIRIDIS.length - 2, Math.floor(p));
   const f = p - i;
-  const a = VIRIDIS[i]!, b = VIRIDIS[i + 1]!;
+  const a = VIRIDIS[i]!,
+    b = VIRIDIS[i + 1]!;
   return [0, 1, 2].map((c) => Math.round(a[c]! + (b[c]! - a[c]!) * f)) as Rgb;
 }
 
@@ -47,7 +55,8 @@ export interface HeatmapOptions {
 
 /** Renders a single-channel map (row-major, width×height) as a colour raster. */
 export function heatmapRaster(map: ArrayLike<number>, width: number, height: number, opts: HeatmapOptions = {}): Raster {
-  let lo = opts.min ?? Infinity, hi = opts.max ?? -Infinity;
+  let lo = opts.min ?? Infinity,
+    hi = opts.max ?? -Infinity;
   if (opts.min === undefined || opts.max === undefined) {
     for (let i = 0; i < width * height; i++) {
       const v = map[i]!;
@@ -61,7 +70,9 @@ export function heatmapRaster(map: ArrayLike<number>, width: number, height: num
   for (let i = 0; i < width * height; i++) {
     const t = (map[i]! - lo) / span;
     const [r, g, b] = cm(t);
-    out.data[i * 4] = r; out.data[i * 4 + 1] = g; out.data[i * 4 + 2] = b;
+    out.data[i * 4] = r;
+    out.data[i * 4 + 1] = g;
+    out.data[i * 4 + 2] = b;
     out.data[i * 4 + 3] = opts.alpha === 'value' ? Math.round(clamp01(t) * 255) : 255;
   }
   return out;

@@ -21,9 +21,14 @@ export function renderPckCurve(curves: readonly { label: string; curve: PckCurve
     series = curves.map(({ label, curve }) => ({ name: label, x: curve.thresholds, y: curve.total }));
   }
   return renderLineChart(series, {
-    width: opts.width ?? 640, height: opts.height ?? 420,
+    width: opts.width ?? 640,
+    height: opts.height ?? 420,
     title: opts.title ?? `${first?.curve.metric ?? 'PCK'} VS THRESHOLD`,
-    xLabel: 'THRESHOLD (FRACTION OF NORMALISER)', yLabel: 'DETECTION RATE %',
-    yMin: 0, yMax: 100, xMin: 0, legend: 'bottom-right',
+    xLabel: 'THRESHOLD (FRACTION OF NORMALISER)',
+    yLabel: 'DETECTION RATE %',
+    yMin: 0,
+    yMax: 100,
+    xMin: 0,
+    legend: 'bottom-right',
   });
 }

@@ -18,7 +18,12 @@ export function createRaster(width: number, height: number, fill: Color = [0, 0,
   const h = Math.max(0, Math.round(height));
   const data = new Uint8ClampedArray(w * h * 4);
   const [r, g, b, a = 255] = fill;
-  for (let i = 0; i < data.length; i += 4) { data[i] = r; data[i + 1] = g; data[i + 2] = b; data[i + 3] = a; }
+  for (let i = 0; i < data.length; i += 4) {
+    data[i] = r;
+    data[i + 1] = g;
+    data[i + 2] = b;
+    data[i + 3] = a;
+  }
   return { width: w, height: h, data };
 }
 
@@ -53,8 +58,10 @@ export function blendPixel(r: Raster, x: number, y: number, color: Color, covera
 }
 
 export function fillRect(r: Raster, x: number, y: number, w: number, h: number, color: Color): void {
-  const x0 = Math.max(0, Math.round(x)), y0 = Math.max(0, Math.round(y));
-  const x1 = Math.min(r.width, Math.round(x + w)), y1 = Math.min(r.height, Math.round(y + h));
+  const x0 = Math.max(0, Math.round(x)),
+    y0 = Math.max(0, Math.round(y));
+  const x1 = Math.min(r.width, Math.round(x + w)),
+    y1 = Math.min(r.height, Math.round(y + h));
   for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) blendPixel(r, xx, yy, color);
 }
 
@@ -68,8 +75,10 @@ export function strokeRect(r: Raster, x: number, y: number, w: number, h: number
 
 /** Filled disc centred at continuous pixel coordinates (cx, cy); pixel (i, j) has its centre at (i, j). */
 export function fillCircle(r: Raster, cx: number, cy: number, radius: number, color: Color, antialias = true): void {
-  const x0 = Math.floor(cx - radius - 1), x1 = Math.ceil(cx + radius + 1);
-  const y0 = Math.floor(cy - radius - 1), y1 = Math.ceil(cy + radius + 1);
+  const x0 = Math.floor(cx - radius - 1),
+    x1 = Math.ceil(cx + radius + 1);
+  const y0 = Math.floor(cy - radius - 1),
+    y1 = Math.ceil(cy + radius + 1);
   for (let y = y0; y <= y1; y++) {
     for (let x = x0; x <= x1; x++) {
       const d = Math.hypot(x - cx, y - cy);
@@ -80,13 +89,14 @@ export function fillCircle(r: Raster, cx: number, cy: number, radius: number, co
 }
 
 /** A line segment of the given width with round caps; anti-aliased by distance to the segment. */
-export function drawLine(
-  r: Raster, x0: number, y0: number, x1: number, y1: number, color: Color, width = 1, antialias = true,
-): void {
+export function drawLine(r: Raster, x0: number, y0: number, x1: number, y1: number, color: Color, width = 1, antialias = true): void {
   const half = width / 2;
-  const minX = Math.floor(Math.min(x0, x1) - half - 1), maxX = Math.ceil(Math.max(x0, x1) + half + 1);
-  const minY = Math.floor(Math.min(y0, y1) - half - 1), maxY = Math.ceil(Math.max(y0, y1) + half + 1);
-  const dx = x1 - x0, dy = y1 - y0;
+  const minX = Math.floor(Math.min(x0, x1) - half - 1),
+    maxX = Math.ceil(Math.max(x0, x1) + half + 1);
+  const minY = Math.floor(Math.min(y0, y1) - half - 1),
+    maxY = Math.ceil(Math.max(y0, y1) + half + 1);
+  const dx = x1 - x0,
+    dy = y1 - y0;
   const len2 = dx * dx + dy * dy;
   for (let y = Math.max(0, minY); y <= Math.min(r.height - 1, maxY); y++) {
     for (let x = Math.max(0, minX); x <= Math.min(r.width - 1, maxX); x++) {
@@ -104,18 +114,33 @@ export function drawLine(
 export function drawPolyline(r: Raster, points: readonly (readonly [number, number])[], color: Color, width = 1): void {
   if (points.length === 0) return;
   const h = Math.max(width / 2, 0.5);
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const [x, y] of points) { minX = Math.min(minX, x); minY = Math.min(minY, y); maxX = Math.max(maxX, x); maxY = Math.max(maxY, y); }
-  const x0 = Math.max(0, Math.floor(minX - h - 1)), y0 = Math.max(0, Math.floor(minY - h - 1));
-  const x1 = Math.min(r.width - 1, Math.ceil(maxX + h + 1)), y1 = Math.min(r.height - 1, Math.ceil(maxY + h + 1));
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
+  for (const [x, y] of points) {
+    minX = Math.min(minX, x);
+    minY = Math.min(minY, y);
+    maxX = Math.max(maxX, x);
+    maxY = Math.max(maxY, y);
+  }
+  const x0 = Math.max(0, Math.floor(minX - h - 1)),
+    y0 = Math.max(0, Math.floor(minY - h - 1));
+  const x1 = Math.min(r.width - 1, Math.ceil(maxX + h + 1)),
+    y1 = Math.min(r.height - 1, Math.ceil(maxY + h + 1));
   if (x1 < x0 || y1 < y0) return;
   const bw = x1 - x0 + 1;
   const cover = new Float32Array(bw * (y1 - y0 + 1));
   for (let i = 0; i < Math.max(1, points.length - 1); i++) {
-    const a = points[i]!, b = points[Math.min(i + 1, points.length - 1)]!;
-    const dx = b[0] - a[0], dy = b[1] - a[1], len2 = dx * dx + dy * dy;
-    const sx0 = Math.max(x0, Math.floor(Math.min(a[0], b[0]) - h - 1)), sx1 = Math.min(x1, Math.ceil(Math.max(a[0], b[0]) + h + 1));
-    const sy0 = Math.max(y0, Math.floor(Math.min(a[1], b[1]) - h - 1)), sy1 = Math.min(y1, Math.ceil(Math.max(a[1], b[1]) + h + 1));
+    const a = points[i]!,
+      b = points[Math.min(i + 1, points.length - 1)]!;
+    const dx = b[0] - a[0],
+      dy = b[1] - a[1],
+      len2 = dx * dx + dy * dy;
+    const sx0 = Math.max(x0, Math.floor(Math.min(a[0], b[0]) - h - 1)),
+      sx1 = Math.min(x1, Math.ceil(Math.max(a[0], b[0]) + h + 1));
+    const sy0 = Math.max(y0, Math.floor(Math.min(a[1], b[1]) - h - 1)),
+      sy1 = Math.min(y1, Math.ceil(Math.max(a[1], b[1]) + h + 1));
     for (let y = sy0; y <= sy1; y++) {
       for (let x = sx0; x <= sx1; x++) {
         const t = len2 === 0 ? 0 : Math.min(1, Math.max(0, ((x - a[0]) * dx + (y - a[1]) * dy) / len2));
@@ -142,10 +167,12 @@ export interface BlitOptions {
 
 /** Draws `src` onto `dst` with its top-left at (dx, dy), scaled to the target size and alpha-blended. */
 export function blit(dst: Raster, src: Raster, dx: number, dy: number, opts: BlitOptions = {}): void {
-  const tw = Math.round(opts.width ?? src.width), th = Math.round(opts.height ?? src.height);
+  const tw = Math.round(opts.width ?? src.width),
+    th = Math.round(opts.height ?? src.height);
   const opacity = opts.opacity ?? 1;
   const bilinear = opts.filter === 'bilinear';
-  const sx = src.width / tw, sy = src.height / th;
+  const sx = src.width / tw,
+    sy = src.height / th;
   const px: [number, number, number, number] = [0, 0, 0, 0];
   for (let y = 0; y < th; y++) {
     const ty = Math.round(dy) + y;
@@ -154,12 +181,15 @@ export function blit(dst: Raster, src: Raster, dx: number, dy: number, opts: Bli
       const tx = Math.round(dx) + x;
       if (tx < 0 || tx >= dst.width) continue;
       // Pixel centres align: target centre (x + 0.5) maps to source (x + 0.5) * scale.
-      const u = (x + 0.5) * sx - 0.5, v = (y + 0.5) * sy - 0.5;
+      const u = (x + 0.5) * sx - 0.5,
+        v = (y + 0.5) * sy - 0.5;
       if (bilinear) sampleBilinear(src, u, v, px);
       else {
-        const i = (Math.min(src.height - 1, Math.max(0, Math.round(v))) * src.width
-          + Math.min(src.width - 1, Math.max(0, Math.round(u)))) * 4;
-        px[0] = src.data[i]!; px[1] = src.data[i + 1]!; px[2] = src.data[i + 2]!; px[3] = src.data[i + 3]!;
+        const i = (Math.min(src.height - 1, Math.max(0, Math.round(v))) * src.width + Math.min(src.width - 1, Math.max(0, Math.round(u)))) * 4;
+        px[0] = src.data[i]!;
+        px[1] = src.data[i + 1]!;
+        px[2] = src.data[i + 2]!;
+        px[3] = src.data[i + 3]!;
       }
       blendPixel(dst, tx, ty, [px[0], px[1], px[2], px[3] * opacity]);
     }
@@ -167,14 +197,20 @@ export function blit(dst: Raster, src: Raster, dx: number, dy: number, opts: Bli
 }
 
 function sampleBilinear(src: Raster, u: number, v: number, out: [number, number, number, number]): void {
-  const cu = Math.min(src.width - 1, Math.max(0, u)), cv = Math.min(src.height - 1, Math.max(0, v));
-  const x0 = Math.floor(cu), y0 = Math.floor(cv);
-  const x1 = Math.min(src.width - 1, x0 + 1), y1 = Math.min(src.height - 1, y0 + 1);
-  const fx = cu - x0, fy = cv - y0;
+  const cu = Math.min(src.width - 1, Math.max(0, u)),
+    cv = Math.min(src.height - 1, Math.max(0, v));
+  const x0 = Math.floor(cu),
+    y0 = Math.floor(cv);
+  const x1 = Math.min(src.width - 1, x0 + 1),
+    y1 = Math.min(src.height - 1, y0 + 1);
+  const fx = cu - x0,
+    fy = cv - y0;
   const d = src.data;
   for (let c = 0; c < 4; c++) {
-    const a = d[(y0 * src.width + x0) * 4 + c]!, b = d[(y0 * src.width + x1) * 4 + c]!;
-    const e = d[(y1 * src.width + x0) * 4 + c]!, f = d[(y1 * src.width + x1) * 4 + c]!;
+    const a = d[(y0 * src.width + x0) * 4 + c]!,
+      b = d[(y0 * src.width + x1) * 4 + c]!;
+    const e = d[(y1 * src.width + x0) * 4 + c]!,
+      f = d[(y1 * src.width + x1) * 4 + c]!;
     out[c] = (a * (1 - fx) + b * fx) * (1 - fy) + (e * (1 - fx) + f * fx) * fy;
   }
 }

@@ -6,10 +6,14 @@ import { drawLine, fillCircle, type Color, type Raster } from './raster.js';
 /** One colour per limb of LIMBS: head, right arm (warm), left arm (green), right leg (blue), left leg (purple). */
 export const LIMB_COLORS: readonly Color[] = [
   [255, 215, 0],
-  [255, 80, 40], [255, 150, 40],
-  [40, 200, 60], [150, 230, 60],
-  [30, 110, 255], [40, 200, 255],
-  [170, 60, 230], [240, 100, 220],
+  [255, 80, 40],
+  [255, 150, 40],
+  [40, 200, 60],
+  [150, 230, 60],
+  [30, 110, 255],
+  [40, 200, 255],
+  [170, 60, 230],
+  [240, 100, 220],
 ];
 
 export interface SkeletonStyle {
@@ -37,7 +41,8 @@ export function drawSkeleton(r: Raster, pose: Pose, style: SkeletonStyle = {}): 
   const shown = (j: number) => (style.visible === undefined || style.visible[j] === true) && Number.isFinite(pose[j]![0]) && Number.isFinite(pose[j]![1]);
   const segment = (a: number, b: number, color: Color, width: number) => {
     if (!shown(a) || !shown(b)) return;
-    const [x0, y0] = at(a), [x1, y1] = at(b);
+    const [x0, y0] = at(a),
+      [x1, y1] = at(b);
     drawLine(r, x0, y0, x1, y1, color, width);
   };
   if (style.torso ?? true) for (const [a, b] of TORSO_SEGMENTS) segment(a, b, style.color ?? [200, 200, 200, 200], Math.max(1, lw - 1));

@@ -9,9 +9,14 @@ export function niceStep(span: number, targetCount: number): number {
 
 /** Ticks covering [min, max] with a nice step; the returned range [lo, hi] is widened to whole steps. */
 export function linearTicks(min: number, max: number, targetCount = 6): { lo: number; hi: number; ticks: number[] } {
-  if (!(max > min)) { const d = Math.abs(min) > 0 ? Math.abs(min) * 0.1 : 1; min -= d; max += d; }
+  if (!(max > min)) {
+    const d = Math.abs(min) > 0 ? Math.abs(min) * 0.1 : 1;
+    min -= d;
+    max += d;
+  }
   const step = niceStep(max - min, targetCount);
-  const lo = Math.floor(min / step + 1e-9) * step, hi = Math.ceil(max / step - 1e-9) * step;
+  const lo = Math.floor(min / step + 1e-9) * step,
+    hi = Math.ceil(max / step - 1e-9) * step;
   const ticks: number[] = [];
   for (let v = lo; v <= hi + step * 1e-6; v += step) ticks.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
   return { lo, hi, ticks };
@@ -19,7 +24,8 @@ export function linearTicks(min: number, max: number, targetCount = 6): { lo: nu
 
 /** Decade ticks for a log axis over [min, max] (both > 0). */
 export function logTicks(min: number, max: number): { lo: number; hi: number; ticks: number[] } {
-  const a = Math.floor(Math.log10(min)), b = Math.max(a + 1, Math.ceil(Math.log10(max)));
+  const a = Math.floor(Math.log10(min)),
+    b = Math.max(a + 1, Math.ceil(Math.log10(max)));
   const ticks: number[] = [];
   for (let k = a; k <= b; k++) ticks.push(10 ** k);
   return { lo: 10 ** a, hi: 10 ** b, ticks };

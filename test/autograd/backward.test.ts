@@ -27,7 +27,11 @@ test('gradients flow through shared inputs and accumulate (x feeds two ops)', as
 
 test('a second backward adds to .grad (gradient accumulation over micro-batches)', async () => {
   const x = parameter([1, 2, 3], [3], 'x');
-  for (let k = 0; k < 2; k++) backward(tidy(() => scale(x, 2)), tensor([1, 1, 1], [3]));
+  for (let k = 0; k < 2; k++)
+    backward(
+      tidy(() => scale(x, 2)),
+      tensor([1, 1, 1], [3]),
+    );
   assert.equal(Array.from(await x.grad!.read()), [4, 4, 4]);
   x.dispose();
 });

@@ -18,7 +18,9 @@ const tmp = mkdtempSync(join(tmpdir(), 'cpm-gpu-kit-test-'));
 test('run.sh --quick from a clean folder without node gives the quick bench rows', async () => {
   const kit = await packKit(join(tmp, 'kit'));
   assert.ok(kit.bytes < KIT_LIMIT_BYTES, `kit is ${kit.bytes} bytes`);
-  const fakeBin = join(tmp, 'fake-bin'), clean = join(tmp, 'clean'), out = join(tmp, 'out');
+  const fakeBin = join(tmp, 'fake-bin'),
+    clean = join(tmp, 'clean'),
+    out = join(tmp, 'out');
   mkdirSync(fakeBin);
   mkdirSync(clean);
   writeFileSync(join(fakeBin, 'node'), '#!/bin/sh\necho "the PATH\'s node was used" >&2\nexit 97\n');
@@ -48,7 +50,12 @@ test('run.sh --quick from a clean folder without node gives the quick bench rows
 test('the full plan: every batch-1 conv case at batch 1 and 16, paper at batch 1 and 16, every memory case; the quoted cases first', () => {
   const names = kitPlan({ quick: false }).map((i) => i.name);
   const convs = FULL_CONV_CASES.filter((c) => c.n === 1).flatMap((c) => [c.name, `${c.name}, batch 16`]);
-  const expected = [...convs, 'paper training step and inference, batch 1', 'paper training step and inference, batch 16', ...FULL_MEMORY_CASES.map((c) => c.name)];
+  const expected = [
+    ...convs,
+    'paper training step and inference, batch 1',
+    'paper training step and inference, batch 16',
+    ...FULL_MEMORY_CASES.map((c) => c.name),
+  ];
   assert.equal([...names].sort(), [...expected].sort());
   assert.equal(names.slice(0, 2), ['stage≥2 mconv2 11×11 128→128 @46, batch 16', 'conv2 9×9 128→128 @184']);
 });
@@ -57,7 +64,10 @@ test('no item starts once the time budget is spent, and bench.json says which we
   const out = join(tmp, 'budget');
   const r = await runKit({ out, quick: true, budgetS: 0 });
   assert.equal(r.rows, []);
-  assert.equal(r.skipped, kitPlan({ quick: true }).map((i) => i.name));
+  assert.equal(
+    r.skipped,
+    kitPlan({ quick: true }).map((i) => i.name),
+  );
   assert.equal((JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as KitResult).skipped, r.skipped);
 });
 

@@ -23,8 +23,15 @@ test('quick bench with TF.js side by side: rows for every case, matching numbers
     assert.ok(r.tfjsRatio !== undefined && r.tfjsRatio > 0, `${r.name}: a TF.js/ours ratio`);
   }
   const train = rows.filter((r) => r.unit === 'img/s' && r.kind === 'train');
-  assert.equal(train.map((r) => r.algorithm), ['direct', 'chosen'], 'training step with direct kernels only, then chosen per layer');
-  assert.ok(train.every((r) => r.firstMs! > 0), 'the first (compiling) step is reported');
+  assert.equal(
+    train.map((r) => r.algorithm),
+    ['direct', 'chosen'],
+    'training step with direct kernels only, then chosen per layer',
+  );
+  assert.ok(
+    train.every((r) => r.firstMs! > 0),
+    'the first (compiling) step is reported',
+  );
   assert.match(formatTable(rows), /ours\/TF\.js/);
 });
 

@@ -19,15 +19,20 @@ const timings: Record<string, { browserMs: number; nodeMs: number }> = {};
 
 /** Calls window.cpmDemo[name](...args) in the page. */
 function callDemo<T>(name: string, ...args: unknown[]): Promise<T> {
-  return page.evaluate(([n, a]) => (window as unknown as { cpmDemo: Record<string, (...x: unknown[]) => Promise<unknown>> }).cpmDemo[n]!(...a), [name, args] as [string, unknown[]]) as Promise<T>;
+  return page.evaluate(([n, a]) => (window as unknown as { cpmDemo: Record<string, (...x: unknown[]) => Promise<unknown>> }).cpmDemo[n]!(...a), [
+    name,
+    args,
+  ] as [string, unknown[]]) as Promise<T>;
 }
 
 test.before(async () => {
   session = await openPage('/demo/');
   page = session.page;
-  adapterText = await page.evaluate(() => (window as unknown as { cpmDemo: { ready: Promise<string> } }).cpmDemo.ready).catch((e: Error) => {
-    throw new Error(`the demo page could not start WebGPU: ${e.message} ${session.pageErrors.join('; ')}`);
-  });
+  adapterText = await page
+    .evaluate(() => (window as unknown as { cpmDemo: { ready: Promise<string> } }).cpmDemo.ready)
+    .catch((e: Error) => {
+      throw new Error(`the demo page could not start WebGPU: ${e.message} ${session.pageErrors.join('; ')}`);
+    });
   engine = await lib.init();
 });
 
@@ -43,7 +48,7 @@ test('the page gets a WebGPU device in compatibility mode', () => {
   assert.match(adapterText, /mode: compatibility/);
 });
 
-test('on start the page loads the main job\'s checkpoint, or says how to make one', async () => {
+test("on start the page loads the main job's checkpoint, or says how to make one", async () => {
   if (existsSync('runs/main/checkpoint.safetensors')) {
     assert.match((await page.textContent('#status'))!, /inference \([\w-]+, runs\/main\/checkpoint\.safetensors, step \d+\)/);
   } else {
@@ -89,14 +94,19 @@ test('a box dragged on the picture crops inference around it', async () => {
   await page.mouse.down();
   await page.mouse.move(c.x + 0.7 * c.width, c.y + 0.9 * c.height, { steps: 4 });
   await page.mouse.up();
-  await page.waitForFunction(() => /person in box \[\d+, \d+, \d+, \d+\]/.test(document.getElementById('status')!.textContent!), undefined, { timeout: 10_000 });
+  await page.waitForFunction(() => /person in box \[\d+, \d+, \d+, \d+\]/.test(document.getElementById('status')!.textContent!), undefined, {
+    timeout: 10_000,
+  });
   assert.is(await page.textContent('#error'), '');
   // The box's left side is outlined in white where the drag started.
   const edge = await page.evaluate(() => {
     const cv = document.getElementById('overlay') as HTMLCanvasElement;
     return Array.from(cv.getContext('2d')!.getImageData(Math.round(cv.width * 0.2) - 1, Math.round(cv.height * 0.5), 3, 1).data);
   });
-  assert.ok([0, 4, 8].some((i) => edge[i]! > 200 && edge[i + 1]! > 200 && edge[i + 2]! > 200), `pixels at the box's left side: ${edge}`);
+  assert.ok(
+    [0, 4, 8].some((i) => edge[i]! > 200 && edge[i + 1]! > 200 && edge[i + 2]! > 200),
+    `pixels at the box's left side: ${edge}`,
+  );
 });
 
 test('a checkpoint written by Node loads in the page by URL and by file picker', async () => {

@@ -8,8 +8,16 @@ import { buildBrowser } from '../../scripts/build-browser.mjs';
 
 /** The fast headless path here (see the README): ANGLE on Vulkan (lavapipe), WebGPU compatibility mode. */
 export const CHROMIUM_FLAGS = [
-  '--use-angle=vulkan', '--enable-features=Vulkan', '--ignore-gpu-blocklist', '--use-webgpu-adapter=opengles', '--force-webgpu-compat',
-  '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--use-angle=vulkan',
+  '--enable-features=Vulkan',
+  '--ignore-gpu-blocklist',
+  '--use-webgpu-adapter=opengles',
+  '--force-webgpu-compat',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -37,7 +45,11 @@ export async function openPage(path: string, { root = '.', build = true, extraFl
   const { server, url } = await startServer(root);
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS, ...extraFlags], env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_FLAGS, ...extraFlags],
+      env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
+    });
   } catch (e) {
     server.close();
     throw new Error(`cannot start Chromium at ${CHROMIUM_PATH} (install it with \`npm run setup\`): ${(e as Error).message}`);

@@ -35,7 +35,8 @@ let log: { processed: number; dropped: number; fps: number; frames: LiveFrame[] 
 let boxFrom = 0;
 
 function jointBox(joints: Float32Array): [number, number, number, number] {
-  const xs = [...joints].filter((_, i) => i % 3 === 0), ys = [...joints].filter((_, i) => i % 3 === 1);
+  const xs = [...joints].filter((_, i) => i % 3 === 0),
+    ys = [...joints].filter((_, i) => i % 3 === 1);
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }
 
@@ -49,7 +50,10 @@ async function fittedCheckpoint(): Promise<Uint8Array> {
   const rng = new Rng(7);
   const jitter = Array.from({ length: 4 * video.frames }, () => [rng.uniform(-JITTER, JITTER), rng.uniform(-JITTER, JITTER)] as const);
   const dataset: PoseDataset = {
-    name: 'people video', length: 4 * video.frames, spec: { kind: 'generated', seed: 3, count: video.frames, imageSize: 160, split: 'val' }, skipped: [],
+    name: 'people video',
+    length: 4 * video.frames,
+    spec: { kind: 'generated', seed: 3, count: video.frames, imageSize: 160, split: 'val' },
+    skipped: [],
     id: (i) => `frame ${i % video.frames}`,
     load: async (i) => {
       const raw = video.frame(i % video.frames);
@@ -57,7 +61,16 @@ async function fittedCheckpoint(): Promise<Uint8Array> {
       return { ...raw, persons: [{ ...p, center: [p.center[0] + jitter[i]![0], p.center[1] + jitter[i]![1]] }] };
     },
   };
-  const loader = createInProcessLoader({ dataset, batchSize: 4, size: config.inputSize, seed: 0, epochs: Infinity, augment: false, shuffle: true, sigma: (8 * config.inputSize) / 128 });
+  const loader = createInProcessLoader({
+    dataset,
+    batchSize: 4,
+    size: config.inputSize,
+    seed: 0,
+    epochs: Infinity,
+    augment: false,
+    shuffle: true,
+    sigma: (8 * config.inputSize) / 128,
+  });
   const opt = new Adam([...model.params.values()], { lr: 3e-3 });
   let step = 0;
   for await (const batch of loader) {
@@ -82,7 +95,11 @@ test.before(async () => {
   const { page } = session;
   await page.evaluate(() => (window as unknown as { cpmDemo: { ready: Promise<string> } }).cpmDemo.ready);
   const liveLog = () => page.evaluate(() => (window as unknown as { cpmDemo: { liveLog(): typeof log } }).cpmDemo.liveLog());
-  const processed = (n: number) => page.waitForFunction((k) => (window as unknown as { cpmDemo: { liveLog(): { processed: number } } }).cpmDemo.liveLog().processed >= k, n, { timeout: 600_000, polling: 200 });
+  const processed = (n: number) =>
+    page.waitForFunction((k) => (window as unknown as { cpmDemo: { liveLog(): { processed: number } } }).cpmDemo.liveLog().processed >= k, n, {
+      timeout: 600_000,
+      polling: 200,
+    });
   await page.click('#camera');
   await processed(3);
   // Draw a box around the person as a user would: where the last processed frame shows them, a few camera frames on.
@@ -99,7 +116,14 @@ test.before(async () => {
   await page.screenshot({ path: 'out/live/camera.png', fullPage: true });
   await page.click('#stopLive');
   log = await liveLog();
-  writeFileSync('out/live/log.json', JSON.stringify({ boxFrom, ...log, videoSize: await page.evaluate(() => [document.querySelector('video')!.videoWidth, document.querySelector('video')!.videoHeight]) }));
+  writeFileSync(
+    'out/live/log.json',
+    JSON.stringify({
+      boxFrom,
+      ...log,
+      videoSize: await page.evaluate(() => [document.querySelector('video')!.videoWidth, document.querySelector('video')!.videoHeight]),
+    }),
+  );
 });
 
 test.after(async () => {
@@ -109,7 +133,10 @@ test.after(async () => {
 test(`the camera mode runs ${FRAMES} frames, dropping the ones that arrive during a forward pass`, () => {
   assert.ok(log.processed >= FRAMES, `${log.processed} frames`);
   assert.is(log.frames[0]!.frame, 1);
-  assert.ok(log.frames.every((f) => f.tag !== null && f.tag < video.frames), 'every processed frame carries its number');
+  assert.ok(
+    log.frames.every((f) => f.tag !== null && f.tag < video.frames),
+    'every processed frame carries its number',
+  );
   // The camera runs at 30 fps and a cpm-mini forward pass on lavapipe takes longer than 33 ms.
   assert.ok(log.dropped > 0, `${log.dropped} frames dropped`);
   // Frames apart in the video between consecutive processed frames: more than one when frames are skipped, not queued.
@@ -124,9 +151,15 @@ test('after a box is drawn the skeleton follows the generated person: PCK@0.2 ab
   const truths = followed.map((f) => truthFromJointArray(`frame ${f.tag}`, video.frame(f.tag!).persons[0]!.joints));
   const meanPose = await fitMeanPoseOn(openGeneratedDataset({ seed: 0, imageSize: 160 }), 200);
   const floor = followed.map((f) => predictMeanPose(meanPose, frameOf(video.frame(f.tag!).persons[0]!)));
-  const model = pck(followed.map((f) => f.pose as Pose), truths, { alpha: 0.2 });
+  const model = pck(
+    followed.map((f) => f.pose as Pose),
+    truths,
+    { alpha: 0.2 },
+  );
   const mean = pck(floor, truths, { alpha: 0.2 });
-  console.log(`  live PCK@0.2 ${model.total.toFixed(1)} % over ${followed.length} frames after the box, mean pose ${mean.total.toFixed(1)} %; ${log.fps.toFixed(1)} fps, ${log.dropped} dropped`);
+  console.log(
+    `  live PCK@0.2 ${model.total.toFixed(1)} % over ${followed.length} frames after the box, mean pose ${mean.total.toFixed(1)} %; ${log.fps.toFixed(1)} fps, ${log.dropped} dropped`,
+  );
   assert.ok(model.total > mean.total + 10, `live PCK ${model.total.toFixed(1)} %, mean pose ${mean.total.toFixed(1)} %`);
 });
 

@@ -20,7 +20,8 @@ export interface PeopleVideo {
 /** The person's picture (size × size) slides `travel` px to the right and back over `frames` frames, then loops. */
 export function peopleVideo({ seed = 3, size = 160, travel = 64, frames = 128 } = {}): PeopleVideo {
   const still = generateSample(generatedSpec({ seed, split: 'val', imageSize: size }), 0);
-  const width = size + travel, height = size + TAG_HEIGHT;
+  const width = size + travel,
+    height = size + TAG_HEIGHT;
   const shift = (t: number) => Math.round(travel * (1 - Math.abs(1 - (2 * (t % frames)) / frames)));
   const frame = (t: number): RawSample => {
     const dx = shift(t);
@@ -31,7 +32,17 @@ export function peopleVideo({ seed = 3, size = 160, travel = 64, frames = 128 } 
     const joints = Float32Array.from(still.persons[0]!.joints, (v, i) => (i % 3 === 0 ? v + dx : i % 3 === 1 ? v + TAG_HEIGHT : v));
     return { id: `frame ${t}`, image, persons: [personFromJointBox(joints, `frame ${t}`)], main: 0 };
   };
-  return { width, height, frames, frame, y4m: (fps) => encodeY4m(Array.from({ length: frames }, (_, t) => frame(t).image), fps) };
+  return {
+    width,
+    height,
+    frames,
+    frame,
+    y4m: (fps) =>
+      encodeY4m(
+        Array.from({ length: frames }, (_, t) => frame(t).image),
+        fps,
+      ),
+  };
 }
 
 /** BT.601 studio range (Y 16–235, chroma 16–240) 4:2:0, as Chromium's fake camera decodes it; chroma averaged over each 2×2 block. */
@@ -48,16 +59,27 @@ function encodeY4m(images: RgbImage[], fps: number): Uint8Array {
     o += tag.length;
     const px = img.data;
     for (let i = 0; i < w * h; i++) out[o + i] = Math.round(16 + (219 / 255) * (0.299 * px[3 * i]! + 0.587 * px[3 * i + 1]! + 0.114 * px[3 * i + 2]!));
-    const u = o + w * h, v = u + (w / 2) * (h / 2);
-    for (let y = 0; y < h / 2; y++) for (let x = 0; x < w / 2; x++) {
-      let r = 0, g = 0, b = 0;
-      for (const [ox, oy] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) {
-        const i = 3 * ((2 * y + oy) * w + 2 * x + ox);
-        r += px[i]! / 4; g += px[i + 1]! / 4; b += px[i + 2]! / 4;
+    const u = o + w * h,
+      v = u + (w / 2) * (h / 2);
+    for (let y = 0; y < h / 2; y++)
+      for (let x = 0; x < w / 2; x++) {
+        let r = 0,
+          g = 0,
+          b = 0;
+        for (const [ox, oy] of [
+          [0, 0],
+          [1, 0],
+          [0, 1],
+          [1, 1],
+        ] as const) {
+          const i = 3 * ((2 * y + oy) * w + 2 * x + ox);
+          r += px[i]! / 4;
+          g += px[i + 1]! / 4;
+          b += px[i + 2]! / 4;
+        }
+        out[u + y * (w / 2) + x] = Math.round(128 + (224 / 255) * (-0.168736 * r - 0.331264 * g + 0.5 * b));
+        out[v + y * (w / 2) + x] = Math.round(128 + (224 / 255) * (0.5 * r - 0.418688 * g - 0.081312 * b));
       }
-      out[u + y * (w / 2) + x] = Math.round(128 + (224 / 255) * (-0.168736 * r - 0.331264 * g + 0.5 * b));
-      out[v + y * (w / 2) + x] = Math.round(128 + (224 / 255) * (0.5 * r - 0.418688 * g - 0.081312 * b));
-    }
     o += planeBytes;
   }
   return new Uint8Array(out.buffer);

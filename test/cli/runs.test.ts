@@ -10,24 +10,40 @@ import * as assert from 'uvu/assert';
 import { loadCheckpoint } from '../../src/cpm/checkpoint-file.js';
 import { EXIT_UNFINISHED } from '../../src/cli/run.js';
 
-interface Run { code: number | null; output: string }
+interface Run {
+  code: number | null;
+  output: string;
+}
 
 /** Runs `cpm ARGS`; with `signalWhen`, sends the child that signal once `ready()` says so (polled). */
 function cpm(args: string[], script = 'src/cli/main.ts', signalWhen?: { ready: () => boolean; signal: NodeJS.Signals }): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`cpm ${args.join(' ')} did not end in 120 s:\n${output}`)); }, 120_000);
-    const poll = signalWhen && setInterval(() => {
-      if (!signalWhen.ready()) return;
-      clearInterval(poll);
-      // Twice, 20 ms apart: a terminal's Ctrl-C reaches tsx's wrapper too, which relays it once more.
-      child.kill(signalWhen.signal);
-      setTimeout(() => child.kill(signalWhen.signal), 20);
-    }, 50);
-    child.on('exit', (code) => { clearTimeout(timer); if (poll) clearInterval(poll); resolve({ code, output }); });
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`cpm ${args.join(' ')} did not end in 120 s:\n${output}`));
+    }, 120_000);
+    const poll =
+      signalWhen &&
+      setInterval(() => {
+        if (!signalWhen.ready()) return;
+        clearInterval(poll);
+        // Twice, 20 ms apart: a terminal's Ctrl-C reaches tsx's wrapper too, which relays it once more.
+        child.kill(signalWhen.signal);
+        setTimeout(() => child.kill(signalWhen.signal), 20);
+      }, 50);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (poll) clearInterval(poll);
+      resolve({ code, output });
+    });
   });
 }
 
@@ -47,7 +63,11 @@ test('gradients, train and main on tiny finish and write every output, run after
     const r = await cpm(['gradients', '--config', 'tiny', '--steps', '10', '--every', '5', '--batch', '2', '--out', out]);
     assert.is(r.code, 0, r.output);
     const json = JSON.parse(readFileSync(join(out, 'gradients.json'), 'utf8')) as { runs: { records: unknown[] }[] };
-    assert.equal(json.runs.map((x) => x.records.length), [3, 3], `run ${i}`);
+    assert.equal(
+      json.runs.map((x) => x.records.length),
+      [3, 3],
+      `run ${i}`,
+    );
     assert.ok(isPng(join(out, 'gradients.png')));
     for (const sub of ['intermediate', 'last-stage']) assert.is(lines(join(out, sub, 'train.jsonl')).length, 10);
     assert.match(r.output, /wrote .*gradients\.json/);
@@ -74,11 +94,16 @@ test('gradients, train and main on tiny finish and write every output, run after
 });
 
 test('SIGINT and SIGTERM during train (a repeat within a second counting once) write a checkpoint at the current step, say where, and exit 130 / 143', async () => {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     const out = temp();
     const log = join(out, 'train.jsonl');
-    const r = await cpm(['train', '--config', 'tiny', '--steps', '100000', '--batch', '2', '--checkpoint-every', '0', '--quiet', '--out', out],
-      undefined, { ready: () => existsSync(log) && lines(log).length >= 3, signal });
+    const r = await cpm(['train', '--config', 'tiny', '--steps', '100000', '--batch', '2', '--checkpoint-every', '0', '--quiet', '--out', out], undefined, {
+      ready: () => existsSync(log) && lines(log).length >= 3,
+      signal,
+    });
     assert.is(r.code, code, r.output);
     const ck = loadCheckpoint(join(out, 'checkpoint.safetensors'));
     const last = JSON.parse(lines(log).at(-1)!) as { step: number };

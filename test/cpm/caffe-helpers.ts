@@ -67,7 +67,14 @@ export function caffeModelBytes(params: Map<string, SafeTensor>, opts: CaffeFixt
   ];
   const list = entries.flatMap((e) => {
     const k = e.weight.shape[2]!;
-    const conv = { name: e.name, type: v1 ? V1_CONVOLUTION : 'Convolution', bottom: ['x'], top: [e.name], blobs: [blob(e.weight, false), blob(e.bias, true)], convolutionParam: { numOutput: e.weight.shape[0], pad: [(k - 1) / 2], kernelSize: [k], ...opts.convParam?.[e.name] } };
+    const conv = {
+      name: e.name,
+      type: v1 ? V1_CONVOLUTION : 'Convolution',
+      bottom: ['x'],
+      top: [e.name],
+      blobs: [blob(e.weight, false), blob(e.bias, true)],
+      convolutionParam: { numOutput: e.weight.shape[0], pad: [(k - 1) / 2], kernelSize: [k], ...opts.convParam?.[e.name] },
+    };
     const relu = { name: `relu_${e.name}`, type: v1 ? 18 : 'ReLU', bottom: [e.name], top: [e.name] };
     return [conv, relu];
   });

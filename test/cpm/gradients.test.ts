@@ -7,7 +7,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, type Engine } from '../../src/index.node.js';
 import { getConfig, layers, parameterCount } from '../../src/cpm/config.js';
-import { BINS, layerDepth, layersAcrossDepth, LOG_MIN, LOG_MAX, magnitudeHistogram, renderGradientFigure, type GradientRecord } from '../../src/cpm/gradients.js';
+import {
+  BINS,
+  layerDepth,
+  layersAcrossDepth,
+  LOG_MIN,
+  LOG_MAX,
+  magnitudeHistogram,
+  renderGradientFigure,
+  type GradientRecord,
+} from '../../src/cpm/gradients.js';
 import { train } from '../../src/cpm/train.js';
 
 let engine: Engine;
@@ -19,7 +28,10 @@ test('magnitudes fall in their log10 bins; zeros and tiny values in the first, h
   const width = (LOG_MAX - LOG_MIN) / BINS;
   const binOf = (v: number) => Math.floor((Math.log10(v) - LOG_MIN) / width);
   const counts = magnitudeHistogram(new Float32Array([0, 1e-20, -3e-4, 3e-4, 2e-2, 5]));
-  assert.is(counts.reduce((a, b) => a + b, 0), 6);
+  assert.is(
+    counts.reduce((a, b) => a + b, 0),
+    6,
+  );
   assert.is(counts[0], 2);
   assert.is(counts[binOf(3e-4)], 2);
   assert.is(counts[binOf(2e-2)], 1);
@@ -44,12 +56,19 @@ test('a tiny run records every layer at step 1 and every N steps; last-stage-onl
   for (const strategy of ['e2e', 'last-stage'] as const) {
     const out = mkdtempSync(join(tmpdir(), `cpm-grad-${strategy}-`));
     const r = await train(engine, { config: tiny, steps: 4, batchSize: 2, workers: 0, quiet: true, seed: 3, out, strategy, gradientsEvery: 2 });
-    records[strategy] = readFileSync(join(out, 'gradients.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as GradientRecord);
+    records[strategy] = readFileSync(join(out, 'gradients.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as GradientRecord);
     r.model.dispose();
     r.optimizer.dispose();
   }
-  const e2e = records.e2e!, last = records['last-stage']!;
-  assert.equal(e2e.map((r) => r.step), [1, 2, 4]);
+  const e2e = records.e2e!,
+    last = records['last-stage']!;
+  assert.equal(
+    e2e.map((r) => r.step),
+    [1, 2, 4],
+  );
   const specs = layers(tiny);
   assert.is(e2e[0]!.layers.length, specs.length);
   const weights = e2e[0]!.layers.reduce((a, l) => a + l.counts.reduce((x, y) => x + y, 0), 0);
@@ -60,7 +79,13 @@ test('a tiny run records every layer at step 1 and every N steps; last-stage-onl
   assert.ok(Math.abs(mean(e2e, 'stage2.mconv5') - mean(last, 'stage2.mconv5')) <= 1e-6 * mean(e2e, 'stage2.mconv5'));
   // ...while stage 1, supervised directly, gets gradients at least 10× larger.
   assert.ok(mean(e2e, 'stage1.conv1') > 10 * mean(last, 'stage1.conv1'), `${mean(e2e, 'stage1.conv1')} vs ${mean(last, 'stage1.conv1')}`);
-  const fig = renderGradientFigure([{ name: 'a', records: e2e }, { name: 'b', records: last }], layersAcrossDepth(specs, 3));
+  const fig = renderGradientFigure(
+    [
+      { name: 'a', records: e2e },
+      { name: 'b', records: last },
+    ],
+    layersAcrossDepth(specs, 3),
+  );
   assert.is(fig.width, 8 + 300 * 3);
 });
 

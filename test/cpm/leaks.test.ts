@@ -20,7 +20,15 @@ test('live tensors and live bytes stay constant over training steps of the tiny 
   const model = new CpmModel(engine, tiny, 1);
   const optimizer = new SGD(paperGroups(model), { lr: 1e-5, momentum: 0.9, weightDecay: 5e-4 });
   const size = tiny.inputSize;
-  const loader = createLoader({ dataset: openDataset(undefined, { seed: 1, imageSize: Math.round(size * 1.25) }), batchSize: 2, size, seed: 1, workers: 0, augment: false, epochs: Infinity });
+  const loader = createLoader({
+    dataset: openDataset(undefined, { seed: 1, imageSize: Math.round(size * 1.25) }),
+    batchSize: 2,
+    size,
+    seed: 1,
+    workers: 0,
+    augment: false,
+    epochs: Infinity,
+  });
   const batches = loader[Symbol.asyncIterator]();
   const steps = 5;
   const live: { tensors: number; bytes: number }[] = [];

@@ -80,7 +80,10 @@ test('loading refuses non-finite weights and non-finite optimizer state, naming 
   r.model.dispose();
   r.optimizer.dispose();
   const file = decodeSafetensors(readFileSync(join(out, 'checkpoint.safetensors')));
-  for (const [name, value] of [['stage1.conv1.bias', Infinity], ['optim.adam.m.stage1.conv1.weight', NaN]] as const) {
+  for (const [name, value] of [
+    ['stage1.conv1.bias', Infinity],
+    ['optim.adam.m.stage1.conv1.weight', NaN],
+  ] as const) {
     const tensors = new Map([...file.tensors].map(([n, t]) => [n, { shape: t.shape, data: t.data.slice() }]));
     assert.ok(tensors.has(name), `${name} in ${[...tensors.keys()].join(', ')}`);
     tensors.get(name)!.data[0] = value;
@@ -117,17 +120,30 @@ test('--resume appends to train.jsonl: earlier lines are kept byte for byte, a p
   appendFileSync(log, '{"step":4,"ima');
   const warn = console.warn;
   const warnings: string[] = [];
-  console.warn = (s: string) => { warnings.push(s); };
+  console.warn = (s: string) => {
+    warnings.push(s);
+  };
   try {
     (await train(engine, { ...base, steps: 4, out, resume: true })).model.dispose();
-  } finally { console.warn = warn; }
-  assert.ok(warnings.some((w) => w.includes(`${log}: dropped a partial last line`)), warnings.join('\n'));
+  } finally {
+    console.warn = warn;
+  }
+  assert.ok(
+    warnings.some((w) => w.includes(`${log}: dropped a partial last line`)),
+    warnings.join('\n'),
+  );
   const after = readFileSync(log, 'utf8');
   assert.ok(after.startsWith(before), 'the earlier lines are untouched');
-  assert.equal(after.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { step: number }).step), [1, 2, 3, 4]);
+  assert.equal(
+    after
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { step: number }).step),
+    [1, 2, 3, 4],
+  );
 });
 
-test('a training run into a folder another live process holds is refused; a dead owner\'s lock is taken over', async () => {
+test("a training run into a folder another live process holds is refused; a dead owner's lock is taken over", async () => {
   const out = temp();
   const lock = lockFolder(out);
   const e = await refusal(() => train(engine, { ...base, steps: 1, out }));
@@ -136,11 +152,18 @@ test('a training run into a folder another live process holds is refused; a dead
   writeFileSync(join(out, '.lock'), '999999999\n'); // above Linux's pid_max: no such process
   const warn = console.warn;
   const warnings: string[] = [];
-  console.warn = (s: string) => { warnings.push(s); };
+  console.warn = (s: string) => {
+    warnings.push(s);
+  };
   try {
     (await train(engine, { ...base, steps: 1, out })).model.dispose();
-  } finally { console.warn = warn; }
-  assert.ok(warnings.some((w) => /taking over a stale lock of process 999999999/.test(w)), warnings.join('\n'));
+  } finally {
+    console.warn = warn;
+  }
+  assert.ok(
+    warnings.some((w) => /taking over a stale lock of process 999999999/.test(w)),
+    warnings.join('\n'),
+  );
 });
 
 test.run();

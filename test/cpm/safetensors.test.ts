@@ -8,7 +8,10 @@ import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.j
 import { readSafetensorsFile } from '../../src/io/files.js';
 
 test('round trip keeps names, shapes, values and metadata; data is 8-byte aligned', () => {
-  const bytes = encodeSafetensors({ 'b.weight': { shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }, a: { shape: [1], data: Float32Array.from([-0.5]) } }, { config: '{"x":1}' });
+  const bytes = encodeSafetensors(
+    { 'b.weight': { shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }, a: { shape: [1], data: Float32Array.from([-0.5]) } },
+    { config: '{"x":1}' },
+  );
   const headerLen = Number(new DataView(bytes.buffer).getBigUint64(0, true));
   assert.is((8 + headerLen) % 8, 0);
   const f = decodeSafetensors(bytes);
@@ -37,7 +40,8 @@ test('truncated and corrupt files are refused with the file named', () => {
   assert.throws(() => decodeSafetensors(good.subarray(0, 5), 'x.safetensors'), /x.safetensors: file is 5 bytes/);
   assert.throws(() => decodeSafetensors(good.subarray(0, good.length - 4), 'x.safetensors'), /x.safetensors: tensor "w" data .* outside the file/);
   const bad = good.slice();
-  bad[9] = 0x7b; bad[10] = 0x7b;
+  bad[9] = 0x7b;
+  bad[10] = 0x7b;
   assert.throws(() => decodeSafetensors(bad, 'y.safetensors'), /y.safetensors: header is not valid JSON/);
   assert.throws(() => decodeSafetensors(new Uint8Array([255, 255, 255, 255, 0, 0, 0, 0, 1]), 'z'), /header length .* exceeds the file/);
   assert.throws(() => readSafetensorsFile('/nonexistent/model.safetensors'), /nonexistent\/model.safetensors: cannot read/);
@@ -47,9 +51,12 @@ test('a kill during checkpoint writes leaves the previous checkpoint intact and 
   const dir = mkdtempSync(join(tmpdir(), 'cpm-kill-'));
   const path = join(dir, 'checkpoint.safetensors');
   const script = join(dir, 'writer.mts');
-  writeFileSync(script, `import { writeSafetensorsFile } from ${JSON.stringify(new URL('../../src/io/files.js', import.meta.url).pathname.replace(/\.js$/, '.ts'))};
+  writeFileSync(
+    script,
+    `import { writeSafetensorsFile } from ${JSON.stringify(new URL('../../src/io/files.js', import.meta.url).pathname.replace(/\.js$/, '.ts'))};
 const big = new Float32Array(4_000_000);
-for (let i = 0; ; i++) { big.fill(i); writeSafetensorsFile(${JSON.stringify(path)}, new Map([['w', { shape: [big.length], data: big }]]), { step: String(i) }); if (i === 1) console.log('ready'); }`);
+for (let i = 0; ; i++) { big.fill(i); writeSafetensorsFile(${JSON.stringify(path)}, new Map([['w', { shape: [big.length], data: big }]]), { step: String(i) }); if (i === 1) console.log('ready'); }`,
+  );
   const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => child.stdout.on('data', () => resolve()));
   await new Promise((r) => setTimeout(r, 150 + Math.random() * 200));

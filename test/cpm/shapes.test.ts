@@ -43,16 +43,23 @@ test('widths no named configuration has: inferred, input size 368 unless given',
 test('shapes that do not form a CPM are refused, naming the tensor', () => {
   const params = randomParams(tiny, 1);
   const without = (name: string) => new Map([...params].filter(([n]) => n !== name));
-  const withShape = (name: string, shape: number[]) => new Map<string, SafeTensor>([...params, [name, { shape, data: new Float32Array(shape.reduce((a, b) => a * b)) }]]);
+  const withShape = (name: string, shape: number[]) =>
+    new Map<string, SafeTensor>([...params, [name, { shape, data: new Float32Array(shape.reduce((a, b) => a * b)) }]]);
   const load = (m: Map<string, SafeTensor>) => () => parseCheckpoint(encodeSafetensors(m), 'bad.safetensors');
   assert.throws(load(without('stage2.mconv4.weight')), /bad.safetensors .*: missing "stage2.mconv4.weight": stage 2 of a 2-stage CPM is incomplete/);
   assert.throws(load(without('trunk.conv2.bias')), /missing "trunk.conv2.bias": the shared trunk of a 2-stage CPM is incomplete/);
-  assert.throws(load(withShape('stage2.mconv1.weight', [6, 19, 3, 3])), /"stage2.mconv1.weight" has shape \[6,19,3,3\], the tiny configuration needs \[6,20,3,3\]/);
+  assert.throws(
+    load(withShape('stage2.mconv1.weight', [6, 19, 3, 3])),
+    /"stage2.mconv1.weight" has shape \[6,19,3,3\], the tiny configuration needs \[6,20,3,3\]/,
+  );
   assert.throws(load(withShape('stage1.conv5.weight', [8, 4, 3, 2])), /"stage1.conv5.weight" has shape \[8,4,3,2\], not a square OIHW convolution weight/);
   assert.throws(load(withShape('fc.weight', [2, 2])), /"fc.weight" is not a parameter of a 2-stage CPM with 14 joints/);
   assert.throws(load(new Map([['encoder.weight', params.get('stage1.conv1.weight')!]])), /no "stage1." parameters; not a CPM state dict/);
   // Our own format still insists on its configuration.
-  assert.throws(() => parseCheckpoint(encodeSafetensors(params, { format: 'cpm-webgpu checkpoint v1', config: '{"name":"x"}' }), 'o.safetensors'), /o.safetensors: bad configuration in metadata/);
+  assert.throws(
+    () => parseCheckpoint(encodeSafetensors(params, { format: 'cpm-webgpu checkpoint v1', config: '{"name":"x"}' }), 'o.safetensors'),
+    /o.safetensors: bad configuration in metadata/,
+  );
 });
 
 test.run();

@@ -27,11 +27,15 @@ test.before(async () => {
 const tiny = getConfig('tiny');
 const base = { config: tiny, batchSize: 4, workers: 0, quiet: true, lr: 3e-3, seed: 5 };
 
-test('the optimizer comes from the configuration\'s recipe unless one is asked for', () => {
+test("the optimizer comes from the configuration's recipe unless one is asked for", () => {
   assert.is(getConfig('paper').optimizer, 'sgd');
   assert.is(getConfig('flic').optimizer, 'sgd');
   const model = new CpmModel(engine, tiny, 0);
-  const chosen = [makeOptimizer(model, { config: tiny }), makeOptimizer(model, { config: { ...tiny, optimizer: 'sgd' } }), makeOptimizer(model, { config: { ...tiny, optimizer: 'sgd' }, optimizer: 'adam' })];
+  const chosen = [
+    makeOptimizer(model, { config: tiny }),
+    makeOptimizer(model, { config: { ...tiny, optimizer: 'sgd' } }),
+    makeOptimizer(model, { config: { ...tiny, optimizer: 'sgd' }, optimizer: 'adam' }),
+  ];
   assert.ok(chosen[0] instanceof Adam);
   assert.ok(chosen[1] instanceof SGD);
   assert.ok(chosen[2] instanceof Adam);
@@ -50,17 +54,27 @@ test('a tiny CPM on generated images drives the summed loss under 40 % of its st
   r.optimizer.dispose();
 });
 
-test('resuming from a checkpoint reproduces the uninterrupted run\'s next losses exactly', async () => {
+test("resuming from a checkpoint reproduces the uninterrupted run's next losses exactly", async () => {
   const a = mkdtempSync(join(tmpdir(), 'cpm-a-'));
   const b = mkdtempSync(join(tmpdir(), 'cpm-b-'));
   const whole = await train(engine, { ...base, steps: 8, out: a, config: { ...tiny, dropout: 0.3 } });
   const firstHalf = await train(engine, { ...base, steps: 4, out: b, config: { ...tiny, dropout: 0.3 } });
-  assert.equal(firstHalf.records.map((r) => r.loss), whole.records.slice(0, 4).map((r) => r.loss), 'same seed → same curve');
+  assert.equal(
+    firstHalf.records.map((r) => r.loss),
+    whole.records.slice(0, 4).map((r) => r.loss),
+    'same seed → same curve',
+  );
   const resumed = await train(engine, { ...base, steps: 8, out: b, resume: true, config: { ...tiny, dropout: 0.3 } });
   assert.is(resumed.records[0]!.step, 5);
-  assert.equal(resumed.records.map((r) => r.stages), whole.records.slice(4).map((r) => r.stages));
+  assert.equal(
+    resumed.records.map((r) => r.stages),
+    whole.records.slice(4).map((r) => r.stages),
+  );
   assert.is(loadCheckpoint(join(b, 'checkpoint.safetensors')).step, 8);
-  for (const r of [whole, firstHalf, resumed]) { r.model.dispose(); r.optimizer.dispose(); }
+  for (const r of [whole, firstHalf, resumed]) {
+    r.model.dispose();
+    r.optimizer.dispose();
+  }
 });
 
 test('a dataset sample that cannot be read stops training with its file named, or is left out and reported with skipBad', async () => {
@@ -80,7 +94,10 @@ test('a dataset sample that cannot be read stops training with its file named, o
   try {
     const r = await train(engine, { ...opts, skipBad: true, out: mkdtempSync(join(tmpdir(), 'cpm-skip-')) });
     assert.is(r.records.length, 3);
-    assert.equal(r.skipped.map((s) => s.source.endsWith('im00003.jpg')), [true]);
+    assert.equal(
+      r.skipped.map((s) => s.source.endsWith('im00003.jpg')),
+      [true],
+    );
     assert.is(warnings.filter((m) => m.includes('im00003.jpg')).length, 1, 'reported once');
     r.model.dispose();
     r.optimizer.dispose();

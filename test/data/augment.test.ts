@@ -1,11 +1,22 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  applyAffine, createRgbImage, FLIP_PARTNER, NUM_JOINTS, Rng, preprocess, preprocessForEval, sampleAugment, noAugment, personFromJointBox,
-  type RawSample, type Sample,
+  applyAffine,
+  createRgbImage,
+  FLIP_PARTNER,
+  NUM_JOINTS,
+  Rng,
+  preprocess,
+  preprocessForEval,
+  sampleAugment,
+  noAugment,
+  personFromJointBox,
+  type RawSample,
+  type Sample,
 } from '../../src/data/index.js';
 
-const W = 240, H = 320;
+const W = 240,
+  H = 320;
 
 /** A grey image (the pad value, so padding is not mistaken for the dot) with one bright disc at joint `j`. */
 function scene(rng: Rng, j: number): RawSample {
@@ -18,39 +29,54 @@ function scene(rng: Rng, j: number): RawSample {
     joints[k * 3 + 2] = 1;
   }
   const [x, y] = [joints[j * 3]!, joints[j * 3 + 1]!];
-  for (let dy = -3; dy <= 3; dy++) for (let dx = -3; dx <= 3; dx++) {
-    if (dx * dx + dy * dy > 9) continue;
-    img.data.fill(255, ((y + dy) * W + x + dx) * 3, ((y + dy) * W + x + dx) * 3 + 3);
-  }
+  for (let dy = -3; dy <= 3; dy++)
+    for (let dx = -3; dx <= 3; dx++) {
+      if (dx * dx + dy * dy > 9) continue;
+      img.data.fill(255, ((y + dy) * W + x + dx) * 3, ((y + dy) * W + x + dx) * 3 + 3);
+    }
   return { id: 'dot', image: img, persons: [personFromJointBox(joints, 'dot')], main: 0 };
 }
 
 /** Centroid of the bright pixels of the crop (sum of the 3 channels). */
 function brightCentroid(s: Sample): [number, number] | null {
-  const S = s.size, plane = S * S;
+  const S = s.size,
+    plane = S * S;
   let max = -Infinity;
   for (let i = 0; i < plane; i++) max = Math.max(max, s.image[i]! + s.image[plane + i]! + s.image[2 * plane + i]!);
   const base = 0;
   if (max < base + 0.5) return null; // the dot left the crop
   const thr = base + (max - base) * 0.5;
-  let sx = 0, sy = 0, sw = 0;
+  let sx = 0,
+    sy = 0,
+    sw = 0;
   for (let i = 0; i < plane; i++) {
     const v = s.image[i]! + s.image[plane + i]! + s.image[2 * plane + i]!;
-    if (v > thr) { const w = v - base; sx += (i % S) * w; sy += Math.floor(i / S) * w; sw += w; }
+    if (v > thr) {
+      const w = v - base;
+      sx += (i % S) * w;
+      sy += Math.floor(i / S) * w;
+      sw += w;
+    }
   }
   return [sx / sw, sy / sw];
 }
 
 function argmaxGrid(t: Float32Array, channel: number, G: number): [number, number, number] {
-  let best = -1, at = 0;
-  for (let i = 0; i < G * G; i++) if (t[channel * G * G + i]! > best) { best = t[channel * G * G + i]!; at = i; }
+  let best = -1,
+    at = 0;
+  for (let i = 0; i < G * G; i++)
+    if (t[channel * G * G + i]! > best) {
+      best = t[channel * G * G + i]!;
+      at = i;
+    }
   return [3.5 + 8 * (at % G), 3.5 + 8 * Math.floor(at / G), best];
 }
 
 for (const size of [368, 128]) {
   test(`a dot drawn at a joint lands on the argmax of that joint's target (S = ${size}; rotation, scale, flip, crop)`, () => {
     const rng = new Rng(size);
-    let checked = 0, flipped = 0;
+    let checked = 0,
+      flipped = 0;
     for (let trial = 0; trial < 60; trial++) {
       const j = trial % NUM_JOINTS;
       const raw = scene(rng, j);
@@ -58,7 +84,8 @@ for (const size of [368, 128]) {
       const s = preprocess(raw, aug, { size });
       const c = brightCentroid(s);
       const channel = aug.flip ? FLIP_PARTNER[j]! : j;
-      const jx = s.joints[channel * 3]!, jy = s.joints[channel * 3 + 1]!;
+      const jx = s.joints[channel * 3]!,
+        jy = s.joints[channel * 3 + 1]!;
       if (!c || jx < 0 || jy < 0 || jx >= size || jy >= size) continue; // left the crop: no peak by design
       assert.ok(Math.hypot(c[0] - jx, c[1] - jy) < 1, `trial ${trial}: dot at ${c} but joint at ${jx},${jy}`);
       const [gx, gy, peak] = argmaxGrid(s.target, channel, s.grid);
@@ -84,9 +111,11 @@ test('flip mirrors the crop and swaps left and right joints', () => {
   const b = preprocess(raw, { scaleMult: 1, rotation: 10, flip: true }, { size });
   // Mirror about x = S/2: crop pixel u ↔ S − u.
   let maxDiff = 0;
-  for (let c = 0; c < 3; c++) for (let v = 0; v < size; v++) for (let u = 1; u < size; u++) {
-    maxDiff = Math.max(maxDiff, Math.abs(b.image[c * size * size + v * size + u]! - a.image[c * size * size + v * size + size - u]!));
-  }
+  for (let c = 0; c < 3; c++)
+    for (let v = 0; v < size; v++)
+      for (let u = 1; u < size; u++) {
+        maxDiff = Math.max(maxDiff, Math.abs(b.image[c * size * size + v * size + u]! - a.image[c * size * size + v * size + size - u]!));
+      }
   assert.ok(maxDiff < 1e-5, `mirror mismatch ${maxDiff}`);
   for (let j = 0; j < NUM_JOINTS; j++) {
     const p = FLIP_PARTNER[j]!;
@@ -137,11 +166,21 @@ test('augmentation draws scale in [0.7, 1.3], rotation in [−40, 40], flip abou
 
 test('channel order: BGR by default, RGB on request, values v/256 − 0.5', () => {
   const img = createRgbImage(50, 50);
-  for (let i = 0; i < 2500; i++) { img.data[i * 3] = 200; img.data[i * 3 + 1] = 100; img.data[i * 3 + 2] = 0; }
+  for (let i = 0; i < 2500; i++) {
+    img.data[i * 3] = 200;
+    img.data[i * 3 + 1] = 100;
+    img.data[i * 3 + 2] = 0;
+  }
   const joints = new Float32Array(NUM_JOINTS * 3);
-  for (let k = 0; k < NUM_JOINTS; k++) { joints[k * 3] = 10 + 2 * k; joints[k * 3 + 1] = 10 + 2 * k; joints[k * 3 + 2] = 1; }
+  for (let k = 0; k < NUM_JOINTS; k++) {
+    joints[k * 3] = 10 + 2 * k;
+    joints[k * 3 + 1] = 10 + 2 * k;
+    joints[k * 3 + 2] = 1;
+  }
   const raw: RawSample = { id: 'c', image: img, persons: [personFromJointBox(joints, 'c')], main: 0 };
-  const size = 64, mid = 32 * size + 32, plane = size * size;
+  const size = 64,
+    mid = 32 * size + 32,
+    plane = size * size;
   const bgr = preprocess(raw, noAugment(), { size });
   const rgb = preprocess(raw, noAugment(), { size, order: 'rgb' });
   assert.ok(Math.abs(bgr.image[mid]! - (0 / 256 - 0.5)) < 1e-6);

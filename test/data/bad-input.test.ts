@@ -35,9 +35,15 @@ test('missing image and annotation/image count mismatch', async () => {
   await throwsWith(() => openDataset(dir), 'joints.json', '3 annotated images but 2 image files', 'im00002.png');
   const skipping = openDataset(dir, { skipBad: true });
   assert.is(skipping.length, 2);
-  assert.equal(skipping.skipped.map((s) => s.reason), ['image file is missing']);
+  assert.equal(
+    skipping.skipped.map((s) => s.reason),
+    ['image file is missing'],
+  );
   assert.ok(skipping.skipped[0]!.source.endsWith('im00002.png'));
-  const extra = lspetFolder({ ...good(), 'im00004.jpg': encodeJpeg(20, 20) }, Object.keys(good()).map((file) => ({ file, joints: joints() })));
+  const extra = lspetFolder(
+    { ...good(), 'im00004.jpg': encodeJpeg(20, 20) },
+    Object.keys(good()).map((file) => ({ file, joints: joints() })),
+  );
   await throwsWith(() => openDataset(extra), 'joints.json', 'annotates 3 images', '4 image files');
 });
 
@@ -46,10 +52,18 @@ test('NaN and infinite coordinates name the image and joint; skipBad drops them'
   nanJoints[3] = [null as unknown as number, 5, 1];
   const dir = tempDir();
   const doc = (rows: unknown) => ({
-    visibility_flag: '1 = visible', joint_names: Array.from({ length: 14 }, (_, k) => `j${k}`),
-    images: [{ file: 'im00001.jpg', joints: joints() }, { file: 'im00002.png', joints: rows }],
+    visibility_flag: '1 = visible',
+    joint_names: Array.from({ length: 14 }, (_, k) => `j${k}`),
+    images: [
+      { file: 'im00001.jpg', joints: joints() },
+      { file: 'im00002.png', joints: rows },
+    ],
   });
-  writeFiles(dir, { 'joints.json': JSON.stringify(doc(nanJoints)), 'images/im00001.jpg': good()['im00001.jpg']!, 'images/im00002.png': good()['im00002.png']! });
+  writeFiles(dir, {
+    'joints.json': JSON.stringify(doc(nanJoints)),
+    'images/im00001.jpg': good()['im00001.jpg']!,
+    'images/im00002.png': good()['im00002.png']!,
+  });
   await throwsWith(() => openDataset(dir), 'im00002.png', 'joint 3', 'non-finite');
   const ds = openDataset(dir, { skipBad: true });
   assert.is(ds.length, 1);
@@ -100,14 +114,21 @@ test('the loader surfaces a bad image with its name, or skips and reports it wit
   imgs['im00002.png'] = imgs['im00002.png']!.subarray(0, 50);
   const dir = lspetFolder(imgs);
   const strict = createLoader({ dataset: openDataset(dir), batchSize: 3, size: 64, shuffle: false });
-  await throwsWith(async () => { for await (const _ of strict) { /* drain */ } }, 'im00002.png');
+  await throwsWith(async () => {
+    for await (const _ of strict) {
+      /* drain */
+    }
+  }, 'im00002.png');
   await strict.close();
   const lenient = createLoader({ dataset: openDataset(dir), batchSize: 3, size: 64, shuffle: false, skipBad: true });
   const batches = [];
   for await (const b of lenient) batches.push(b);
   assert.is(batches.length, 1);
   assert.is(batches[0]!.n, 3);
-  assert.equal(batches[0]!.meta.map((m) => m.id), ['im00001.jpg', 'im00003.jpg', 'im00003.jpg']);
+  assert.equal(
+    batches[0]!.meta.map((m) => m.id),
+    ['im00001.jpg', 'im00003.jpg', 'im00003.jpg'],
+  );
   const skipped = lenient.skipped();
   assert.is(skipped.length, 1);
   assert.ok(skipped[0]!.source.endsWith('im00002.png'));

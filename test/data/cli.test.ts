@@ -21,11 +21,23 @@ test('data grid writes a PNG of sample tiles (generated and LSPet)', async () =>
 
 test('bad arguments are named', async () => {
   let msg = '';
-  try { await dataCommand(['grid', '--size', 'abc']); } catch (e) { msg = (e as Error).message; }
+  try {
+    await dataCommand(['grid', '--size', 'abc']);
+  } catch (e) {
+    msg = (e as Error).message;
+  }
   assert.match(msg, /data grid: --size must be a number, got "abc"/);
-  try { await dataCommand(['frob']); } catch (e) { msg = (e as Error).message; }
+  try {
+    await dataCommand(['frob']);
+  } catch (e) {
+    msg = (e as Error).message;
+  }
   assert.match(msg, /unknown data command "frob"/);
-  try { await dataCommand(['grid', '--size', '36.5']); } catch (e) { msg = (e as Error).message; }
+  try {
+    await dataCommand(['grid', '--size', '36.5']);
+  } catch (e) {
+    msg = (e as Error).message;
+  }
   assert.match(msg, /data grid: --size must be a whole number/);
 });
 

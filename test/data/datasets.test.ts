@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { openDataset, preprocessForEval, type SampleMeta } from '../../src/data/index.js';
 import { LSP_DIR, LSPET_DIR, encodePng, tempDir, writeFiles } from './helpers.js';
 
-interface SchemaDoc { images: { file: string; width: number; height: number; joints: number[][] }[] }
+interface SchemaDoc {
+  images: { file: string; width: number; height: number; joints: number[][] }[];
+}
 const lspetDoc = JSON.parse(readFileSync(join(LSPET_DIR, 'joints.json'), 'utf8')) as SchemaDoc;
 
 test('LSPet folder: autodetected from joints.json, splits 1–2500 / 2501–3000, ranges', () => {
@@ -30,13 +32,18 @@ test('LSPet sample: decoded image, CPM order, 0-based, centre/scale from the vis
   assert.is(s.image.height, want.height);
   const p = s.persons[0]!;
   // CPM 2 = Rsho = LSP 8; CPM 13 = Lank = LSP 5.
-  for (const [cpm, lsp] of [[2, 8], [13, 5], [0, 13]] as const) {
+  for (const [cpm, lsp] of [
+    [2, 8],
+    [13, 5],
+    [0, 13],
+  ] as const) {
     assert.ok(Math.abs(p.joints[cpm * 3]! - (want.joints[lsp]![0]! - 1)) < 1e-4);
     assert.ok(Math.abs(p.joints[cpm * 3 + 1]! - (want.joints[lsp]![1]! - 1)) < 1e-4);
     assert.is(p.joints[cpm * 3 + 2], want.joints[lsp]![2]);
   }
   const vis = want.joints.filter((j) => j[2] === 1);
-  const xs = vis.map((j) => j[0]! - 1), ys = vis.map((j) => j[1]! - 1);
+  const xs = vis.map((j) => j[0]! - 1),
+    ys = vis.map((j) => j[1]! - 1);
   assert.ok(Math.abs(p.center[0] - (Math.min(...xs) + Math.max(...xs)) / 2) < 1e-4);
   assert.ok(Math.abs(p.scale - Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) / 200) < 1e-6);
 });
@@ -70,7 +77,13 @@ test('LSP folder: unavailable images are reported, test split, image-centre/heig
 test('MPII JSON: 16 joints mapped to 14, people in one image grouped for stage-1 targets', async () => {
   const dir = tempDir();
   const joints16 = (dx: number): number[][] => Array.from({ length: 16 }, (_, k) => [21 + dx + k, 41 + 2 * k]);
-  const entry = (img: string, dx: number) => ({ image: img, center: [31 + dx, 61], scale: 0.4, joints: joints16(dx), joints_vis: Array.from({ length: 16 }, (_, k) => (k === 6 || k === 0 ? 0 : 1)) });
+  const entry = (img: string, dx: number) => ({
+    image: img,
+    center: [31 + dx, 61],
+    scale: 0.4,
+    joints: joints16(dx),
+    joints_vis: Array.from({ length: 16 }, (_, k) => (k === 6 || k === 0 ? 0 : 1)),
+  });
   writeFiles(dir, {
     'annot/train.json': JSON.stringify([entry('a.png', 0), entry('a.png', 40), entry('b.png', 5)]),
     'annot/valid.json': JSON.stringify([entry('b.png', 0)]),
@@ -91,8 +104,12 @@ test('MPII JSON: 16 joints mapped to 14, people in one image grouped for stage-1
   assert.is(p.scale, 0.4);
   assert.is(openDataset(dir, { split: 'val' }).length, 1);
   const sample = preprocessForEval(s, { size: 128 });
-  let all = 0, main = 0;
-  for (let i = 0; i < 14 * 256; i++) { all += sample.targetAll[i]!; main += sample.target[i]!; }
+  let all = 0,
+    main = 0;
+  for (let i = 0; i < 14 * 256; i++) {
+    all += sample.targetAll[i]!;
+    main += sample.target[i]!;
+  }
   assert.ok(all > main * 1.3, 'stage-1 target includes the other person');
   const meta: SampleMeta = sample.meta;
   assert.is(meta.originalJoints[0], 69);

@@ -5,7 +5,8 @@ import { generateSample, generatedSpec, NUM_JOINTS, preprocess, noAugment } from
 const spec = generatedSpec({ seed: 3, imageSize: 160 });
 
 test('deterministic by seed and index; different seeds and splits differ', () => {
-  const a = generateSample(spec, 17), b = generateSample(spec, 17);
+  const a = generateSample(spec, 17),
+    b = generateSample(spec, 17);
   assert.equal(a.image.data, b.image.data);
   assert.equal(Array.from(a.persons[0]!.joints), Array.from(b.persons[0]!.joints));
   const c = generateSample(generatedSpec({ seed: 4, imageSize: 160 }), 17);
@@ -41,7 +42,8 @@ test('a second person with under 2 joints inside the picture is left unannotated
 });
 
 test('right-side limbs are drawn darker than left-side ones (a learnable left/right cue)', () => {
-  let darker = 0, total = 0;
+  let darker = 0,
+    total = 0;
   const lum = (img: { width: number; data: Uint8Array }, x: number, y: number): number => {
     const p = (Math.round(y) * img.width + Math.round(x)) * 3;
     return img.data[p]! + img.data[p + 1]! + img.data[p + 2]!;
@@ -51,7 +53,8 @@ test('right-side limbs are drawn darker than left-side ones (a learnable left/ri
     const j = s.persons[0]!.joints;
     // Midpoints of the thighs (hip→knee), usually visible.
     const mid = (a: number, b: number): [number, number] => [(j[a * 3]! + j[b * 3]!) / 2, (j[a * 3 + 1]! + j[b * 3 + 1]!) / 2];
-    const [rx, ry] = mid(8, 9), [lx, ly] = mid(11, 12);
+    const [rx, ry] = mid(8, 9),
+      [lx, ly] = mid(11, 12);
     if (Math.hypot(rx - lx, ry - ly) < 12) continue; // overlapping legs: skip
     total++;
     if (lum(s.image, rx, ry) < lum(s.image, lx, ly)) darker++;
@@ -64,13 +67,22 @@ test('a joint is not simply the brightest pixel of the image', () => {
   for (let i = 0; i < 30; i++) {
     const s = preprocess(generateSample(spec, i), noAugment(), { size: 128 });
     const plane = 128 * 128;
-    let best = -Infinity, at = 0;
+    let best = -Infinity,
+      at = 0;
     for (let k = 0; k < plane; k++) {
       const v = s.image[k]! + s.image[plane + k]! + s.image[2 * plane + k]!;
-      if (v > best) { best = v; at = k; }
+      if (v > best) {
+        best = v;
+        at = k;
+      }
     }
-    const x = at % 128, y = Math.floor(at / 128);
-    for (let j = 0; j < NUM_JOINTS; j++) if (Math.hypot(s.joints[j * 3]! - x, s.joints[j * 3 + 1]! - y) < 3) { brightestIsJoint++; break; }
+    const x = at % 128,
+      y = Math.floor(at / 128);
+    for (let j = 0; j < NUM_JOINTS; j++)
+      if (Math.hypot(s.joints[j * 3]! - x, s.joints[j * 3 + 1]! - y) < 3) {
+        brightestIsJoint++;
+        break;
+      }
   }
   assert.ok(brightestIsJoint < 8, `brightest pixel sits on a joint in ${brightestIsJoint} of 30`);
 });

@@ -8,7 +8,10 @@ const dataset = openDataset(undefined, { count: 40, imageSize: 80, seed: 2 });
 async function collect(o: LoaderOptions, max = Infinity): Promise<Batch[]> {
   const loader = createLoader(o);
   const out: Batch[] = [];
-  for await (const b of loader) { out.push(b); if (out.length >= max) break; }
+  for await (const b of loader) {
+    out.push(b);
+    if (out.length >= max) break;
+  }
   await loader.close();
   return out;
 }
@@ -34,15 +37,28 @@ test('same seed → same batches with 0, 1 or 2 workers; another seed differs', 
   const one = await collect({ ...o, workers: 1 }, 3);
   assert.is(inproc.length, 12);
   inproc.forEach((b, k) => {
-    assert.equal(b.meta.map((m) => m.index), two[k]!.meta.map((m) => m.index), `batch ${k} indices`);
-    assert.ok(b.image.every((v, i) => v === two[k]!.image[i]), `batch ${k} images`);
-    assert.ok(b.target.every((v, i) => v === two[k]!.target[i]), `batch ${k} targets`);
+    assert.equal(
+      b.meta.map((m) => m.index),
+      two[k]!.meta.map((m) => m.index),
+      `batch ${k} indices`,
+    );
+    assert.ok(
+      b.image.every((v, i) => v === two[k]!.image[i]),
+      `batch ${k} images`,
+    );
+    assert.ok(
+      b.target.every((v, i) => v === two[k]!.target[i]),
+      `batch ${k} targets`,
+    );
   });
   one.forEach((b, k) => {
     assert.ok(b.image.every((v, i) => v === inproc[k]!.image[i]));
   });
   const other = await collect({ ...o, seed: 10 }, 1);
-  assert.not.equal(other[0]!.meta.map((m) => m.index), inproc[0]!.meta.map((m) => m.index));
+  assert.not.equal(
+    other[0]!.meta.map((m) => m.index),
+    inproc[0]!.meta.map((m) => m.index),
+  );
 });
 
 test('an epoch visits every sample once; epochs are shuffled differently', async () => {
@@ -50,16 +66,28 @@ test('an epoch visits every sample once; epochs are shuffled differently', async
   assert.is(bs.length, 10);
   const e0 = bs.slice(0, 5).flatMap((b) => b.meta.map((m) => m.index));
   const e1 = bs.slice(5).flatMap((b) => b.meta.map((m) => m.index));
-  assert.equal([...e0].sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i));
-  assert.equal([...e1].sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i));
+  assert.equal(
+    [...e0].sort((a, b) => a - b),
+    Array.from({ length: 40 }, (_, i) => i),
+  );
+  assert.equal(
+    [...e1].sort((a, b) => a - b),
+    Array.from({ length: 40 }, (_, i) => i),
+  );
   assert.not.equal(e0, e1);
 });
 
 test('evaluation order: no shuffle, no augmentation, partial last batch kept', async () => {
   const ds = openDataset(LSPET_DIR, { range: [1, 10] });
   const bs = await collect({ dataset: ds, batchSize: 4, size: 128, augment: false });
-  assert.equal(bs.map((b) => b.n), [4, 4, 2]);
-  assert.equal(bs.flatMap((b) => b.meta.map((m) => m.id)), Array.from({ length: 10 }, (_, i) => `im${String(i + 1).padStart(5, '0')}.jpg`));
+  assert.equal(
+    bs.map((b) => b.n),
+    [4, 4, 2],
+  );
+  assert.equal(
+    bs.flatMap((b) => b.meta.map((m) => m.id)),
+    Array.from({ length: 10 }, (_, i) => `im${String(i + 1).padStart(5, '0')}.jpg`),
+  );
   assert.ok(bs.every((b) => b.meta.every((m) => m.rotation === 0 && !m.flipped)));
 });
 

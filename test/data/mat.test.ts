@@ -7,10 +7,11 @@ import { readMat, lspFromMat, DataError } from '../../src/data/index.js';
 import { LSP_DIR, LSPET_DIR, writeMat, throwsWith } from './helpers.js';
 
 const inflate = (b: Uint8Array): Uint8Array => inflateSync(b);
-const readShared = (p: string): Map<string, ReturnType<typeof readMat> extends Map<string, infer V> ? V : never> =>
-  readMat(readFileSync(p), p, inflate);
+const readShared = (p: string): Map<string, ReturnType<typeof readMat> extends Map<string, infer V> ? V : never> => readMat(readFileSync(p), p, inflate);
 
-interface SchemaDoc { images: { file: string; joints: number[][] }[] }
+interface SchemaDoc {
+  images: { file: string; joints: number[][] }[];
+}
 
 test('LSP joints.mat (3×14×2000, compressed double) equals joints.json exactly', () => {
   const m = readShared(join(LSP_DIR, 'joints.mat'));
@@ -54,9 +55,11 @@ test('a double array stored as uint8 (CPM predictions) reads as its numbers', ()
   assert.equal(a.dims, [14, 2, 1000]);
   const doc = JSON.parse(readFileSync(join(LSP_DIR, 'cpm_reference/predictions.json'), 'utf8')) as { models: Record<string, { predictions: number[][][] }> };
   const pred = doc.models.LSP_6s!.predictions;
-  for (let n = 0; n < 1000; n++) for (let k = 0; k < 14; k++) for (let c = 0; c < 2; c++) {
-    if (a.data[k + 14 * (c + 2 * n)] !== pred[n]![k]![c]) throw new Error(`prediction ${n} joint ${k} differs`);
-  }
+  for (let n = 0; n < 1000; n++)
+    for (let k = 0; k < 14; k++)
+      for (let c = 0; c < 2; c++) {
+        if (a.data[k + 14 * (c + 2 * n)] !== pred[n]![k]![c]) throw new Error(`prediction ${n} joint ${k} differs`);
+      }
 });
 
 test('LSP and LSPet layouts are told apart by shape and mapped to CPM order, 0-based', () => {
@@ -89,7 +92,15 @@ test('bad MAT files give errors naming the file and the problem', async () => {
   await throwsWith(() => lspFromMat(wrongShape, 'shape.mat'), 'shape.mat', '2×14×3', 'expected 3×14×N');
   const chars = readMat(writeMat('joints', [1, 5], [104, 101, 108, 108, 111], 4), 'char.mat', inflate);
   await throwsWith(() => lspFromMat(chars, 'char.mat'), 'char.mat', 'no numeric variable "joints"');
-  const nan = readMat(writeMat('joints', [3, 14, 1], Array.from({ length: 42 }, (_, i) => (i === 4 ? Number.NaN : 5))), 'nan.mat', inflate);
+  const nan = readMat(
+    writeMat(
+      'joints',
+      [3, 14, 1],
+      Array.from({ length: 42 }, (_, i) => (i === 4 ? Number.NaN : 5)),
+    ),
+    'nan.mat',
+    inflate,
+  );
   const e = await throwsWith(() => lspFromMat(nan, 'nan.mat'), 'nan.mat', 'im0001.jpg', 'non-finite');
   assert.ok(e instanceof DataError);
   const skipped = lspFromMat(nan, 'nan.mat', true);

@@ -4,11 +4,17 @@ import { beliefTargets, centerMap, defaultCenterSigma, defaultJointSigma, NUM_CH
 
 function person(points: [number, number, number][]): Float32Array {
   const j = new Float32Array(NUM_JOINTS * 3);
-  points.forEach(([x, y, v], k) => { j[k * 3] = x; j[k * 3 + 1] = y; j[k * 3 + 2] = v; });
+  points.forEach(([x, y, v], k) => {
+    j[k * 3] = x;
+    j[k * 3 + 1] = y;
+    j[k * 3 + 2] = v;
+  });
   return j;
 }
 
-const S = 368, G = 46, PLANE = G * G;
+const S = 368,
+  G = 46,
+  PLANE = G * G;
 
 test('target shape, peak 1 at a grid point, σ = 7 px, cut-off, background', () => {
   // Joint 0 exactly on grid point (10, 20): pixel 3.5 + 8·g.
@@ -27,12 +33,28 @@ test('target shape, peak 1 at a grid point, σ = 7 px, cut-off, background', () 
 });
 
 test('unannotated or out-of-crop joints give no peak; overlaps add and clip at 1', () => {
-  const t = beliefTargets([person([[100, 100, 0], [-5, 50, 1], [50, 368.5, 1]])], S, 7);
+  const t = beliefTargets(
+    [
+      person([
+        [100, 100, 0],
+        [-5, 50, 1],
+        [50, 368.5, 1],
+      ]),
+    ],
+    S,
+    7,
+  );
   for (let i = 0; i < 3 * PLANE; i++) assert.is(t[i], 0);
   const two = beliefTargets([person([[100, 100, 1]]), person([[103, 100, 1]])], S, 7);
   const one = beliefTargets([person([[100, 100, 1]])], S, 7);
-  let max = 0, sumTwo = 0, sumOne = 0;
-  for (let i = 0; i < PLANE; i++) { max = Math.max(max, two[i]!); sumTwo += two[i]!; sumOne += one[i]!; }
+  let max = 0,
+    sumTwo = 0,
+    sumOne = 0;
+  for (let i = 0; i < PLANE; i++) {
+    max = Math.max(max, two[i]!);
+    sumTwo += two[i]!;
+    sumOne += one[i]!;
+  }
   assert.ok(max <= 1);
   assert.ok(sumTwo > 1.5 * sumOne, 'second person adds');
 });
@@ -41,7 +63,7 @@ test('sigma scales with crop size; 128 gives 16×16 maps', () => {
   const s = 128;
   const t = beliefTargets([person([[64, 64, 1]])], s, defaultJointSigma(s));
   assert.is(t.length, NUM_CHANNELS * 16 * 16);
-  assert.ok(Math.abs(defaultJointSigma(s) - 7 * 128 / 368) < 1e-9);
+  assert.ok(Math.abs(defaultJointSigma(s) - (7 * 128) / 368) < 1e-9);
   let arg = 0;
   for (let i = 0; i < 256; i++) if (t[i]! > t[arg]!) arg = i;
   assert.is(arg, 8 * 16 + 8); // grid point 8 sits at 67.5, nearest to 64 along with 7 (59.5)

@@ -10,8 +10,11 @@ import { encodeJpeg, encodePng, joints, lspetFolder, throwsWith } from './helper
 const outside = (): number[][] => Array.from({ length: 14 }, (_, k) => [100 + k, 200 + k, 1]);
 
 test('two entries naming the same image are refused, with both entry numbers', async () => {
-  const dir = lspetFolder({ 'a.jpg': encodeJpeg(64, 80), 'b.jpg': encodeJpeg(64, 80) },
-    [{ file: 'a.jpg', joints: joints() }, { file: 'b.jpg', joints: joints() }, { file: 'a.jpg', joints: joints() }]);
+  const dir = lspetFolder({ 'a.jpg': encodeJpeg(64, 80), 'b.jpg': encodeJpeg(64, 80) }, [
+    { file: 'a.jpg', joints: joints() },
+    { file: 'b.jpg', joints: joints() },
+    { file: 'a.jpg', joints: joints() },
+  ]);
   await throwsWith(() => openDataset(dir), 'joints.json', 'entries 1 and 3 both name a.jpg');
 });
 
@@ -30,7 +33,13 @@ test('an image whose size differs from the annotation, or whose person lies whol
   let n = 0;
   for await (const b of loader) n += b.n;
   assert.is(n, 3, 'bad samples are replaced by good ones');
-  assert.equal(loader.skipped().map((s) => /(\w+)\.jpg/.exec(s.source)?.[1]).sort(), ['away', 'resized']);
+  assert.equal(
+    loader
+      .skipped()
+      .map((s) => /(\w+)\.jpg/.exec(s.source)?.[1])
+      .sort(),
+    ['away', 'resized'],
+  );
 });
 
 /** A JPEG with an EXIF APP1 segment carrying `orientation`, inserted after SOI. */
@@ -41,7 +50,7 @@ function withOrientation(jpg: Uint8Array, orientation: number): Uint8Array {
   return new Uint8Array([...jpg.subarray(0, 2), ...app1, ...jpg.subarray(2)]);
 }
 
-test('a JPEG\'s EXIF orientation is applied', () => {
+test("a JPEG's EXIF orientation is applied", () => {
   // 16×8: left half red, right half blue. Orientation 6 (turn 90° clockwise to view): 8×16, red on top.
   const rgb = new Uint8Array(16 * 8 * 3);
   for (let y = 0; y < 8; y++) for (let x = 0; x < 16; x++) rgb.set(x < 8 ? [255, 0, 0] : [0, 0, 255], (y * 16 + x) * 3);

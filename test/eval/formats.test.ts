@@ -2,15 +2,24 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import {
-  CPM_JOINT_NAMES, FormatError, LSP_JOINT_NAMES, buildPredictionsJson, matchPredictions, parseGroundTruth, parsePredictions,
-  truthFromJointArray, type PosePrediction,
+  CPM_JOINT_NAMES,
+  FormatError,
+  LSP_JOINT_NAMES,
+  buildPredictionsJson,
+  matchPredictions,
+  parseGroundTruth,
+  parsePredictions,
+  truthFromJointArray,
+  type PosePrediction,
 } from '../../src/eval/index.js';
 import { readPredictionsFile } from '../../src/eval/files.js';
 
 const pose = CPM_JOINT_NAMES.map((_, j) => [10 + j, 20 + 2 * j] as const);
 
 function throwsFormat(fn: () => unknown, ...parts: string[]): void {
-  try { fn(); } catch (e) {
+  try {
+    fn();
+  } catch (e) {
     assert.instance(e, FormatError);
     for (const p of parts) assert.ok((e as Error).message.includes(p), `"${(e as Error).message}" should mention "${p}"`);
     return;
@@ -36,29 +45,45 @@ test('wrong joint count or names: a clear error naming the file and the problem'
 test('own format round trip, and 1-based LSP-order files land in CPM order, 0-based', () => {
   const preds: PosePrediction[] = [{ file: 'a.jpg', joints: pose, stages: [pose, pose] }];
   const [set] = parsePredictions(buildPredictionsJson(preds, 'toy', 1), 'toy.json');
-  assert.equal(set!.predictions[0]!.joints, pose.map(([x, y]) => [x, y]));
+  assert.equal(
+    set!.predictions[0]!.joints,
+    pose.map(([x, y]) => [x, y]),
+  );
   assert.is(set!.predictions[0]!.stages!.length, 2);
   // The same pose written in LSP order and 1-based.
-  const lspRows = LSP_JOINT_NAMES.map((n) => { const j = CPM_JOINT_NAMES.indexOf(n); return [pose[j]![0] + 1, pose[j]![1] + 1]; });
+  const lspRows = LSP_JOINT_NAMES.map((n) => {
+    const j = CPM_JOINT_NAMES.indexOf(n);
+    return [pose[j]![0] + 1, pose[j]![1] + 1];
+  });
   const [lsp] = parsePredictions({ joint_names: [...LSP_JOINT_NAMES], coordinate_base: 1, predictions: [{ file: 'a.jpg', joints: lspRows }] }, 'l.json');
   assert.equal(lsp!.predictions[0]!.joints, set!.predictions[0]!.joints);
 });
 
 test('ground truth: visibility convention read from the flag text; unmatched prediction file is an error', () => {
   const rows = LSP_JOINT_NAMES.map((_, i) => [i + 1, i + 1, i === 0 ? 1 : 0]);
-  const lsp = parseGroundTruth({ joint_names: [...LSP_JOINT_NAMES], visibility_flag: '0 = visible, 1 = occluded', images: [{ file: 'a.jpg', joints: rows }] }, 'gt');
+  const lsp = parseGroundTruth(
+    { joint_names: [...LSP_JOINT_NAMES], visibility_flag: '0 = visible, 1 = occluded', images: [{ file: 'a.jpg', joints: rows }] },
+    'gt',
+  );
   const rAnkle = CPM_JOINT_NAMES.indexOf('Right ankle');
   assert.is(lsp[0]!.visible![rAnkle], false);
   assert.is(lsp[0]!.visible![0], true);
   assert.equal(lsp[0]!.joints[rAnkle], [0, 0]);
-  const lspet = parseGroundTruth({ joint_names: [...LSP_JOINT_NAMES], visibility_flag: '1 = visible/annotated', images: [{ file: 'a.jpg', joints: rows }] }, 'gt');
+  const lspet = parseGroundTruth(
+    { joint_names: [...LSP_JOINT_NAMES], visibility_flag: '1 = visible/annotated', images: [{ file: 'a.jpg', joints: rows }] },
+    'gt',
+  );
   assert.is(lspet[0]!.visible![rAnkle], true);
   throwsFormat(() => matchPredictions([{ file: 'zzz.jpg', joints: pose }], lsp, 'p.json'), 'p.json', 'zzz.jpg');
 });
 
 test('data-module joint arrays (P×3, flag 1 = annotated) become scoring persons', () => {
   const arr = new Float32Array(14 * 3);
-  for (let j = 0; j < 14; j++) { arr[j * 3] = j; arr[j * 3 + 1] = 2 * j; arr[j * 3 + 2] = j === 5 ? 0 : 1; }
+  for (let j = 0; j < 14; j++) {
+    arr[j * 3] = j;
+    arr[j * 3 + 1] = 2 * j;
+    arr[j * 3 + 2] = j === 5 ? 0 : 1;
+  }
   const t = truthFromJointArray('a', arr);
   assert.equal(t.joints[3], [3, 6]);
   assert.is(t.visible![5], false);

@@ -1,8 +1,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  applyAffine, beliefPeaks, cellToCrop, composeAffine, cropAffine, invertAffine, keypointsFromBeliefs, upsampleMaps,
-  type Affine, type MapShape,
+  applyAffine,
+  beliefPeaks,
+  cellToCrop,
+  composeAffine,
+  cropAffine,
+  invertAffine,
+  keypointsFromBeliefs,
+  upsampleMaps,
+  type Affine,
+  type MapShape,
 } from '../../src/eval/index.js';
 
 /** C×G×G maps with a Gaussian of std `sigma` cells at `centers[c]`; the last channel is background. */
@@ -10,16 +18,24 @@ function gaussianMaps(G: number, centers: [number, number][], sigma: number): { 
   const C = centers.length + 1;
   const maps = new Float32Array(C * G * G);
   centers.forEach(([cx, cy], c) => {
-    for (let y = 0; y < G; y++) for (let x = 0; x < G; x++) {
-      maps[c * G * G + y * G + x] = Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * sigma * sigma));
-    }
+    for (let y = 0; y < G; y++)
+      for (let x = 0; x < G; x++) {
+        maps[c * G * G + y * G + x] = Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * sigma * sigma));
+      }
   });
   maps.fill(0.5, centers.length * G * G);
   return { maps, shape: { channels: C, height: G, width: G } };
 }
 
 test('argmax on a synthetic Gaussian: integer, quadratic and exact (log-parabola) sub-pixel', () => {
-  const { maps, shape } = gaussianMaps(46, [[10.3, 7.6], [30.8, 40.2]], 1.2);
+  const { maps, shape } = gaussianMaps(
+    46,
+    [
+      [10.3, 7.6],
+      [30.8, 40.2],
+    ],
+    1.2,
+  );
   const none = beliefPeaks(maps, shape, 'none');
   assert.is(none.length, 2);
   assert.equal([none[0]!.x, none[0]!.y], [10, 8]);

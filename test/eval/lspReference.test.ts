@@ -29,7 +29,10 @@ for (const [model, want] of Object.entries(expected)) {
     assert.is(m.truths.length, 1000);
     const t = pck(m.predictions, m.truths, { alpha: 0.2 });
     assert.is(t.total.toFixed(2), want.total);
-    assert.equal(perJointInOrder(t, LSP_JOINT_NAMES).map((v) => v.toFixed(1)), want.perJoint.map((v) => v.toFixed(1)));
+    assert.equal(
+      perJointInOrder(t, LSP_JOINT_NAMES).map((v) => v.toFixed(1)),
+      want.perJoint.map((v) => v.toFixed(1)),
+    );
     // Parts are means of two joints; the leaderboard truncates x.x5, so compare within half a unit of its last digit.
     want.parts?.forEach((p, i) => {
       assert.ok(Math.abs(t.parts[i]!.pck - p) <= 0.051, `${t.parts[i]!.name}: ${t.parts[i]!.pck} vs ${p}`);
@@ -37,7 +40,7 @@ for (const [model, want] of Object.entries(expected)) {
   });
 }
 
-test('a 0/1-base mix-up (predictions 1 px up-left) gives the README\'s 83.95, not 84.32', () => {
+test("a 0/1-base mix-up (predictions 1 px up-left) gives the README's 83.95, not 84.32", () => {
   const set = sets.find((s) => s.name === 'LSP_6s')!;
   const m = matchPredictions(set.predictions, truths, 'predictions.json');
   const shifted = m.predictions.map((p) => p.map(([x, y]) => [x - 1, y - 1] as const));

@@ -35,7 +35,13 @@ test('PCKh counts only visible joints by default and skips persons without a hea
   assert.is(t.total, 100);
   assert.is(t.counted[J.rAnkle], 0);
   const noHead = joints.map((_, j) => j !== J.neck);
-  const t2 = pckh([pred, pred], [{ file: 'a', joints, visible }, { file: 'b', joints, visible: noHead }]);
+  const t2 = pckh(
+    [pred, pred],
+    [
+      { file: 'a', joints, visible },
+      { file: 'b', joints, visible: noHead },
+    ],
+  );
   assert.is(t2.persons, 1);
 });
 

@@ -47,22 +47,43 @@ test('infer --box on an LSP image with its ground-truth box: one pose with per-j
 });
 
 test('infer --boxes: two people in one picture give two poses; images come from beside the JSON', async () => {
-  const { image: both, joints: [ja, jb] } = twoPeople();
+  const {
+    image: both,
+    joints: [ja, jb],
+  } = twoPeople();
   writeFileSync(join(dir, 'two.png'), encodePng(rasterFromRgb(both)));
   copyFileSync(`${LSP}/images/im1658.jpg`, join(dir, 'im1658.jpg'));
   writeFileSync(join(dir, 'boxes.json'), JSON.stringify({ 'two.png': [boxAround(ja), boxAround(jb)], 'im1658.jpg': [0, 0, 61, 166] }));
   const out = join(dir, 'boxes');
   await inferCommand(['--boxes', join(dir, 'boxes.json'), '--checkpoint', ckpt, '--overlay', '--out', out]);
   const got = entries(out);
-  assert.equal(got.map((e) => [e.file, e.person!.index]), [['two.png', 0], ['two.png', 1], ['im1658.jpg', 0]]);
+  assert.equal(
+    got.map((e) => [e.file, e.person!.index]),
+    [
+      ['two.png', 0],
+      ['two.png', 1],
+      ['im1658.jpg', 0],
+    ],
+  );
   assert.ok(existsSync(join(out, 'two-skeleton.png')));
   let msg = '';
-  try { await inferCommand([`${LSP}/images/im1640.jpg`, '--boxes', join(dir, 'boxes.json'), '--checkpoint', ckpt, '--out', out]); } catch (e) { msg = (e as Error).message; }
+  try {
+    await inferCommand([`${LSP}/images/im1640.jpg`, '--boxes', join(dir, 'boxes.json'), '--checkpoint', ckpt, '--out', out]);
+  } catch (e) {
+    msg = (e as Error).message;
+  }
   assert.match(msg, /boxes.json: no boxes for .*im1640.jpg/);
   // A bad placement is refused by name before anything is loaded (the checkpoint here does not exist).
-  for (const [args, why] of [[['--center', '1,2', '--height', '-3'], /height must be a positive number of pixels, got -3/], [['--box', '1,2,0,4'], /w, h > 0, got \[1, 2, 0, 4\]/]] as const) {
+  for (const [args, why] of [
+    [['--center', '1,2', '--height', '-3'], /height must be a positive number of pixels, got -3/],
+    [['--box', '1,2,0,4'], /w, h > 0, got \[1, 2, 0, 4\]/],
+  ] as const) {
     msg = '';
-    try { await inferCommand([`${LSP}/images/im1640.jpg`, ...args, '--checkpoint', join(dir, 'missing.safetensors')]); } catch (e) { msg = (e as Error).message; }
+    try {
+      await inferCommand([`${LSP}/images/im1640.jpg`, ...args, '--checkpoint', join(dir, 'missing.safetensors')]);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
     assert.match(msg, why);
   }
 });

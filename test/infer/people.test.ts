@@ -29,7 +29,7 @@ class OracleModel implements BeliefModel {
   constructor(readonly engine: Engine) {}
   forward(image: Tensor): Tensor[] {
     const p = this.queue.shift()!;
-    const s = ((41 / 35) / (p.height / 200)) * (S / 368);
+    const s = (41 / 35 / (p.height / 200)) * (S / 368);
     const crop = new Float32Array(42);
     for (let j = 0; j < 14; j++) {
       crop[j * 3] = s * (p.joints[j * 3]! - p.center[0]) + S / 2;
@@ -44,12 +44,26 @@ class OracleModel implements BeliefModel {
 }
 
 /** Predicts every placed person of `image`; returns the worst joint error in photo pixels and the scores. */
-async function worst(image: RgbImage, people: { joints: Float32Array; placement: Placement }[]): Promise<{ error: number; scores: number[][]; peaks: number[][] }> {
+async function worst(
+  image: RgbImage,
+  people: { joints: Float32Array; placement: Placement }[],
+): Promise<{ error: number; scores: number[][]; peaks: number[][] }> {
   const model = new OracleModel(engine);
-  model.queue = people.map(({ joints, placement }) => ('box' in placement
-    ? { joints, center: [placement.box[0] + placement.box[2] / 2 - 0.5, placement.box[1] + placement.box[3] / 2 - 0.5], height: Math.max(placement.box[2], placement.box[3]) }
-    : { joints, ...placement }));
-  const results = await predictPeople(model, image, people.map((p, i) => personFromPlacement(p.placement, `person ${i}`)), { upsample: 'none' });
+  model.queue = people.map(({ joints, placement }) =>
+    'box' in placement
+      ? {
+          joints,
+          center: [placement.box[0] + placement.box[2] / 2 - 0.5, placement.box[1] + placement.box[3] / 2 - 0.5],
+          height: Math.max(placement.box[2], placement.box[3]),
+        }
+      : { joints, ...placement },
+  );
+  const results = await predictPeople(
+    model,
+    image,
+    people.map((p, i) => personFromPlacement(p.placement, `person ${i}`)),
+    { upsample: 'none' },
+  );
   assert.is(results.length, people.length);
   let error = 0;
   results.forEach((r, i) => {
@@ -63,7 +77,7 @@ async function worst(image: RgbImage, people: { joints: Float32Array; placement:
 }
 
 // On the stride-8 grid the argmax is within half a cell of the peak: 4√2 crop px, over the crop scale.
-const tolerance = (height: number) => (4 * Math.SQRT2 + 0.01) / (((41 / 35) / (height / 200)) * (S / 368));
+const tolerance = (height: number) => (4 * Math.SQRT2 + 0.01) / ((41 / 35 / (height / 200)) * (S / 368));
 
 test('--box on the LSP images with their ground-truth boxes: each pose maps back onto the ground truth', async () => {
   for (const { file, joints } of lspTruth()) {
@@ -75,11 +89,17 @@ test('--box on the LSP images with their ground-truth boxes: each pose maps back
 });
 
 test('--center/--height and two people in one picture (a boxes JSON): one pose per person, each on its own', async () => {
-  const { image: both, joints: [ja, jb] } = twoPeople();
+  const {
+    image: both,
+    joints: [ja, jb],
+  } = twoPeople();
   const table = parseBoxesJson({ 'two.png': [boxAround(ja), boxAround(jb)] }, 'boxes.json');
   const placed = boxesFor(table, '/some/folder/two.png', 'boxes.json');
   assert.is(placed.length, 2);
-  const r = await worst(both, [{ joints: ja, placement: placed[0]! }, { joints: jb, placement: placed[1]! }]);
+  const r = await worst(both, [
+    { joints: ja, placement: placed[0]! },
+    { joints: jb, placement: placed[1]! },
+  ]);
   assert.ok(r.error <= tolerance(200), `worst joint ${r.error.toFixed(2)} px`);
   const centre = placementFromOptions({ center: '40,95', height: '190' })!;
   const c = await worst(both, [{ joints: ja, placement: centre }]);

@@ -16,7 +16,8 @@ function concatRef(parts: { data: ArrayLike<number>; c: number }[], n: number, i
   const y = new Float64Array(n * total * inner);
   let offset = 0;
   for (const p of parts) {
-    for (let b = 0; b < n; b++) for (let ch = 0; ch < p.c; ch++) for (let q = 0; q < inner; q++) y[(b * total + offset + ch) * inner + q] = p.data[(b * p.c + ch) * inner + q]!;
+    for (let b = 0; b < n; b++)
+      for (let ch = 0; ch < p.c; ch++) for (let q = 0; q < inner; q++) y[(b * total + offset + ch) * inner + q] = p.data[(b * p.c + ch) * inner + q]!;
     offset += p.c;
   }
   return y;
@@ -29,7 +30,16 @@ async function checkConcat(n: number, cs: number[], h: number, w: number): Promi
   const y = tidy(() => concat(xs));
   const total = cs.reduce((a, b) => a + b, 0);
   assert.equal(y.shape, [n, total, h, w]);
-  assert.equal(Array.from(await y.read()), Array.from(concatRef(cs.map((c, i) => ({ data: datas[i]!, c })), n, inner)));
+  assert.equal(
+    Array.from(await y.read()),
+    Array.from(
+      concatRef(
+        cs.map((c, i) => ({ data: datas[i]!, c })),
+        n,
+        inner,
+      ),
+    ),
+  );
   const dy = testData(y.size, 99);
   backward(y, tensor(dy, y.shape));
   let offset = 0;

@@ -6,7 +6,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { init, randn, conv2d, conv2dForward, conv2dAvailableVariants, conv2dCandidates, enableConv2dAutotune, disableConv2dAutotune, tuneConv2d, conv2dTuningPending, fileTuningStore, backward, asParameter, ones, tidy, type Engine } from '../../src/index.node.js';
+import {
+  init,
+  randn,
+  conv2d,
+  conv2dForward,
+  conv2dAvailableVariants,
+  conv2dCandidates,
+  enableConv2dAutotune,
+  disableConv2dAutotune,
+  tuneConv2d,
+  conv2dTuningPending,
+  fileTuningStore,
+  backward,
+  asParameter,
+  ones,
+  tidy,
+  type Engine,
+} from '../../src/index.node.js';
 import { adapterKey, caseKey } from '../../src/shaders/conv2d/tuning.js';
 
 let engine: Engine;
@@ -21,7 +38,10 @@ test('a training step marks forward, dX and dW pending; tuning picks one measure
   enableConv2dAutotune(engine, { store: fileTuningStore(file) });
   const x = asParameter(randn([2, 5, 9, 11], { seed: 1 }), 'x');
   const w = asParameter(randn([6, 5, 3, 3], { seed: 2 }), 'w');
-  tidy(() => { const y = conv2d(x, w, null, { padding: 1 }); backward(y, ones(y.shape)); });
+  tidy(() => {
+    const y = conv2d(x, w, null, { padding: 1 });
+    backward(y, ones(y.shape));
+  });
   assert.ok(conv2dTuningPending(engine));
   const results = await tuneConv2d(engine, { reps: 1 });
   assert.equal(results.map((r) => r.key).sort(), ['dW', 'dX', 'forward'].map((kind) => caseKey({ kind: kind as 'dW', ...shape })).sort());
@@ -31,14 +51,21 @@ test('a training step marks forward, dX and dW pending; tuning picks one measure
     assert.ok(available.includes('fft8') && available.includes('fft128') && available.includes(conv2dAvailableVariants(engine)[0]!));
     assert.equal(Object.keys(r.ms).sort(), [...available].sort(), `${r.key}: every candidate measured`);
     assert.ok(Object.values(r.ms).every((ms) => ms! > 0));
-    assert.is(r.chosen, available.reduce((a, b) => (r.ms[b]! < r.ms[a]! ? b : a)), `${r.key}: the fastest is kept`);
+    assert.is(
+      r.chosen,
+      available.reduce((a, b) => (r.ms[b]! < r.ms[a]! ? b : a)),
+      `${r.key}: the fastest is kept`,
+    );
   }
   assert.not.ok(conv2dTuningPending(engine));
   const saved = JSON.parse(readFileSync(file, 'utf8'))[adapterKey(engine)];
   for (const r of results) assert.is(saved[r.key], r.chosen);
   // A new session with the same store has nothing left to tune for this shape.
   enableConv2dAutotune(engine, { store: fileTuningStore(file) });
-  tidy(() => { const y = conv2d(x, w, null, { padding: 1 }); backward(y, ones(y.shape)); });
+  tidy(() => {
+    const y = conv2d(x, w, null, { padding: 1 });
+    backward(y, ones(y.shape));
+  });
   assert.not.ok(conv2dTuningPending(engine));
   assert.equal(await tuneConv2d(engine), []);
   disableConv2dAutotune(engine);
@@ -49,7 +76,10 @@ test('a training step marks forward, dX and dW pending; tuning picks one measure
 function kernelsOf<T>(fn: () => T): { kernels: string[]; out: T } {
   const dispatch = engine.dispatch;
   const kernels: string[] = [];
-  engine.dispatch = (a) => { kernels.push(a.kernel.code); dispatch.call(engine, a); };
+  engine.dispatch = (a) => {
+    kernels.push(a.kernel.code);
+    dispatch.call(engine, a);
+  };
   try {
     return { kernels, out: fn() };
   } finally {
@@ -57,7 +87,7 @@ function kernelsOf<T>(fn: () => T): { kernels: string[]; out: T } {
   }
 }
 
-test('a tuned choice runs that variant\'s kernels and numbers, and unknown or damaged entries are ignored', async () => {
+test("a tuned choice runs that variant's kernels and numbers, and unknown or damaged entries are ignored", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tune-'));
   const key = caseKey({ kind: 'forward', ...shape });
   const x = randn([2, 5, 9, 11], { seed: 3 });

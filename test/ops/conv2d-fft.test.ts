@@ -35,21 +35,38 @@ test('tile FFTs of every size match a float64 DFT (shifted, clipped tiles of two
     const back = tensor(new Float32Array(2 * T * T), [2 * T * T]);
     // Layout [f][channel][tile] with one tile, rows padded to 4 complex values.
     const layout = { fStride: 8, mulA: 4, mulB: 1, specBase: 0 };
-    tileSpectra('test', engine, T, src.binding('test'), { planes: 2, b: 1, tilesY: 1, tilesX: 1, base: 0, strideN: 0, strideA: h * w, height: h, width: w, step: 1, off, lim, ...layout }, spec.binding('test'));
-    tilesFromSpectra('test', engine, T, spec.binding('test'), { planes: 2, b: 1, tilesY: 1, tilesX: 1, base: 0, strideN: 0, strideA: T * T, height: T, width: T, step: T, off: 0, lim: T, ...layout }, back.binding('test'), null);
+    tileSpectra(
+      'test',
+      engine,
+      T,
+      src.binding('test'),
+      { planes: 2, b: 1, tilesY: 1, tilesX: 1, base: 0, strideN: 0, strideA: h * w, height: h, width: w, step: 1, off, lim, ...layout },
+      spec.binding('test'),
+    );
+    tilesFromSpectra(
+      'test',
+      engine,
+      T,
+      spec.binding('test'),
+      { planes: 2, b: 1, tilesY: 1, tilesX: 1, base: 0, strideN: 0, strideA: T * T, height: T, width: T, step: T, off: 0, lim: T, ...layout },
+      back.binding('test'),
+      null,
+    );
     const got = await spec.read();
     const want = new Float64Array(bins * 2 * 4 * 2);
     for (let c = 0; c < 2; c++) {
       // Separable float64 DFT: along x for every row, then along y for every kx.
-      const rows = Array.from({ length: T }, (_, y) => Array.from({ length: T }, (_, kx) => {
-        let [re, im] = [0, 0];
-        for (let x = 0; x < T; x++) {
-          const a = (-2 * Math.PI * kx * x) / T;
-          re += tileAt(c, y, x) * Math.cos(a);
-          im += tileAt(c, y, x) * Math.sin(a);
-        }
-        return [re, im] as const;
-      }));
+      const rows = Array.from({ length: T }, (_, y) =>
+        Array.from({ length: T }, (_, kx) => {
+          let [re, im] = [0, 0];
+          for (let x = 0; x < T; x++) {
+            const a = (-2 * Math.PI * kx * x) / T;
+            re += tileAt(c, y, x) * Math.cos(a);
+            im += tileAt(c, y, x) * Math.sin(a);
+          }
+          return [re, im] as const;
+        }),
+      );
       for (let ky = 0; ky <= T / 2; ky++)
         for (let kx = 0; kx < T; kx++) {
           let [re, im] = [0, 0];
@@ -86,7 +103,16 @@ const CASES: Case[] = [
 
 function args(c: Case): ConvRefArgs & { dy: Float32Array } {
   const [n, cin, cout, h, w, k, padding, bias, relu] = c;
-  const a: ConvRefArgs = { x: testData(n * cin * h * w, 31), xShape: [n, cin, h, w], w: testData(cout * cin * k * k, 32), wShape: [cout, cin, k, k], b: bias ? testData(cout, 33) : null, stride: 1, padding, relu };
+  const a: ConvRefArgs = {
+    x: testData(n * cin * h * w, 31),
+    xShape: [n, cin, h, w],
+    w: testData(cout * cin * k * k, 32),
+    wShape: [cout, cin, k, k],
+    b: bias ? testData(cout, 33) : null,
+    stride: 1,
+    padding,
+    relu,
+  };
   const [ho, wo] = outSize(a);
   return { ...a, dy: testData(n * cout * ho * wo, 34) };
 }
@@ -121,18 +147,28 @@ test('storage f16 (tiled mixing over f16 spectra, f32 accumulation) matches floa
   for (const c of [CASES[0]!, CASES[2]!, CASES[5]!, CASES[7]!, CASES[9]!]) {
     for (const variant of ['fft16', 'fft32w'] as const) {
       const [n, cin, cout, h, w, k, padding] = c;
-      if (fftApplicable({ n, cin, h, w, cout, k, padding }, variant === 'fft16' ? 16 : 32, Infinity)) await checkCase(c, { variant, storage: 'f16' }, `f16 ${variant}`, 4e-3);
+      if (fftApplicable({ n, cin, h, w, cout, k, padding }, variant === 'fft16' ? 16 : 32, Infinity))
+        await checkCase(c, { variant, storage: 'f16' }, `f16 ${variant}`, 4e-3);
     }
   }
   // Positive inputs of 100…400 (as after a ReLU): a 64×64 tile's spectrum reaches about 23·21·250 ≈ 1.2e5 at the zero
   // frequency, past f16's 65504 unless scaled (unscaled, this gives NaN).
   const a = args(CASES[7]!);
-  await assertConvMatchesReference({ ...a, x: a.x.map((v) => Math.abs(v) * 300 + 100) }, { variant: 'fft64', storage: 'f16' }, `f16 fft64 large inputs ${CASES[7]}`, 4e-3);
+  await assertConvMatchesReference(
+    { ...a, x: a.x.map((v) => Math.abs(v) * 300 + 100) },
+    { variant: 'fft64', storage: 'f16' },
+    `f16 fft64 large inputs ${CASES[7]}`,
+    4e-3,
+  );
 });
 
 test('sub-batch splits: spectra over several sub-batches (forward and dX per sub-batch, dW summed in the frequency domain)', async () => {
   // 3 images at T=16: one image's spectra are budgeted at ~147 KiB, so 256 KiB bindings take one image per sub-batch.
-  for (const c of [[3, 4, 5, 20, 19, 9, 4, true, true], [3, 5, 3, 17, 15, 5, 2, true, false]] as Case[]) await checkCase(c, { variant: 'fft16', maxBindingBytes: 256 * 1024 }, 'fft16 split');
+  for (const c of [
+    [3, 4, 5, 20, 19, 9, 4, true, true],
+    [3, 5, 3, 17, 15, 5, 2, true, false],
+  ] as Case[])
+    await checkCase(c, { variant: 'fft16', maxBindingBytes: 256 * 1024 }, 'fft16 split');
 });
 
 test('autograd through conv2d with algorithm fft (bias, fused ReLU) matches central finite differences in float64', async () => {
@@ -144,9 +180,26 @@ test('a CPM-sized layer (11×11, 16→24 @46, padding 5) through fft16 and fft32
 });
 
 test('algorithm choice: FFT candidates only where they apply, the cost model picks FFT for large kernels and direct for 1×1, bad requests are refused by name', () => {
-  const c = (k: number, stride = 1, cin = 128) => ({ kind: 'forward' as const, n: 1, cin, h: 46, w: 46, cout: 128, kh: k, kw: k, stride, padding: Math.floor(k / 2) });
-  assert.ok(conv2dCandidates(engine, c(11)).some((v) => v.startsWith('fft')), '11×11 has FFT candidates');
-  assert.not.ok(conv2dCandidates(engine, c(3, 2)).some((v) => v.startsWith('fft')), 'stride 2 has none');
+  const c = (k: number, stride = 1, cin = 128) => ({
+    kind: 'forward' as const,
+    n: 1,
+    cin,
+    h: 46,
+    w: 46,
+    cout: 128,
+    kh: k,
+    kw: k,
+    stride,
+    padding: Math.floor(k / 2),
+  });
+  assert.ok(
+    conv2dCandidates(engine, c(11)).some((v) => v.startsWith('fft')),
+    '11×11 has FFT candidates',
+  );
+  assert.not.ok(
+    conv2dCandidates(engine, c(3, 2)).some((v) => v.startsWith('fft')),
+    'stride 2 has none',
+  );
   // 128→128 spectra at T = 64 are 277 MB: over lavapipe's 128 MiB binding, so not a candidate there.
   assert.is(conv2dCandidates(engine, c(11), 128 * 2 ** 20).includes('fft64'), false);
   assert.match(conv2dChoice(engine, c(11)), /^fft/, 'cost model: 11×11 128→128 @46 in the frequency domain');
@@ -155,7 +208,8 @@ test('algorithm choice: FFT candidates only where they apply, the cost model pic
   assert.not.match(conv2dChoice(engine, c(3, 1, 3)), /^fft/, 'cost model: 3×3 3→128 direct');
   // The GPU kernels are candidates (the autotuner times them) but never the cost model's pick on a CPU adapter.
   assert.ok(conv2dCandidates(engine, c(11)).includes('fft16w') && conv2dCandidates(engine, c(11)).includes('gemm64'));
-  for (const k of [1, 3, 5, 7, 9, 11]) for (const kind of ['forward', 'dX', 'dW'] as const) assert.not.match(conv2dChoice(engine, { ...c(k), kind }), /w$|^gemm/, `${k}×${k} ${kind}`);
+  for (const k of [1, 3, 5, 7, 9, 11])
+    for (const kind of ['forward', 'dX', 'dW'] as const) assert.not.match(conv2dChoice(engine, { ...c(k), kind }), /w$|^gemm/, `${k}×${k} ${kind}`);
   const x = tensor(testData(2 * 9 * 9, 1), [1, 2, 9, 9]);
   const w = tensor(testData(3 * 2 * 9, 2), [3, 2, 3, 3]);
   assert.throws(() => conv2dForward(x, w, null, { stride: 2, variant: 'fft16' }), /fft16 cannot run this shape.*stride 2/);

@@ -4,7 +4,24 @@
 // worst case and ~1e-6 typically; a wrong index or boundary gives errors of order 1.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { init, tensor, conv2d, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dBiasGrad, conv2dAvailableVariants, conv2dDefaultVariant, CONV2D_VARIANTS, tidy, setEngine, setConv2dStorage, type Engine, type Conv2dVariant, type Conv2dVariantName } from '../../src/index.node.js';
+import {
+  init,
+  tensor,
+  conv2d,
+  conv2dForward,
+  conv2dInputGrad,
+  conv2dWeightGrad,
+  conv2dBiasGrad,
+  conv2dAvailableVariants,
+  conv2dDefaultVariant,
+  CONV2D_VARIANTS,
+  tidy,
+  setEngine,
+  setConv2dStorage,
+  type Engine,
+  type Conv2dVariant,
+  type Conv2dVariantName,
+} from '../../src/index.node.js';
 import { PAD_KERNEL, padDispatches } from '../../src/shaders/conv2d/pad.wgsl.js';
 import { defaultVariant } from '../../src/shaders/conv2d/tiles.js';
 import { Tensor } from '../../src/tensor/tensor.js';
@@ -38,7 +55,16 @@ const CASES: Case[] = [
 
 function args(c: Case): ConvRefArgs & { dy: Float32Array } {
   const [n, cin, cout, h, w, k, stride, padding, bias, relu] = c;
-  const a: ConvRefArgs = { x: testData(n * cin * h * w, 11), xShape: [n, cin, h, w], w: testData(cout * cin * k * k, 12), wShape: [cout, cin, k, k], b: bias ? testData(cout, 13) : null, stride, padding, relu };
+  const a: ConvRefArgs = {
+    x: testData(n * cin * h * w, 11),
+    xShape: [n, cin, h, w],
+    w: testData(cout * cin * k * k, 12),
+    wShape: [cout, cin, k, k],
+    b: bias ? testData(cout, 13) : null,
+    stride,
+    padding,
+    relu,
+  };
   const [ho, wo] = outSize(a);
   return { ...a, dy: testData(n * cout * ho * wo, 14) };
 }
@@ -77,7 +103,8 @@ const F16_TOLERANCE = 4e-3;
 
 test('storage f16 (GEMM kernels, f32 accumulation): forward, dX, dW and db match float64 within f16 rounding; autograd within it of finite differences', async () => {
   for (const i of [0, 2, 5, 9, 10, 13, 14]) {
-    for (const variant of ['gemm64', 'gemm128'] as const) await assertConvMatchesReference(args(CASES[i]!), { variant, storage: 'f16' }, `f16 ${variant} ${CASES[i]}`, F16_TOLERANCE);
+    for (const variant of ['gemm64', 'gemm128'] as const)
+      await assertConvMatchesReference(args(CASES[i]!), { variant, storage: 'f16' }, `f16 ${variant} ${CASES[i]}`, F16_TOLERANCE);
   }
   // A register variant asked for with f16 runs the default GEMM tile instead.
   await assertConvMatchesReference(args(CASES[3]!), { variant: 'medium', storage: 'f16' }, `f16 medium ${CASES[3]}`, F16_TOLERANCE);
@@ -86,7 +113,10 @@ test('storage f16 (GEMM kernels, f32 accumulation): forward, dX, dW and db match
   try {
     await assertConvGradientsMatchFiniteDifferences(args(CASES[7]!), {}, 10, `f16 ${CASES[7]}`, F16_TOLERANCE);
     await assertConvMatchesReference(args(CASES[13]!), { variant: 'gemm64' }, `f16 by default ${CASES[13]}`, F16_TOLERANCE);
-    const f32Tolerance = await assertConvMatchesReference(args(CASES[13]!), { variant: 'gemm64' }, 'f16 is not f32', 2e-5).then(() => true, () => false);
+    const f32Tolerance = await assertConvMatchesReference(args(CASES[13]!), { variant: 'gemm64' }, 'f16 is not f32', 2e-5).then(
+      () => true,
+      () => false,
+    );
     assert.not.ok(f32Tolerance, 'f16 rounding shows at the f32 tolerance');
   } finally {
     setConv2dStorage(engine, undefined);
@@ -116,11 +146,25 @@ test('GEMM tiles are offered only where they fit the workgroup memory limit, and
 });
 
 test('CPM-shaped case (default variant): 46×46, 48→128, 11×11, pad 5 (sampled outputs) forward and both gradients', async () => {
-  const a: ConvRefArgs = { x: testData(48 * 46 * 46, 21), xShape: [1, 48, 46, 46], w: testData(128 * 48 * 121, 22).map((v) => v * 0.05), wShape: [128, 48, 11, 11], b: testData(128, 23), stride: 1, padding: 5 };
+  const a: ConvRefArgs = {
+    x: testData(48 * 46 * 46, 21),
+    xShape: [1, 48, 46, 46],
+    w: testData(128 * 48 * 121, 22).map((v) => v * 0.05),
+    wShape: [128, 48, 11, 11],
+    b: testData(128, 23),
+    stride: 1,
+    padding: 5,
+  };
   const dyv = testData(128 * 46 * 46, 24);
   const [y, dx, dw] = tidy(() => {
-    const x = tensor(a.x, a.xShape), w = tensor(a.w, a.wShape), dy = tensor(dyv, [1, 128, 46, 46]);
-    return [conv2dForward(x, w, tensor(a.b!, [128]), { padding: 5 }), conv2dInputGrad(dy, w, a.xShape, { padding: 5 }), conv2dWeightGrad(x, dy, a.wShape, { padding: 5 })];
+    const x = tensor(a.x, a.xShape),
+      w = tensor(a.w, a.wShape),
+      dy = tensor(dyv, [1, 128, 46, 46]);
+    return [
+      conv2dForward(x, w, tensor(a.b!, [128]), { padding: 5 }),
+      conv2dInputGrad(dy, w, a.xShape, { padding: 5 }),
+      conv2dWeightGrad(x, dy, a.wShape, { padding: 5 }),
+    ];
   });
   const [gy, gdx, gdw] = [await y!.read(), await dx!.read(), await dw!.read()];
   const X = (c: number, yy: number, xx: number) => (yy < 0 || yy >= 46 || xx < 0 || xx >= 46 ? 0 : a.x[(c * 46 + yy) * 46 + xx]!);
@@ -148,15 +192,27 @@ test('a batch larger than one binding is split (at unaligned image offsets) and 
   // Output images of 6·7·9 and 6·4·5 floats: not multiples of 256 bytes, so sub-batches start mid-window.
   // The 1×1 case reads its input in place, through the same windows; the third's weight gradient reads dY rows of 8
   // in place where a sub-batch starts on the bound offset and pads it where not.
-  const cases: [Case, number][] = [[[5, 3, 6, 7, 9, 3, 1, 1, true, true], 8192], [[5, 3, 6, 4, 5, 1, 1, 0, true, true], 1536], [[5, 2, 3, 3, 8, 3, 1, 1, true, true], 1536]];
+  const cases: [Case, number][] = [
+    [[5, 3, 6, 7, 9, 3, 1, 1, true, true], 8192],
+    [[5, 3, 6, 4, 5, 1, 1, 0, true, true], 1536],
+    [[5, 2, 3, 3, 8, 3, 1, 1, true, true], 1536],
+  ];
   // The GEMM kernels too: their windows are the unpadded tensors, and dW adds sub-batches in place.
-  for (const [[c, limit], variant] of cases.flatMap((k) => [[k, undefined], [k, 'gemm64']] as const)) {
+  for (const [[c, limit], variant] of cases.flatMap(
+    (k) =>
+      [
+        [k, undefined],
+        [k, 'gemm64'],
+      ] as const,
+  )) {
     const a = args(c);
     const [n, cout, ho, wo] = [c[0], c[2], ...outSize(a)];
     const opts = { padding: a.padding, relu: true };
     const run = (maxBindingBytes?: number) =>
       tidy(() => {
-        const x = tensor(a.x, a.xShape), w = tensor(a.w, a.wShape), dy = tensor(a.dy, [n, cout, ho, wo]);
+        const x = tensor(a.x, a.xShape),
+          w = tensor(a.w, a.wShape),
+          dy = tensor(a.dy, [n, cout, ho, wo]);
         const o = { ...opts, maxBindingBytes, variant };
         return [conv2dForward(x, w, tensor(a.b!, [cout]), o), conv2dInputGrad(dy, w, a.xShape, o), conv2dWeightGrad(x, dy, a.wShape, o), conv2dBiasGrad(dy, o)];
       });
@@ -177,27 +233,40 @@ test('the zero-padding pass pads, crops and dilates, also with planes split over
   // (−1, 1) dilated by 2 in 6×8; at most 2 planes per dispatch.
   const [planes, srcH, srcW] = [5, 37, 5];
   const src = testData(planes * srcH * srcW, 31);
-  for (const g of [{ outH: 43, outW: 12, offY: 2, offX: 3, dil: 1 }, { outH: 6, outW: 8, offY: -1, offX: 1, dil: 2 }]) {
+  for (const g of [
+    { outH: 43, outW: 12, offY: 2, offX: 3, dil: 1 },
+    { outH: 6, outW: 8, offY: -1, offX: 1, dil: 2 },
+  ]) {
     const want = new Float64Array(planes * g.outH * g.outW);
-    for (let p = 0; p < planes; p++) for (let r = 0; r < g.outH; r++) for (let q = 0; q < g.outW; q++) {
-      const [y, x] = [(r - g.offY) / g.dil, (q - g.offX) / g.dil];
-      if (Number.isInteger(y) && Number.isInteger(x) && y >= 0 && x >= 0 && y < srcH && x < srcW) want[(p * g.outH + r) * g.outW + q] = src[(p * srcH + y) * srcW + x]!;
-    }
+    for (let p = 0; p < planes; p++)
+      for (let r = 0; r < g.outH; r++)
+        for (let q = 0; q < g.outW; q++) {
+          const [y, x] = [(r - g.offY) / g.dil, (q - g.offX) / g.dil];
+          if (Number.isInteger(y) && Number.isInteger(x) && y >= 0 && x >= 0 && y < srcH && x < srcW)
+            want[(p * g.outH + r) * g.outW + q] = src[(p * srcH + y) * srcW + x]!;
+        }
     const x = tensor(src, [src.length]);
     const out = Tensor.empty(engine, [want.length], 'padded');
     const dispatches = padDispatches('pad test', { planes, srcH, srcW, ...g }, 0, 2);
     assert.is(dispatches.length, 3);
-    for (const d of dispatches) engine.dispatch({ op: 'pad test', kernel: { code: PAD_KERNEL }, bindings: [x.binding('pad test'), out.binding('pad test')], ...d });
+    for (const d of dispatches)
+      engine.dispatch({ op: 'pad test', kernel: { code: PAD_KERNEL }, bindings: [x.binding('pad test'), out.binding('pad test')], ...d });
     assertAllClose(await out.read(), want, `padded ${JSON.stringify(g)}`, 0);
     x.dispose();
     out.dispose();
   }
-  assert.throws(() => padDispatches('pad test', { planes, srcH, srcW, outH: 4, outW: 6, offY: 0, offX: 0, dil: 1 }, 0, 2), /pad test: padded row of 6 floats is not a multiple of 4/);
+  assert.throws(
+    () => padDispatches('pad test', { planes, srcH, srcW, outH: 4, outW: 6, offY: 0, offX: 0, dil: 1 }, 0, 2),
+    /pad test: padded row of 6 floats is not a multiple of 4/,
+  );
 });
 
 test('bad arguments are refused with the tensors named', () => {
   const x = tensor(new Float32Array(2 * 3 * 5 * 5), [2, 3, 5, 5], 'img');
-  assert.throws(() => conv2d(x, tensor(new Float32Array(4 * 2 * 3 * 3), [4, 2, 3, 3], 'w'), null), /conv2d: input "img".* has 3 channels but weight "w".* expects 2/);
+  assert.throws(
+    () => conv2d(x, tensor(new Float32Array(4 * 2 * 3 * 3), [4, 2, 3, 3], 'w'), null),
+    /conv2d: input "img".* has 3 channels but weight "w".* expects 2/,
+  );
   assert.throws(() => conv2d(tensor([1, 2, 3], [3]), tensor(new Float32Array(9), [1, 1, 3, 3]), null), /must be 4-D/);
   assert.throws(() => conv2d(x, tensor(new Float32Array(4 * 3 * 7 * 7), [4, 3, 7, 7]), null), /smaller than kernel/);
   assert.throws(() => conv2d(x, tensor(new Float32Array(4 * 3 * 3 * 3), [4, 3, 3, 3]), tensor([1, 2], [2], 'bias')), /bias "bias"/);

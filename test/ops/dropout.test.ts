@@ -17,7 +17,10 @@ test('dropout zeroes about p of the elements, scales the rest by 1/(1−p), and 
   assert.ok(Math.abs(zeros - n / 2) < 400, `${zeros} zeros`);
   assert.ok(a.every((v) => v === 0 || v === 2));
   assert.equal(Array.from(a), Array.from(b));
-  assert.ok(a.some((v, i) => v !== c[i]), 'another seed gives another mask');
+  assert.ok(
+    a.some((v, i) => v !== c[i]),
+    'another seed gives another mask',
+  );
   const low = await tidy(() => dropout(x, { p: 0.1, seed: 1, training: true })).read();
   assert.ok(Math.abs(low.filter((v) => v === 0).length - n * 0.1) < 300);
 });

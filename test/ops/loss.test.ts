@@ -13,7 +13,8 @@ const l2Ref = (p: ArrayLike<number>, t: ArrayLike<number>, n: number) => Array.f
 
 async function checkL2(shape: number[], probes: number[]): Promise<void> {
   const size = shape.reduce((a, b) => a * b, 1);
-  const pv = testData(size, 31), tv = testData(size, 32);
+  const pv = testData(size, 31),
+    tv = testData(size, 32);
   const want = l2Ref(pv, tv, shape[0]!);
   const loss = tidy(() => l2Loss(tensor(pv, shape), tensor(tv, shape)));
   assert.equal(loss.shape, [1]);
@@ -23,7 +24,15 @@ async function checkL2(shape: number[], probes: number[]): Promise<void> {
   // The loss is quadratic, so the float64 central difference is exact up to rounding (~1e-10 here);
   // the float32 gradient (ŷ−y)/N carries ~1e-7 relative error.
   await assertGradientsMatchFiniteDifferences(
-    { inputs: [{ name: 'pred', data: pv, shape }], op: (pred) => l2Loss(pred!, tensor(tv, shape)), reference: (pred) => [l2Ref(pred!, tv, shape[0]!)], dy: new Float32Array([1]), probes, eps: 1e-6, tol: 1e-5 },
+    {
+      inputs: [{ name: 'pred', data: pv, shape }],
+      op: (pred) => l2Loss(pred!, tensor(tv, shape)),
+      reference: (pred) => [l2Ref(pred!, tv, shape[0]!)],
+      dy: new Float32Array([1]),
+      probes,
+      eps: 1e-6,
+      tol: 1e-5,
+    },
     `l2Loss ${shape}`,
   );
 }

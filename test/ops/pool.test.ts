@@ -16,7 +16,10 @@ test.before(async () => {
 const close = (got: Float32Array, want: Float64Array, what: string) => assertAllClose(got, want, what, 1e-6, { per: 'element' });
 
 test('Caffe ceil-mode sizes: 368→184→92→46 for 3×3/2 and 368→46 for 9×9/8', () => {
-  assert.equal([368, 184, 92].map((s) => caffePoolSize(s, 3, 2, 0)), [184, 92, 46]);
+  assert.equal(
+    [368, 184, 92].map((s) => caffePoolSize(s, 3, 2, 0)),
+    [184, 92, 46],
+  );
   assert.is(caffePoolSize(368, 9, 8, 0), 46);
   assert.is(caffePoolSize(128, 9, 8, 0), 16);
   assert.is(caffePoolSize(7, 3, 2, 0), 3);
@@ -42,7 +45,13 @@ for (const kind of ['max', 'avg'] as const) {
       y.dispose();
       // The float64 FD of a piecewise-linear function is exact to ~1e-9 away from ties (test data has none).
       await assertGradientsMatchFiniteDifferences(
-        { inputs: [{ name: 'x', data: xs, shape: [n, c, h, w] }], op: (x) => pool(x!, { kernel: k, stride: s, padding: p }), reference: (x) => poolRef(x!, n * c, h, w, k, s, p, kind), eps: 1e-5, tol: 1e-5 },
+        {
+          inputs: [{ name: 'x', data: xs, shape: [n, c, h, w] }],
+          op: (x) => pool(x!, { kernel: k, stride: s, padding: p }),
+          reference: (x) => poolRef(x!, n * c, h, w, k, s, p, kind),
+          eps: 1e-5,
+          tol: 1e-5,
+        },
         `${kind} ${[n, c, h, w, k, s, p]}`,
       );
     }
@@ -51,7 +60,11 @@ for (const kind of ['max', 'avg'] as const) {
 
 test('max pooling breaks ties by the first maximum in row-major order, and overlapping windows accumulate', async () => {
   // Values from {0, 1, 2} on 7×5 and 8×8 planes: many ties, shared by the overlapping 3×3/2 windows.
-  for (const [h, w, p] of [[7, 5, 0], [8, 8, 0], [7, 7, 1]] as const) {
+  for (const [h, w, p] of [
+    [7, 5, 0],
+    [8, 8, 0],
+    [7, 7, 1],
+  ] as const) {
     const xs = Float32Array.from({ length: 2 * 3 * h * w }, (_, i) => (i * 7) % 3);
     const x = parameter(xs, [2, 3, h, w], 'x');
     const y = tidy(() => maxPool2d(x, { kernel: 3, stride: 2, padding: p }));
@@ -72,7 +85,10 @@ test('CPM shapes: max pool 128×92×92 → 46, center-map avg pool 368 → 46 wi
   const o = await ones.read();
   assert.equal(ones.shape, [1, 1, 46, 46]);
   // An all-ones map stays 1 everywhere: the divisor is the clipped window (8 at the last row/column, not 9).
-  assert.ok(o.every((v) => Math.abs(v - 1) < 1e-6), `min ${Math.min(...o)} max ${Math.max(...o)}`);
+  assert.ok(
+    o.every((v) => Math.abs(v - 1) < 1e-6),
+    `min ${Math.min(...o)} max ${Math.max(...o)}`,
+  );
   const ramp = Float32Array.from({ length: 368 * 368 }, (_, i) => i % 368);
   const r = await tidy(() => avgPool2d(tensor(ramp, [1, 1, 368, 368]), { kernel: 9, stride: 8 })).read();
   assert.ok(Math.abs(r[45]! - (360 + 367) / 2) < 1e-3, `last column averages x = 360…367: ${r[45]}`);

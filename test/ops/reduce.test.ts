@@ -22,12 +22,18 @@ test('sum and mean match float64 sums, bit-identically on a second run; d sum = 
     const m = tidy(() => mean(x));
     assert.ok(Math.abs((await m.item()) - want / n) < 1e-6, `mean n=${n}`);
     backward(s);
-    assert.ok((await x.grad!.read()).every((g) => g === 1), 'd sum / dx = 1');
+    assert.ok(
+      (await x.grad!.read()).every((g) => g === 1),
+      'd sum / dx = 1',
+    );
     x.grad!.dispose();
     x.grad = null;
     backward(m);
     // The kernel multiplies by float32(1/n): compare with that rounding.
-    assert.ok((await x.grad!.read()).every((g) => Math.abs(g - 1 / n) <= 1e-7 / n), 'd mean / dx = 1/n');
+    assert.ok(
+      (await x.grad!.read()).every((g) => Math.abs(g - 1 / n) <= 1e-7 / n),
+      'd mean / dx = 1/n',
+    );
     x.dispose();
   }
 });

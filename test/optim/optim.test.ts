@@ -11,7 +11,12 @@ test.before(async () => {
   await init();
 });
 
-interface CpuParam { w: Float64Array; lrMult: number; decayMult: number; state: Float64Array[] }
+interface CpuParam {
+  w: Float64Array;
+  lrMult: number;
+  decayMult: number;
+  state: Float64Array[];
+}
 
 function setGrads(ps: Tensor[], step: number): Float32Array[] {
   return ps.map((p, k) => {
@@ -28,7 +33,13 @@ const near = (got: Float32Array, want: Float64Array, what: string) => assertAllC
 test('SGD: v = μv + lr·mult·sched·(g + λ·decayMult·w), w −= v, over 3 steps', async () => {
   const w1 = parameter(testData(7, 1), [7], 'conv.weight');
   const b1 = parameter(testData(3, 2), [3], 'conv.bias');
-  const opt = new SGD([{ params: [w1], lrMult: 5 }, { params: [b1], lrMult: 10, decayMult: 0 }], { lr: 0.01, momentum: 0.9, weightDecay: 5e-4, schedule: stepSchedule({ gamma: 0.333, stepSize: 2 }) });
+  const opt = new SGD(
+    [
+      { params: [w1], lrMult: 5 },
+      { params: [b1], lrMult: 10, decayMult: 0 },
+    ],
+    { lr: 0.01, momentum: 0.9, weightDecay: 5e-4, schedule: stepSchedule({ gamma: 0.333, stepSize: 2 }) },
+  );
   const cpu: CpuParam[] = [
     { w: Float64Array.from(testData(7, 1)), lrMult: 5, decayMult: 1, state: [new Float64Array(7)] },
     { w: Float64Array.from(testData(3, 2)), lrMult: 10, decayMult: 0, state: [new Float64Array(3)] },
@@ -52,13 +63,20 @@ test('SGD: v = μv + lr·mult·sched·(g + λ·decayMult·w), w −= v, over 3 s
 for (const decoupled of [false, true]) {
   test(`Adam${decoupled ? 'W' : ''} matches a float64 implementation over 3 steps`, async () => {
     const w = parameter(testData(11, 3), [11], 'w');
-    const opt = new Adam([{ params: [w], lrMult: 2 }], { lr: 1e-2, weightDecay: 0.1, decoupledWeightDecay: decoupled, schedule: multiStepSchedule([1, 2], 0.5) });
+    const opt = new Adam([{ params: [w], lrMult: 2 }], {
+      lr: 1e-2,
+      weightDecay: 0.1,
+      decoupledWeightDecay: decoupled,
+      schedule: multiStepSchedule([1, 2], 0.5),
+    });
     const cw = Float64Array.from(testData(11, 3));
-    const m = new Float64Array(11), v = new Float64Array(11);
+    const m = new Float64Array(11),
+      v = new Float64Array(11);
     for (let step = 0; step < 3; step++) {
       const [g] = setGrads([w], step);
       opt.step();
-      const t = step + 1, lr = 2e-2 * 0.5 ** step; // milestones at steps 1 and 2
+      const t = step + 1,
+        lr = 2e-2 * 0.5 ** step; // milestones at steps 1 and 2
       for (let i = 0; i < 11; i++) {
         const gi = g![i]! + (decoupled ? 0 : 0.1 * cw[i]!);
         m[i] = 0.9 * m[i]! + 0.1 * gi;
@@ -74,14 +92,22 @@ test('exported state and step resume a run exactly', async () => {
   const make = () => parameter(testData(9, 4), [9], 'p');
   const a = make();
   const optA = new Adam([a], { lr: 0.05 });
-  for (let s = 0; s < 2; s++) { setGrads([a], s); optA.step(); }
+  for (let s = 0; s < 2; s++) {
+    setGrads([a], s);
+    optA.step();
+  }
   const saved = new Map<string, Float32Array>();
   for (const [k, t] of optA.state()) saved.set(k, await t.read());
   assert.ok(saved.has('adam.m.p') && saved.has('adam.v.p'));
   const b = parameter(await a.read(), [9], 'p');
   const optB = new Adam([b], { lr: 0.05 });
   optB.loadState(saved, optA.stepCount);
-  for (let s = 2; s < 4; s++) { setGrads([a], s); optA.step(); setGrads([b], s); optB.step(); }
+  for (let s = 2; s < 4; s++) {
+    setGrads([a], s);
+    optA.step();
+    setGrads([b], s);
+    optB.step();
+  }
   assert.equal(Array.from(await b.read()), Array.from(await a.read()));
   assert.throws(() => optB.loadState({ 'adam.m.q': new Float32Array(9) }, 0), /matches no parameter/);
 });
@@ -92,14 +118,19 @@ test('SGD state is named after parameters and resumes a run exactly, from arrays
   const groups = (ps: Tensor[]) => [{ params: [ps[0]!] }, { params: [ps[1]!], lrMult: 2, decayMult: 0 }];
   const a = make();
   const optA = new SGD(groups(a), opts);
-  for (let s = 0; s < 2; s++) { setGrads(a, s); optA.step(); }
+  for (let s = 0; s < 2; s++) {
+    setGrads(a, s);
+    optA.step();
+  }
   const state = optA.state();
   assert.equal([...state.keys()].sort(), ['momentum.stage1.conv1.bias', 'momentum.stage1.conv1.weight']);
   const arrays: Record<string, Float32Array> = {};
   for (const [k, t] of state) arrays[k] = await t.read();
-  const fromArrays = make(), fromTensors = make();
+  const fromArrays = make(),
+    fromTensors = make();
   for (const [i, p] of a.entries()) {
-    fromArrays[i]!.dispose(); fromTensors[i]!.dispose();
+    fromArrays[i]!.dispose();
+    fromTensors[i]!.dispose();
     fromArrays[i] = parameter(await p.read(), p.shape, p.name);
     fromTensors[i] = parameter(await p.read(), p.shape, p.name);
   }
@@ -107,7 +138,15 @@ test('SGD state is named after parameters and resumes a run exactly, from arrays
   optB.loadState(arrays, optA.stepCount);
   const optC = new SGD(groups(fromTensors), opts);
   optC.loadState(optA.state(), optA.stepCount); // copied, so A's later updates do not leak into C
-  for (let s = 2; s < 5; s++) for (const [opt, ps] of [[optA, a], [optB, fromArrays], [optC, fromTensors]] as const) { setGrads(ps, s); opt.step(); }
+  for (let s = 2; s < 5; s++)
+    for (const [opt, ps] of [
+      [optA, a],
+      [optB, fromArrays],
+      [optC, fromTensors],
+    ] as const) {
+      setGrads(ps, s);
+      opt.step();
+    }
   for (const [i, p] of a.entries()) {
     const want = Array.from(await p.read());
     assert.equal(Array.from(await fromArrays[i]!.read()), want, `from arrays: ${p.name}`);
@@ -147,7 +186,10 @@ for (const [name, make, steps, bound] of [
     for (let s = 0; s < steps; s++) {
       const xv = await x.read();
       x.grad?.dispose();
-      x.grad = tensor(xv.map((v) => 2 * v), [2]); // ∇‖x‖²
+      x.grad = tensor(
+        xv.map((v) => 2 * v),
+        [2],
+      ); // ∇‖x‖²
       opt.step();
     }
     const final = await x.read();

@@ -14,8 +14,19 @@ import { timedForward, type TimedForward } from '../../demo/forward-check.js';
 import { openPage } from '../browser/chromium.js';
 import { assertBeliefsMatch } from '../browser/parity.js';
 
-interface PackResult { filename: string; size: number; integrity: string; files: { path: string }[] }
-interface LockEntry { version: string; dependencies?: Record<string, string>; dev?: boolean; devOptional?: boolean; [k: string]: unknown }
+interface PackResult {
+  filename: string;
+  size: number;
+  integrity: string;
+  files: { path: string }[];
+}
+interface LockEntry {
+  version: string;
+  dependencies?: Record<string, string>;
+  dev?: boolean;
+  devOptional?: boolean;
+  [k: string]: unknown;
+}
 
 const repo = process.cwd();
 const work = mkdtempSync(join(tmpdir(), 'cpm-consumer-'));
@@ -53,10 +64,18 @@ function appLock(tarball: string): object {
   }
   const dependencies = { 'cpm-webgpu': `file:../${tarball}` };
   return {
-    name: 'app', lockfileVersion: 3, requires: true,
+    name: 'app',
+    lockfileVersion: 3,
+    requires: true,
     packages: {
       '': { name: 'app', dependencies },
-      'node_modules/cpm-webgpu': { version: '0.1.0', resolved: dependencies['cpm-webgpu'], integrity: packed.integrity, dependencies: manifest.dependencies, engines: manifest.engines },
+      'node_modules/cpm-webgpu': {
+        version: '0.1.0',
+        resolved: dependencies['cpm-webgpu'],
+        integrity: packed.integrity,
+        dependencies: manifest.dependencies,
+        engines: manifest.engines,
+      },
       ...packages,
     },
   };
@@ -69,7 +88,8 @@ test('npm pack builds dist/ from nothing and ships the entries without tests, be
   const out = run('npm', ['pack', '--json', '--pack-destination', work], repo);
   packed = (JSON.parse(out.slice(out.indexOf('[\n'))) as PackResult[])[0]!;
   const paths = packed.files.map((f) => f.path);
-  for (const entry of ['dist/index.node.js', 'dist/index.node.d.ts', 'dist/index.browser.js', 'dist/index.browser.d.ts', 'dist/browser/cpm-webgpu.js']) assert.ok(paths.includes(entry), `the tarball lacks ${entry}`);
+  for (const entry of ['dist/index.node.js', 'dist/index.node.d.ts', 'dist/index.browser.js', 'dist/index.browser.d.ts', 'dist/browser/cpm-webgpu.js'])
+    assert.ok(paths.includes(entry), `the tarball lacks ${entry}`);
   const unwanted = paths.filter((p) => /^(test|bench|src|demo|scripts)\/|\.map$|\.test\.|\.tsbuildinfo$/.test(p));
   assert.equal(unwanted, [], 'files nobody who installs the package needs');
   const stated = /tarball is about (\d+) kB/.exec(readFileSync('README.md', 'utf8'));
@@ -83,11 +103,18 @@ test('the tarball installs offline and type-checks with node16 and bundler resol
   for (const f of readdirSync(fixtures)) copyFileSync(join(fixtures, f), join(app, f));
   copyFileSync('demo/forward-check.ts', join(app, 'forward-check.ts'));
   const lock = appLock(packed.filename) as { packages: { '': { dependencies: object } } };
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module', dependencies: lock.packages[''].dependencies }, null, 2));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'app', private: true, type: 'module', dependencies: lock.packages[''].dependencies }, null, 2),
+  );
   writeFileSync(join(app, 'package-lock.json'), JSON.stringify(lock, null, 2));
   run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], app);
   // --explainFiles names the declaration file each resolution chose: Node's entry for node16, the browser's for bundlers.
-  const entries = (config: string) => run(process.execPath, [tsc, '-p', config, '--explainFiles'], app).split('\n').filter((l) => /^node_modules\/cpm-webgpu\/dist\/index\.\w+\.d\.ts$/.test(l)).sort();
+  const entries = (config: string) =>
+    run(process.execPath, [tsc, '-p', config, '--explainFiles'], app)
+      .split('\n')
+      .filter((l) => /^node_modules\/cpm-webgpu\/dist\/index\.\w+\.d\.ts$/.test(l))
+      .sort();
   assert.equal(entries('tsconfig.node16.json'), ['node_modules/cpm-webgpu/dist/index.browser.d.ts', 'node_modules/cpm-webgpu/dist/index.node.d.ts']);
   assert.equal(entries('tsconfig.bundler.json'), ['node_modules/cpm-webgpu/dist/index.browser.d.ts']);
 });
@@ -98,9 +125,21 @@ test('an op runs in Node from the installed package', () => {
 });
 
 test('a page bundled by esbuild from the installed package forwards a tiny CPM like Node', async () => {
-  const bundle = await build({ absWorkingDir: app, entryPoints: ['page.ts'], outfile: 'page.js', bundle: true, format: 'esm', platform: 'browser', metafile: true, logLevel: 'error' });
+  const bundle = await build({
+    absWorkingDir: app,
+    entryPoints: ['page.ts'],
+    outfile: 'page.js',
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    metafile: true,
+    logLevel: 'error',
+  });
   const inputs = Object.keys(bundle.metafile.inputs).map((p) => p.replace(/^\(disabled\):/, ''));
-  assert.ok(inputs.some((p) => p.startsWith('node_modules/cpm-webgpu/dist/')), inputs.join(', '));
+  assert.ok(
+    inputs.some((p) => p.startsWith('node_modules/cpm-webgpu/dist/')),
+    inputs.join(', '),
+  );
   const outside = inputs.filter((p) => !/^node_modules\/(cpm-webgpu\/dist|jpeg-js|pngjs)\//.test(p) && !['page.ts', 'forward-check.ts'].includes(p));
   assert.equal(outside, [], 'inputs neither from the installed package (and its dependencies) nor the page');
   const session = await openPage('/page.html', { root: app, build: false });

@@ -25,11 +25,13 @@ const SRC = resolve('src');
 type ImportGraph = Map<string, string[]>;
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) return sourceFiles(p);
-    return p.endsWith('.ts') && !p.endsWith('.d.ts') ? [p] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) return sourceFiles(p);
+      return p.endsWith('.ts') && !p.endsWith('.d.ts') ? [p] : [];
+    });
 }
 
 /** Relative specifiers of static imports, re-exports, side-effect imports and dynamic import()s. */

@@ -88,8 +88,15 @@ export async function assertConvMatchesReference(a: ConvRefArgs & { dy: Float32A
   const [ho, wo] = outSize(a);
   const o = { ...opts, stride: a.stride, padding: a.padding, relu: a.relu };
   const out = tidy(() => {
-    const x = tensor(a.x, a.xShape), w = tensor(a.w, a.wShape), dy = tensor(a.dy, [n, cout, ho, wo]);
-    return [conv2dForward(x, w, a.b ? tensor(a.b, [cout]) : null, o), conv2dInputGrad(dy, w, a.xShape, o), conv2dWeightGrad(x, dy, a.wShape, o), conv2dBiasGrad(dy, o)];
+    const x = tensor(a.x, a.xShape),
+      w = tensor(a.w, a.wShape),
+      dy = tensor(a.dy, [n, cout, ho, wo]);
+    return [
+      conv2dForward(x, w, a.b ? tensor(a.b, [cout]) : null, o),
+      conv2dInputGrad(dy, w, a.xShape, o),
+      conv2dWeightGrad(x, dy, a.wShape, o),
+      conv2dBiasGrad(dy, o),
+    ];
   });
   const ref = conv2dGradRef({ ...a, relu: false }, a.dy);
   assertAllClose(await out[0]!.read(), conv2dRef(a), `${what} forward`, rel);
@@ -103,7 +110,13 @@ export async function assertConvMatchesReference(a: ConvRefArgs & { dy: Float32A
  * Autograd through conv2d (with bias, and the fused ReLU when `a.relu`) against central finite
  * differences of Σ dy ⊙ conv(x) in float64, at `samples` spread elements of x, w and b, within `tol`·max(1, |fd|).
  */
-export function assertConvGradientsMatchFiniteDifferences(a: ConvRefArgs & { dy: Float32Array }, opts: Conv2dOptions, samples: number, what: string, tol?: number): Promise<void> {
+export function assertConvGradientsMatchFiniteDifferences(
+  a: ConvRefArgs & { dy: Float32Array },
+  opts: Conv2dOptions,
+  samples: number,
+  what: string,
+  tol?: number,
+): Promise<void> {
   return assertGradientsMatchFiniteDifferences(
     {
       inputs: [

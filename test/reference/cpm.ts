@@ -11,12 +11,24 @@ export function cpmForwardRef(c: CpmConfig, params: Params, image: Float32Array,
   const specs = new Map(layers(c).map((l) => [l.name, l]));
   const conv = (x: Float64Array, ch: number, size: number, name: string): { y: Float64Array; ch: number } => {
     const l = specs.get(name)!;
-    const w = params.get(`${name}.weight`)!, b = params.get(`${name}.bias`)!;
-    const y = conv2dRef({ x, xShape: [1, ch, size, size], w: w.data, wShape: [l.cout, l.cin, l.kernel, l.kernel], b: b.data, stride: 1, padding: (l.kernel - 1) / 2, relu: l.relu });
+    const w = params.get(`${name}.weight`)!,
+      b = params.get(`${name}.bias`)!;
+    const y = conv2dRef({
+      x,
+      xShape: [1, ch, size, size],
+      w: w.data,
+      wShape: [l.cout, l.cin, l.kernel, l.kernel],
+      b: b.data,
+      stride: 1,
+      padding: (l.kernel - 1) / 2,
+      relu: l.relu,
+    });
     return { y, ch: l.cout };
   };
   const trunk = (prefix: string) => {
-    let x: Float64Array = Float64Array.from(image), ch = 3, size = S;
+    let x: Float64Array = Float64Array.from(image),
+      ch = 3,
+      size = S;
     for (let i = 1; i <= 3; i++) {
       const r = conv(x, ch, size, `${prefix}.conv${i}`);
       x = poolRef(r.y, r.ch, size, size, 3, 2, 0, 'max');
@@ -39,7 +51,9 @@ export function cpmForwardRef(c: CpmConfig, params: Params, image: Float32Array,
     const f = conv(tr.x, tr.ch, G, `stage${t}.features`);
     const prev = beliefs[t - 2]!;
     const cat = new Float64Array(f.y.length + prev.length + pooled.length);
-    cat.set(f.y, 0); cat.set(prev, f.y.length); cat.set(pooled, f.y.length + prev.length);
+    cat.set(f.y, 0);
+    cat.set(prev, f.y.length);
+    cat.set(pooled, f.y.length + prev.length);
     let m: { y: Float64Array; ch: number } = { y: cat, ch: f.ch + c.joints + 2 };
     for (let i = 1; i <= 5; i++) m = conv(m.y, m.ch, G, `stage${t}.mconv${i}`);
     beliefs.push(m.y);

@@ -14,8 +14,10 @@ export function poolRef(x: ArrayLike<number>, planes: number, h: number, w: numb
   for (let c = 0; c < planes; c++)
     for (let oy = 0; oy < ho; oy++)
       for (let ox = 0; ox < wo; ox++) {
-        const hs = oy * s - p, ws = ox * s - p;
-        const he = Math.min(hs + k, h + p), we = Math.min(ws + k, w + p);
+        const hs = oy * s - p,
+          ws = ox * s - p;
+        const he = Math.min(hs + k, h + p),
+          we = Math.min(ws + k, w + p);
         const size = (he - hs) * (we - ws);
         let acc = kind === 'max' ? -Infinity : 0;
         for (let yy = Math.max(hs, 0); yy < Math.min(he, h); yy++)
@@ -29,19 +31,33 @@ export function poolRef(x: ArrayLike<number>, planes: number, h: number, w: numb
 }
 
 /** Max-pooling gradient: each output's dy goes to the first maximum of its window (row-major), as the kernel breaks ties. */
-export function maxPoolGradRef(x: ArrayLike<number>, dy: ArrayLike<number>, planes: number, h: number, w: number, k: number, s: number, p: number): Float64Array {
+export function maxPoolGradRef(
+  x: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  planes: number,
+  h: number,
+  w: number,
+  k: number,
+  s: number,
+  p: number,
+): Float64Array {
   const ho = caffePoolSizeRef(h, k, s, p);
   const wo = caffePoolSizeRef(w, k, s, p);
   const dx = new Float64Array(planes * h * w);
   for (let c = 0; c < planes; c++)
     for (let oy = 0; oy < ho; oy++)
       for (let ox = 0; ox < wo; ox++) {
-        const hs = oy * s - p, ws = ox * s - p;
-        let best = -Infinity, arg = -1;
+        const hs = oy * s - p,
+          ws = ox * s - p;
+        let best = -Infinity,
+          arg = -1;
         for (let yy = Math.max(hs, 0); yy < Math.min(hs + k, h); yy++)
           for (let xx = Math.max(ws, 0); xx < Math.min(ws + k, w); xx++) {
             const i = (c * h + yy) * w + xx;
-            if (x[i]! > best) { best = x[i]!; arg = i; }
+            if (x[i]! > best) {
+              best = x[i]!;
+              arg = i;
+            }
           }
         dx[arg]! += dy[(c * ho + oy) * wo + ox]!;
       }
@@ -51,6 +67,7 @@ export function maxPoolGradRef(x: ArrayLike<number>, dy: ArrayLike<number>, plan
 /** Channel slice of NCHW-like data: x[:, start:start+length] with `inner` elements per channel. */
 export function sliceRef(x: ArrayLike<number>, n: number, c: number, inner: number, start: number, length: number): Float64Array {
   const y = new Float64Array(n * length * inner);
-  for (let b = 0; b < n; b++) for (let ch = 0; ch < length; ch++) for (let q = 0; q < inner; q++) y[(b * length + ch) * inner + q] = x[(b * c + start + ch) * inner + q]!;
+  for (let b = 0; b < n; b++)
+    for (let ch = 0; ch < length; ch++) for (let q = 0; q < inner; q++) y[(b * length + ch) * inner + q] = x[(b * c + start + ch) * inner + q]!;
   return y;
 }

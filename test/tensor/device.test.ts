@@ -5,20 +5,38 @@ import { init, requestEngineDevice, describeDevice } from '../../src/index.node.
 import { nodeGPU } from '../../src/tensor/gpu-node.js';
 import { subBatches } from '../../src/tensor/split.js';
 
-test('init returns a device with the adapter\'s own limits, not the defaults', async () => {
+test("init returns a device with the adapter's own limits, not the defaults", async () => {
   const engine = await init();
   const adapter = await nodeGPU().requestAdapter();
   assert.ok(adapter, 'an adapter exists');
-  for (const name of ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage'] as const) {
+  for (const name of [
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxComputeWorkgroupStorageSize',
+    'maxComputeInvocationsPerWorkgroup',
+    'maxStorageBuffersPerShaderStage',
+  ] as const) {
     assert.is(engine.info.limits[name], adapter!.limits[name], name);
   }
   // The defaults would be 256 invocations and 8 storage buffers; real adapters here offer more.
   assert.ok(engine.info.limits.maxComputeInvocationsPerWorkgroup >= 256);
 });
 
-test('a big GPU\'s real limits are requested (several GiB per binding), so CPM at batch 16 and 368² needs no split there', async () => {
+test("a big GPU's real limits are requested (several GiB per binding), so CPM at batch 16 and 368² needs no split there", async () => {
   // An adapter reporting what Dawn reports for an NVIDIA H100/H200 on Vulkan: bindings up to 4 GiB, buffers larger still.
-  const big = { maxStorageBufferBindingSize: 2 ** 32 - 4, maxBufferSize: 2 ** 40, maxComputeWorkgroupStorageSize: 49152, maxComputeInvocationsPerWorkgroup: 1024, maxComputeWorkgroupSizeX: 1024, maxComputeWorkgroupSizeY: 1024, maxComputeWorkgroupSizeZ: 64, maxComputeWorkgroupsPerDimension: 65535, maxStorageBuffersPerShaderStage: 16, maxUniformBufferBindingSize: 65536, maxBindGroups: 4 };
+  const big = {
+    maxStorageBufferBindingSize: 2 ** 32 - 4,
+    maxBufferSize: 2 ** 40,
+    maxComputeWorkgroupStorageSize: 49152,
+    maxComputeInvocationsPerWorkgroup: 1024,
+    maxComputeWorkgroupSizeX: 1024,
+    maxComputeWorkgroupSizeY: 1024,
+    maxComputeWorkgroupSizeZ: 64,
+    maxComputeWorkgroupsPerDimension: 65535,
+    maxStorageBuffersPerShaderStage: 16,
+    maxUniformBufferBindingSize: 65536,
+    maxBindGroups: 4,
+  };
   let requested: Record<string, number> = {};
   const adapter = {
     info: { vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H200', subgroupMinSize: 32 },
@@ -31,7 +49,7 @@ test('a big GPU\'s real limits are requested (several GiB per binding), so CPM a
   };
   const gpu = { requestAdapter: async () => adapter } as unknown as GPU;
   const info = await requestEngineDevice(gpu);
-  assert.equal(requested, big, 'every limit the engine needs, at the adapter\'s value');
+  assert.equal(requested, big, "every limit the engine needs, at the adapter's value");
   assert.is(info.limits.maxStorageBufferBindingSize, 2 ** 32 - 4);
   // conv1's output at 368² is 128·368²·4 B = 69 MiB per image: 16 images bind at once there, one per binding at lavapipe's 128 MiB.
   const perImage = 128 * 368 * 368;

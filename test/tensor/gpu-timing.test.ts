@@ -17,7 +17,10 @@ test('GPU times are not rounded to 65.536 µs', async () => {
   }
   x.dispose();
   // Rounded timestamps make every pass, and so every sum of passes, a whole number of quanta.
-  assert.ok(ns.some((n) => n % QUANTUM_NS !== 0), `GPU ns of 4 calls: ${ns.join(', ')}`);
+  assert.ok(
+    ns.some((n) => n % QUANTUM_NS !== 0),
+    `GPU ns of 4 calls: ${ns.join(', ')}`,
+  );
 });
 
 test.run();

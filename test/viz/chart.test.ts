@@ -13,10 +13,13 @@ test('nice ticks and labels', () => {
 
 test('line chart: PNG decodes at the requested size; a horizontal series is drawn in its colour', () => {
   const x = Array.from({ length: 11 }, (_, i) => i);
-  const img = renderLineChart([
-    { name: 'FLAT', x, y: x.map(() => 5) },
-    { name: 'RAMP', x, y: x.map((v) => v) },
-  ], { width: 400, height: 300, title: 'TEST', xLabel: 'STEP', yLabel: 'VALUE', yMin: 0, yMax: 10, xMin: 0, xMax: 10, legend: 'top-left' });
+  const img = renderLineChart(
+    [
+      { name: 'FLAT', x, y: x.map(() => 5) },
+      { name: 'RAMP', x, y: x.map((v) => v) },
+    ],
+    { width: 400, height: 300, title: 'TEST', xLabel: 'STEP', yLabel: 'VALUE', yMin: 0, yMax: 10, xMin: 0, xMax: 10, legend: 'top-left' },
+  );
   const back = decodePng(encodePng(img));
   assert.is(back.width, 400);
   assert.is(back.height, 300);
@@ -25,7 +28,10 @@ test('line chart: PNG decodes at the requested size; a horizontal series is draw
   for (let y = 0; y < 300; y++) {
     const [r, g, b] = getPixel(back, 300, y);
     const c = SERIES_COLORS[0]!;
-    if (r === c[0] && g === c[1] && b === c[2]) { found = true; break; }
+    if (r === c[0] && g === c[1] && b === c[2]) {
+      found = true;
+      break;
+    }
   }
   assert.ok(found, 'a pixel of the first series colour in column 300');
   assert.equal(getPixel(back, 399, 0), [255, 255, 255, 255]);

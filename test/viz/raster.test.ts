@@ -1,7 +1,18 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  blit, createRaster, decodePng, drawLine, drawText, encodePng, fillCircle, fillRect, getPixel, heatmapRaster, jet, textWidth,
+  blit,
+  createRaster,
+  decodePng,
+  drawLine,
+  drawText,
+  encodePng,
+  fillCircle,
+  fillRect,
+  getPixel,
+  heatmapRaster,
+  jet,
+  textWidth,
 } from '../../src/viz/index.js';
 import { writePng } from '../../src/viz/files.js';
 

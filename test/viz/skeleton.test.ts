@@ -32,7 +32,8 @@ test('skeleton over a real LSP image (annotations in 0-based pixels line up), wr
 });
 
 test('belief grid: a row per stage, a column per joint plus the image; a peak shows hot', () => {
-  const G = 16, C = 15;
+  const G = 16,
+    C = 15;
   const stages = [0.3, 0.7, 1].map((peak) => {
     const m = new Float32Array(C * G * G);
     for (let y = 0; y < G; y++) for (let x = 0; x < G; x++) m[4 * G * G + y * G + x] = peak * Math.exp(-((x - 8) ** 2 + (y - 5) ** 2) / 2);

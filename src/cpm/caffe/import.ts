@@ -81,11 +81,16 @@ function netLayers(net: NetMessage, source: string): { layers: LayerMessage[]; l
 /** Our layer that a Caffe layer maps to; refuses the VGG model and layers that are no part of a CPM. */
 function mapLayer(name: string, source: string): string {
   if (VGG_LAYER.test(name)) {
-    throw new Error(`${source}: layer "${name}" belongs to the VGG-19-based CPM (pose_deploy_resize: a VGG trunk shared by every stage, 7×7 stage convs); ` +
-      'that is a different network from the one this engine builds, and is not imported. Use the centerMap models (LSP, MPII, MPII+LSP) or FLIC.');
+    throw new Error(
+      `${source}: layer "${name}" belongs to the VGG-19-based CPM (pose_deploy_resize: a VGG trunk shared by every stage, 7×7 stage convs); ` +
+        'that is a different network from the one this engine builds, and is not imported. Use the centerMap models (LSP, MPII, MPII+LSP) or FLIC.',
+    );
   }
   const layer = cpmLayerName(name);
-  if (!layer) throw new Error(`${source}: unknown layer "${name}" with weights: not a layer of the CPM centerMap network (conv1_stage1 … conv7_stage1, conv1_stage2 … conv4_stage2, conv1_stage{t}, Mconv1_stage{t} … Mconv5_stage{t})`);
+  if (!layer)
+    throw new Error(
+      `${source}: unknown layer "${name}" with weights: not a layer of the CPM centerMap network (conv1_stage1 … conv7_stage1, conv1_stage2 … conv4_stage2, conv1_stage{t}, Mconv1_stage{t} … Mconv5_stage{t})`,
+    );
   return layer;
 }
 
@@ -170,7 +175,8 @@ export function importCaffeModel(bytes: Uint8Array, source: string, opts: CaffeI
     const stages = stageCount(shapes.keys());
     const joints = (shapes.get('stage1.conv7.weight')?.[0] ?? base.joints + 1) - 1;
     const sized = { ...base, stages, joints, inputSize: opts.inputSize ?? base.inputSize };
-    const named = stages === base.stages && joints === base.joints ? base.name : namedConfigLike(sized)?.name ?? `${base.name}-${stages}stages-${joints}joints`;
+    const named =
+      stages === base.stages && joints === base.joints ? base.name : (namedConfigLike(sized)?.name ?? `${base.name}-${stages}stages-${joints}joints`);
     config = validateConfig({ ...sized, name: named });
     checkShapes(config, shapes, source, { label });
   } else {

@@ -30,7 +30,8 @@ function parseEntry(e: MpiiEntry, source: string): { image: string; person: Pers
   if (typeof e.scale !== 'number' || !Number.isFinite(e.scale) || e.scale <= 0) {
     throw new DataError(where, `"scale" must be a positive finite number, got ${String(e.scale)}`);
   }
-  const j = e.joints, vis = e.joints_vis;
+  const j = e.joints,
+    vis = e.joints_vis;
   if (!Array.isArray(j) || j.length !== 16 || !j.every((r) => Array.isArray(r) && r.length >= 2)) {
     throw new DataError(where, '"joints" must be 16 rows of [x, y]');
   }

@@ -53,7 +53,11 @@ export function generateSample(spec: GeneratedSpec, i: number): RawSample {
   const persons = [personFromJointBox(main!, id)];
   for (const joints of others) {
     // A second person almost wholly outside the picture (too few joints inside to place) is left unannotated, as a dataset would.
-    try { persons.push(personFromJointBox(joints, id)); } catch (e) { if (!(e instanceof DataError)) throw e; }
+    try {
+      persons.push(personFromJointBox(joints, id));
+    } catch (e) {
+      if (!(e instanceof DataError)) throw e;
+    }
   }
   return { id, image: scene.image, persons, main: 0 };
 }

@@ -6,7 +6,14 @@ import type { Rng } from '../rng.js';
 export type Skeleton = [number, number][];
 
 /** Proportions as fractions of the person's height (head top to ankles). */
-const HEAD = 0.16, TORSO = 0.31, SHOULDER = 0.12, HIP = 0.075, UPPER_ARM = 0.17, FOREARM = 0.155, THIGH = 0.24, SHIN = 0.23;
+const HEAD = 0.16,
+  TORSO = 0.31,
+  SHOULDER = 0.12,
+  HIP = 0.075,
+  UPPER_ARM = 0.17,
+  FOREARM = 0.155,
+  THIGH = 0.24,
+  SHIN = 0.23;
 
 export interface PoseOptions {
   /** Person height in pixels. */
@@ -36,10 +43,13 @@ export function samplePose(rng: Rng, opts: PoseOptions): Skeleton {
   const head = step(neck, up + rng.uniform(-0.35, 0.35), len(HEAD));
   const across: [number, number] = [Math.cos(body), -Math.sin(body)]; // body's left-to-right axis in the image
   const side = (p: [number, number], s: number, w: number): [number, number] => [p[0] + across[0] * s * w, p[1] + across[1] * s * w];
-  const sw = H * SHOULDER * rng.uniform(0.85, 1.1), hw = H * HIP * rng.uniform(0.85, 1.15);
+  const sw = H * SHOULDER * rng.uniform(0.85, 1.1),
+    hw = H * HIP * rng.uniform(0.85, 1.15);
   const shoulderDrop = step(neck, body, H * 0.03);
-  const rsho = side(shoulderDrop, -1, sw), lsho = side(shoulderDrop, 1, sw);
-  const rhip = side(pelvis, -1, hw), lhip = side(pelvis, 1, hw);
+  const rsho = side(shoulderDrop, -1, sw),
+    lsho = side(shoulderDrop, 1, sw);
+  const rhip = side(pelvis, -1, hw),
+    lhip = side(pelvis, 1, hw);
   // s = −1 for the right limbs (towards image left), +1 for the left limbs.
   const arm = (sho: [number, number], s: number): [[number, number], [number, number]] => {
     const a = body + s * rng.uniform(-0.3, 2.5); // from slightly across the chest to well above the shoulder

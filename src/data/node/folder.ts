@@ -32,7 +32,8 @@ function findAnnotationFile(spec: FolderSpec): { file: string; root: string } {
   if (statSync(path).isFile()) return { file: path, root: dirname(path) };
   const entries = readdirSync(path);
   if (entries.length === 0) throw new DataError(path, 'dataset folder is empty');
-  const json = join(path, 'joints.json'), mat = join(path, 'joints.mat');
+  const json = join(path, 'joints.json'),
+    mat = join(path, 'joints.mat');
   const order = spec.annotations === 'mat' ? [mat, json] : [json, mat];
   if (spec.format !== 'mpii') for (const f of order) if (exists(f)) return { file: f, root: path };
   for (const dir of [join(path, 'annot'), path]) {
@@ -70,8 +71,11 @@ export function openFolderDataset(spec: FolderSpec): PoseDataset {
   const skipped: SkippedSample[] = parsed.dropped.map((d) => ({ ...d }));
   const missing = parsed.records.filter((r) => !images.has(r.file));
   if (missing.length > 0 && !spec.skipBad) {
-    throw new DataError(file, `${parsed.records.length} annotated images but ${images.size} image files in ${imagesDir}; ` +
-      `${missing.length} annotated images are missing (first: ${missing[0]!.file}); pass skipBad to use only the present ones`);
+    throw new DataError(
+      file,
+      `${parsed.records.length} annotated images but ${images.size} image files in ${imagesDir}; ` +
+        `${missing.length} annotated images are missing (first: ${missing[0]!.file}); pass skipBad to use only the present ones`,
+    );
   }
   if (parsed.format !== 'mpii' && images.size > parsed.records.length + parsed.dropped.length && !spec.skipBad) {
     throw new DataError(file, `annotates ${parsed.records.length + parsed.dropped.length} images but ${imagesDir} has ${images.size} image files`);
@@ -81,7 +85,8 @@ export function openFolderDataset(spec: FolderSpec): PoseDataset {
   const range = spec.range ?? splitRange(parsed.format, spec.split);
   if (range) {
     const [a, b] = range;
-    if (!(Number.isInteger(a) && Number.isInteger(b) && a >= 1 && b >= a)) throw new DataError('range', `must be 1-based [from, to] with from ≤ to, got [${a}, ${b}]`);
+    if (!(Number.isInteger(a) && Number.isInteger(b) && a >= 1 && b >= a))
+      throw new DataError('range', `must be 1-based [from, to] with from ≤ to, got [${a}, ${b}]`);
     const entries = Math.max(0, ...parsed.records.map((r) => r.index + 1), ...parsed.dropped.map((d) => d.index + 1));
     if (spec.range && b > entries) throw new DataError(file, `range ${a}:${b} goes past the last entry (the file has ${entries})`);
     records = records.filter((r) => r.index + 1 >= a && r.index + 1 <= b);
@@ -104,7 +109,8 @@ function checkInside(joints: Float32Array, width: number, height: number, path: 
   for (let j = 0; j < joints.length / 3; j++) {
     if (joints[j * 3 + 2] !== 1) continue;
     annotated++;
-    const x = joints[j * 3]!, y = joints[j * 3 + 1]!;
+    const x = joints[j * 3]!,
+      y = joints[j * 3 + 1]!;
     if (x >= 0 && y >= 0 && x <= width - 1 && y <= height - 1) return;
   }
   if (annotated > 0) throw new DataError(path, `all ${annotated} annotated joints lie outside the ${width}×${height} image`);
@@ -126,6 +132,7 @@ async function loadRecord(records: AnnotationRecord[], i: number, imagesDir: str
   }
   checkInside(rec.persons[rec.main]!.joints, image.width, image.height, path);
   const persons: Person[] = rec.persons.map((p) =>
-    p.center && p.scale !== undefined ? { joints: p.joints, center: p.center, scale: p.scale } : personFromImageFrame(p.joints, image.width, image.height));
+    p.center && p.scale !== undefined ? { joints: p.joints, center: p.center, scale: p.scale } : personFromImageFrame(p.joints, image.width, image.height),
+  );
   return { id: rec.file, image, persons, main: rec.main };
 }

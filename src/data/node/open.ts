@@ -30,8 +30,13 @@ export function openDataset(spec: string | undefined, opts: OpenDatasetOptions =
     return openGeneratedDataset(generatedSpec({ seed: opts.seed, count: opts.count, imageSize: opts.imageSize, split: opts.split }));
   }
   return openFolderDataset({
-    kind: 'folder', path: spec, format: opts.format, split: opts.split ?? 'all', range: opts.range,
-    skipBad: opts.skipBad ?? false, annotations: opts.annotations,
+    kind: 'folder',
+    path: spec,
+    format: opts.format,
+    split: opts.split ?? 'all',
+    range: opts.range,
+    skipBad: opts.skipBad ?? false,
+    annotations: opts.annotations,
   });
 }
 

@@ -60,13 +60,22 @@ export function workerProducer(spec: DatasetSpec, cfg: SampleConfig, count: numb
       slot.worker.unref(); // idle workers must not keep the process alive
       if (w) {
         if (m.result) w.resolve(m.result);
-        else w.reject(m.error?.source !== undefined ? new DataError(m.error.source, m.error.message.replace(`${m.error.source}: `, '')) : new Error(m.error?.message ?? 'worker failed'));
+        else
+          w.reject(
+            m.error?.source !== undefined
+              ? new DataError(m.error.source, m.error.message.replace(`${m.error.source}: `, ''))
+              : new Error(m.error?.message ?? 'worker failed'),
+          );
       }
       dispatch();
     });
     worker.on('error', (e) => {
       failure = new Error(`data worker ${i} crashed: ${e.message}`);
-      for (const [k, w] of waiting) if (w.slot === slot) { waiting.delete(k); w.reject(failure); }
+      for (const [k, w] of waiting)
+        if (w.slot === slot) {
+          waiting.delete(k);
+          w.reject(failure);
+        }
     });
     slots.push(slot);
   }

@@ -10,17 +10,25 @@ function channelCopyKernel(n: number, channels: number, plane: number, srcChanne
   return /* wgsl */ `
 @group(0) @binding(1) var<storage, read> Src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Dst: array<f32>;
-${perElementMain(total, `  let p = i % ${plane}u;
+${perElementMain(
+  total,
+  `  let p = i % ${plane}u;
   let c = (i / ${plane}u) % ${channels}u;
   let b = i / ${channels * plane}u;
-  Dst[(b * ${dstChannels}u + ${dstOffset}u + c) * ${plane}u + p] = Src[(b * ${srcChannels}u + ${srcOffset}u + c) * ${plane}u + p];`)}`;
+  Dst[(b * ${dstChannels}u + ${dstOffset}u + c) * ${plane}u + p] = Src[(b * ${srcChannels}u + ${srcOffset}u + c) * ${plane}u + p];`,
+)}`;
 }
 
 function copyChannels(op: string, src: Tensor, srcOffset: number, dst: Tensor, dstOffset: number, channels: number): void {
   const [n, srcC] = src.shape as [number, number];
   const dstC = dst.shape[1]!;
   const plane = src.size / (n * srcC);
-  src.engine.dispatch({ op, kernel: { code: channelCopyKernel(n, channels, plane, srcC, srcOffset, dstC, dstOffset) }, bindings: [src.binding(op), dst.binding(op)], workgroups: elementWorkgroups(n * channels * plane) });
+  src.engine.dispatch({
+    op,
+    kernel: { code: channelCopyKernel(n, channels, plane, srcC, srcOffset, dstC, dstOffset) },
+    bindings: [src.binding(op), dst.binding(op)],
+    workgroups: elementWorkgroups(n * channels * plane),
+  });
 }
 
 /** x[:, start:start+length] along the channel axis. */

@@ -41,7 +41,8 @@ async function tuneCase(engine: Engine, c: ConvCase, variants: Conv2dKernelName[
   try {
     for (const variant of variants) {
       const o = { stride: c.stride, padding: c.padding, variant };
-      const run = () => void (c.kind === 'forward' ? conv2dForward(x, w, null, o) : c.kind === 'dX' ? conv2dInputGrad(dy, w, x.shape, o) : conv2dWeightGrad(x, dy, w.shape, o));
+      const run = () =>
+        void (c.kind === 'forward' ? conv2dForward(x, w, null, o) : c.kind === 'dX' ? conv2dInputGrad(dy, w, x.shape, o) : conv2dWeightGrad(x, dy, w.shape, o));
       engine.tidy(run); // compiles
       ms[variant] = await medianMs(engine, run, reps, Math.min(Infinity, ...Object.values(ms)));
     }

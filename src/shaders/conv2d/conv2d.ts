@@ -9,14 +9,45 @@ import { mapInPlace } from '../../tensor/map.js';
 import { Tensor, type Shape } from '../../tensor/tensor.js';
 import { reluGrad } from '../elementwise/elementwise.js';
 import { imageWindow, skewUniform, subBatches } from '../../tensor/split.js';
-import { forwardKernel, forwardPadded, forwardWorkgroups, WEIGHT_LAYOUT_KERNEL, weightLayoutSize, weightLayoutUniforms, type ConvGeometry } from './forward.wgsl.js';
+import {
+  forwardKernel,
+  forwardPadded,
+  forwardWorkgroups,
+  WEIGHT_LAYOUT_KERNEL,
+  weightLayoutSize,
+  weightLayoutUniforms,
+  type ConvGeometry,
+} from './forward.wgsl.js';
 import { PAD_KERNEL, padDispatches, type PadGeometry } from './pad.wgsl.js';
-import { availableVariants, CONV2D_VARIANTS, defaultVariant, fitForwardTile, fitWeightGradTile, isGemm, usesSubgroups, type Conv2dVariant, type Conv2dVariantName, type GemmVariant, type RegisterVariant, type VariantSupport } from './tiles.js';
+import {
+  availableVariants,
+  CONV2D_VARIANTS,
+  defaultVariant,
+  fitForwardTile,
+  fitWeightGradTile,
+  isGemm,
+  usesSubgroups,
+  type Conv2dVariant,
+  type Conv2dVariantName,
+  type GemmVariant,
+  type RegisterVariant,
+  type VariantSupport,
+} from './tiles.js';
 import { gemmFits, gemmForward, gemmInputGrad, gemmWeightGrad, type GemmRun } from './gemm.js';
 import { checkStorage, storageFor, type StoragePrecision } from '../precision.js';
 import { tunedVariantName, type ConvCase, type ConvKind } from './tuning.js';
 import { fftConvForward, fftConvInputGrad, fftConvWeightGrad } from './fft-algorithm.js';
-import { chooseAlgorithm, conv2dAlgorithmPolicy, fftTileOf, fftTiledMix, fftVariantNames, isCpuAdapter, type Conv2dAlgorithm, type Conv2dKernelName, type FftVariantName } from './algorithm.js';
+import {
+  chooseAlgorithm,
+  conv2dAlgorithmPolicy,
+  fftTileOf,
+  fftTiledMix,
+  fftVariantNames,
+  isCpuAdapter,
+  type Conv2dAlgorithm,
+  type Conv2dKernelName,
+  type FftVariantName,
+} from './algorithm.js';
 import type { FftRun } from './fft-algorithm.js';
 import type { FftSize } from '../fft/fft.js';
 import { BIAS_GRAD_KERNEL, weightGradKernel, weightGradTargets, weightGradLanes, weightGradPadded, weightGradWorkgroups } from './weight-grad.wgsl.js';
@@ -100,7 +131,8 @@ function resolve(t: Tensor, o: Conv2dOptions, kind: ConvKind, x: Shape, w: Shape
   const padding = o.padding ?? 0;
   if (!Number.isInteger(stride) || stride < 1) throw new EngineError('conv2d', `stride must be a positive integer, got ${stride}`);
   if (!Number.isInteger(padding) || padding < 0) throw new EngineError('conv2d', `padding must be a non-negative integer, got ${padding}`);
-  if (o.algorithm !== undefined && o.algorithm !== 'direct' && o.algorithm !== 'fft') throw new EngineError('conv2d', `algorithm must be "direct" or "fft", got ${String(o.algorithm)}`);
+  if (o.algorithm !== undefined && o.algorithm !== 'direct' && o.algorithm !== 'fft')
+    throw new EngineError('conv2d', `algorithm must be "direct" or "fft", got ${String(o.algorithm)}`);
   const algorithm = o.algorithm ?? conv2dAlgorithmPolicy(t.engine);
   const maxBindingBytes = Math.min(o.maxBindingBytes ?? Infinity, t.engine.limits.maxStorageBufferBindingSize);
   const [n, cin, h, wd] = x as [number, number, number, number];
@@ -112,7 +144,11 @@ function resolve(t: Tensor, o: Conv2dOptions, kind: ConvKind, x: Shape, w: Shape
   if (typeof o.variant === 'object') return { ...base, variant: withStorage(t.engine, o.variant, storage), fftTile: null };
   const fftNames = fftVariantNames(c, maxBindingBytes);
   const ffts = (name: FftVariantName): Resolved => {
-    if (!fftNames.includes(name)) throw new EngineError('conv2d', `${name} cannot run this shape (${caseText(c)}): the FFT path needs stride 1, a square kernel no larger than about half the tile, and kernel spectra inside one binding`);
+    if (!fftNames.includes(name))
+      throw new EngineError(
+        'conv2d',
+        `${name} cannot run this shape (${caseText(c)}): the FFT path needs stride 1, a square kernel no larger than about half the tile, and kernel spectra inside one binding`,
+      );
     const mix = storage === 'f16' ? 'tiled-f16' : fftTiledMix(name) ? 'tiled' : 'register';
     return { ...base, mix, variant: CONV2D_VARIANTS[conv2dDefaultVariant(t.engine)], fftTile: fftTileOf(name) };
   };
@@ -120,13 +156,25 @@ function resolve(t: Tensor, o: Conv2dOptions, kind: ConvKind, x: Shape, w: Shape
   if (name.startsWith('fft')) return ffts(name as FftVariantName);
   const variant = CONV2D_VARIANTS[name as Conv2dVariantName] as Conv2dVariant | undefined;
   if (!variant) throw new EngineError('conv2d', `unknown variant ${name}`);
-  if (usesSubgroups(variant) && !hasSubgroups8(t.engine)) throw new EngineError('conv2d', `variant ${name} needs subgroups of at least 8 lanes, which this device lacks`);
-  if (isGemm(variant) && !gemmFits(t.engine, variant.gemm, storage === 'f16')) throw new EngineError('conv2d', `variant ${name} needs more workgroup memory or lanes than this device allows (maxComputeWorkgroupStorageSize ${t.engine.limits.maxComputeWorkgroupStorageSize} B)`);
+  if (usesSubgroups(variant) && !hasSubgroups8(t.engine))
+    throw new EngineError('conv2d', `variant ${name} needs subgroups of at least 8 lanes, which this device lacks`);
+  if (isGemm(variant) && !gemmFits(t.engine, variant.gemm, storage === 'f16'))
+    throw new EngineError(
+      'conv2d',
+      `variant ${name} needs more workgroup memory or lanes than this device allows (maxComputeWorkgroupStorageSize ${t.engine.limits.maxComputeWorkgroupStorageSize} B)`,
+    );
   return { ...base, variant: withStorage(t.engine, variant, storage), fftTile: null };
 }
 
 /** The kernel when no variant is given: the algorithm asked for, else the autotuner's choice, else the cost model's. */
-function chosenName(engine: Engine, c: ConvCase, o: Conv2dOptions, algorithm: Conv2dAlgorithm | undefined, ffts: FftVariantName[], maxBindingBytes: number): string {
+function chosenName(
+  engine: Engine,
+  c: ConvCase,
+  o: Conv2dOptions,
+  algorithm: Conv2dAlgorithm | undefined,
+  ffts: FftVariantName[],
+  maxBindingBytes: number,
+): string {
   // A forced `fft` fails where it cannot run; an engine-wide `fft` (setConv2dAlgorithm) leaves those shapes direct.
   if (algorithm === 'fft' && (o.algorithm === 'fft' || ffts.length > 0)) {
     if (o.fftTile !== undefined) return `fft${o.fftTile}`;
@@ -138,7 +186,13 @@ function chosenName(engine: Engine, c: ConvCase, o: Conv2dOptions, algorithm: Co
 }
 
 const fftRun = (r: Resolved): FftRun => ({ tile: r.fftTile!, relu: r.relu, maxBindingBytes: r.maxBindingBytes, mix: r.mix });
-const gemmRun = (v: GemmVariant, r: Resolved): GemmRun => ({ tile: v.gemm, storage: r.storage, padding: r.padding, relu: r.relu, maxBindingBytes: r.maxBindingBytes });
+const gemmRun = (v: GemmVariant, r: Resolved): GemmRun => ({
+  tile: v.gemm,
+  storage: r.storage,
+  padding: r.padding,
+  relu: r.relu,
+  maxBindingBytes: r.maxBindingBytes,
+});
 
 /** The register tiles of a resolved variant (GEMM variants branch off before the register kernels). */
 function registerTiles(r: Resolved): RegisterVariant {
@@ -161,7 +215,8 @@ export function conv2dOutputShape(x: Shape, w: Shape, stride: number, padding: n
 function checkArgs(x: Tensor, w: Tensor, b: Tensor | null): void {
   if (x.rank !== 4) throw new EngineError('conv2d', `input ${x.describe()} must be 4-D [N, C, H, W]`);
   if (w.rank !== 4) throw new EngineError('conv2d', `weight ${w.describe()} must be 4-D [Cout, Cin, kh, kw] (OIHW)`);
-  if (x.shape[1] !== w.shape[1]) throw new EngineError('conv2d', `input ${x.describe()} has ${x.shape[1]} channels but weight ${w.describe()} expects ${w.shape[1]}`);
+  if (x.shape[1] !== w.shape[1])
+    throw new EngineError('conv2d', `input ${x.describe()} has ${x.shape[1]} channels but weight ${w.describe()} expects ${w.shape[1]}`);
   if (b && (b.rank !== 1 || b.shape[0] !== w.shape[0])) throw new EngineError('conv2d', `bias ${b.describe()} must be [${w.shape[0]}]`);
 }
 
@@ -169,7 +224,13 @@ function layoutWeights(op: string, w: Tensor, oc: number, transposeFlip: boolean
   const [cout, cin, kh, kw] = w.shape as [number, number, number, number];
   const size = transposeFlip ? weightLayoutSize(cin, cout, kh, kw, oc) : weightLayoutSize(cout, cin, kh, kw, oc);
   const wt = Tensor.empty(w.engine, [size], `${op} weights`);
-  w.engine.dispatch({ op, kernel: { code: WEIGHT_LAYOUT_KERNEL }, bindings: [w.binding(op), wt.binding(op)], uniforms: weightLayoutUniforms(cout, cin, kh, kw, oc, transposeFlip), workgroups: elementWorkgroups(size) });
+  w.engine.dispatch({
+    op,
+    kernel: { code: WEIGHT_LAYOUT_KERNEL },
+    bindings: [w.binding(op), wt.binding(op)],
+    uniforms: weightLayoutUniforms(cout, cin, kh, kw, oc, transposeFlip),
+    workgroups: elementWorkgroups(size),
+  });
   return wt;
 }
 
@@ -209,7 +270,9 @@ function runForward(op: string, src: Tensor, s: ForwardSource, wt: Tensor, bias:
   const dummyBias = bias ?? wt; // bound but unread when there is no bias
   for (const [n0, count] of subBatches(op, g.n, [srcImage, g.cin * input.hp * input.wp, yImage], r.maxBindingBytes)) {
     const xWindow = direct ? imageWindow(op, src, n0, count, srcImage) : null;
-    const xp = xWindow ? null : padImages(op, src, n0, count, g.cin, { srcH: s.h, srcW: s.w, outH: input.hp, outW: input.wp, offY: s.padY, offX: s.padX, dil: s.dil });
+    const xp = xWindow
+      ? null
+      : padImages(op, src, n0, count, g.cin, { srcH: s.h, srcW: s.w, outH: input.hp, outW: input.wp, offY: s.padY, offX: s.padX, dil: s.dil });
     const out = imageWindow(op, y, n0, count, yImage);
     y.engine.dispatch({
       op,
@@ -328,7 +391,13 @@ export function conv2dBiasGrad(dy: Tensor, opts: Pick<Conv2dOptions, 'maxBinding
   subBatches(op, n, [cout * ho * wo], limit).forEach(([n0, count], k) => {
     const part = k === 0 ? db : Tensor.empty(dy.engine, [cout], `${op} chunk`);
     const win = imageWindow(op, dy, n0, count, cout * ho * wo);
-    dy.engine.dispatch({ op, kernel: { code: BIAS_GRAD_KERNEL }, bindings: [win.binding, part.binding(op)], uniforms: new Uint32Array([win.skew, count, cout, ho * wo]), workgroups: Math.ceil(cout / 64) });
+    dy.engine.dispatch({
+      op,
+      kernel: { code: BIAS_GRAD_KERNEL },
+      bindings: [win.binding, part.binding(op)],
+      uniforms: new Uint32Array([win.skew, count, cout, ho * wo]),
+      workgroups: Math.ceil(cout / 64),
+    });
     if (k > 0) {
       mapInPlace(op, 'a + b', db, part);
       part.dispose();

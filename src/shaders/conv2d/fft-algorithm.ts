@@ -11,7 +11,18 @@
 import { EngineError } from '../../tensor/errors.js';
 import type { BufferBinding, Engine } from '../../tensor/engine.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { matmulBlocks, roundTo, spectralMatmul, spectrumBins, tileSpectra, tilesFromSpectra, TILE_FLAG, type FftSize, type SpectralKernel, type TileGeometry } from '../fft/fft.js';
+import {
+  matmulBlocks,
+  roundTo,
+  spectralMatmul,
+  spectrumBins,
+  tileSpectra,
+  tilesFromSpectra,
+  TILE_FLAG,
+  type FftSize,
+  type SpectralKernel,
+  type TileGeometry,
+} from '../fft/fft.js';
 import { imageWindow, subBatches } from '../../tensor/split.js';
 
 const pad8 = (v: number): number => roundTo(v, 8);
@@ -74,7 +85,21 @@ function spectra(op: string, engine: Engine, T: number, l: SpectrumLayout, what:
 function weightSpectra(op: string, w: Tensor, T: FftSize, l: SpectrumLayout): Tensor {
   const [, cin, k] = w.shape as [number, number, number];
   const spectrum = spectra(op, w.engine, T, l, 'kernel');
-  const g: TileGeometry = { planes: w.shape[0]! * cin, b: cin, tilesY: 1, tilesX: 1, base: 0, strideN: k * k, strideA: cin * k * k, height: k, width: k, step: 1, off: 0, lim: k, ...l };
+  const g: TileGeometry = {
+    planes: w.shape[0]! * cin,
+    b: cin,
+    tilesY: 1,
+    tilesX: 1,
+    base: 0,
+    strideN: k * k,
+    strideA: cin * k * k,
+    height: k,
+    width: k,
+    step: 1,
+    off: 0,
+    lim: k,
+    ...l,
+  };
   tileSpectra(op, w.engine, T, w.binding(op), g, spectrum.binding(op));
   return spectrum;
 }
@@ -92,8 +117,18 @@ interface Images {
 function imageTiles(im: Images, tiles: [number, number], S: number, off: number, lim: number): Omit<TileGeometry, 'fStride' | 'mulA' | 'mulB' | 'specBase'> {
   const b = im.count * tiles[0] * tiles[1];
   return {
-    planes: im.channels * b, b, tilesY: tiles[0], tilesX: tiles[1], base: im.window.skew,
-    strideN: im.channels * im.height * im.width, strideA: im.height * im.width, height: im.height, width: im.width, step: S, off, lim,
+    planes: im.channels * b,
+    b,
+    tilesY: tiles[0],
+    tilesX: tiles[1],
+    base: im.window.skew,
+    strideN: im.channels * im.height * im.width,
+    strideA: im.height * im.width,
+    height: im.height,
+    width: im.width,
+    step: S,
+    off,
+    lim,
   };
 }
 
@@ -112,7 +147,10 @@ function images(op: string, t: Tensor, n0: number, count: number): Images {
 
 function checkShape(op: string, s: FftConvShape, T: FftSize, limit: number): void {
   if (!fftApplicable(s, T, limit)) {
-    throw new EngineError(op, `FFT tile ${T} cannot run a ${s.k}×${s.k} kernel of ${s.cin}→${s.cout} channels (tile smaller than about twice the kernel, or kernel spectra of ${(weightSpectrumBytes(s, T) / 2 ** 20).toFixed(1)} MiB over the binding limit)`);
+    throw new EngineError(
+      op,
+      `FFT tile ${T} cannot run a ${s.k}×${s.k} kernel of ${s.cin}→${s.cout} channels (tile smaller than about twice the kernel, or kernel spectra of ${(weightSpectrumBytes(s, T) / 2 ** 20).toFixed(1)} MiB over the binding limit)`,
+    );
   }
 }
 
@@ -154,13 +192,41 @@ function mixThroughSpectra(op: string, src: Tensor, w: Tensor, b: Tensor | null,
     const ss = spectra(op, src.engine, T, sl, 'source');
     const ds = spectra(op, src.engine, T, dl, 'destination');
     tileSpectra(op, src.engine, T, si.window.binding, { ...imageTiles(si, tiles, S, forward ? padding : k - 1 - padding, T), ...sl }, ss.binding(op));
-    spectralMatmul(op, src.engine, {
-      bins: spectrumBins(T), m: dstC, n: P, k: srcC, mb, nb, aBin: wl.fStride, aRow: wl.ld,
-      bBin: sl.fStride, bRow: sl.ld, cBin: dl.fStride, cRow: dl.ld, conjugateA: forward, accumulate: false, kernel: r.mix,
-    }, ws.binding(op), ss.binding(op), ds.binding(op));
+    spectralMatmul(
+      op,
+      src.engine,
+      {
+        bins: spectrumBins(T),
+        m: dstC,
+        n: P,
+        k: srcC,
+        mb,
+        nb,
+        aBin: wl.fStride,
+        aRow: wl.ld,
+        bBin: sl.fStride,
+        bRow: sl.ld,
+        cBin: dl.fStride,
+        cRow: dl.ld,
+        conjugateA: forward,
+        accumulate: false,
+        kernel: r.mix,
+      },
+      ws.binding(op),
+      ss.binding(op),
+      ds.binding(op),
+    );
     ss.dispose();
     const flags = (b ? TILE_FLAG.bias : 0) | (r.relu ? TILE_FLAG.relu : 0);
-    tilesFromSpectra(op, src.engine, T, ds.binding(op), { ...imageTiles(di, tiles, S, forward ? 0 : k - 1, S), ...dl, flags }, di.window.binding, b?.binding(op) ?? null);
+    tilesFromSpectra(
+      op,
+      src.engine,
+      T,
+      ds.binding(op),
+      { ...imageTiles(di, tiles, S, forward ? 0 : k - 1, S), ...dl, flags },
+      di.window.binding,
+      b?.binding(op) ?? null,
+    );
     ds.dispose();
   }
   ws.dispose();
@@ -201,14 +267,48 @@ export function fftConvWeightGrad(x: Tensor, dy: Tensor, padding: number, dw: Te
     const xs = spectra(op, x.engine, T, xl, 'input');
     tileSpectra(op, x.engine, T, dyi.window.binding, { ...imageTiles(dyi, tiles, S, 0, S), ...dyl }, dys.binding(op));
     tileSpectra(op, x.engine, T, xi.window.binding, { ...imageTiles(xi, tiles, S, padding, T), ...xl }, xs.binding(op));
-    spectralMatmul(op, x.engine, {
-      bins: spectrumBins(T), m: cout, n: cin, k: P, mb, nb, aBin: dyl.fStride, aRow: dyl.ld,
-      bBin: xl.fStride, bRow: xl.ld, cBin: dwl.fStride, cRow: dwl.ld, conjugateA: true, accumulate: chunk > 0, kernel: r.mix,
-    }, dys.binding(op), xs.binding(op), dws.binding(op));
+    spectralMatmul(
+      op,
+      x.engine,
+      {
+        bins: spectrumBins(T),
+        m: cout,
+        n: cin,
+        k: P,
+        mb,
+        nb,
+        aBin: dyl.fStride,
+        aRow: dyl.ld,
+        bBin: xl.fStride,
+        bRow: xl.ld,
+        cBin: dwl.fStride,
+        cRow: dwl.ld,
+        conjugateA: true,
+        accumulate: chunk > 0,
+        kernel: r.mix,
+      },
+      dys.binding(op),
+      xs.binding(op),
+      dws.binding(op),
+    );
     dys.dispose();
     xs.dispose();
   });
-  const g: TileGeometry = { planes: cout * cin, b: cin, tilesY: 1, tilesX: 1, base: 0, strideN: k * k, strideA: cin * k * k, height: k, width: k, step: k, off: 0, lim: k, ...dwl };
+  const g: TileGeometry = {
+    planes: cout * cin,
+    b: cin,
+    tilesY: 1,
+    tilesX: 1,
+    base: 0,
+    strideN: k * k,
+    strideA: cin * k * k,
+    height: k,
+    width: k,
+    step: k,
+    off: 0,
+    lim: k,
+    ...dwl,
+  };
   tilesFromSpectra(op, x.engine, T, dws.binding(op), g, dw.binding(op), null);
   dws.dispose();
 }

@@ -67,14 +67,17 @@ export function forwardKernel(g: ConvGeometry, t: ForwardTile, hasBias: boolean,
   if (shared) {
     // Lane (sid mod 8) of each subgroup loads every 8th weight vec4; the others get it by shuffle.
     const slots = Math.ceil(wVec4 / SHARE);
-    for (let u = 0; u < U; u++) for (let s = 0; s < slots; s++) lines.push(`let ws${u}_${s} = Wt[min(wb + ${u * g.kh * wVec4 + s * SHARE}u + (sid & ${SHARE - 1}u), ${'WLAST'}u)];`);
+    for (let u = 0; u < U; u++)
+      for (let s = 0; s < slots; s++) lines.push(`let ws${u}_${s} = Wt[min(wb + ${u * g.kh * wVec4 + s * SHARE}u + (sid & ${SHARE - 1}u), ${'WLAST'}u)];`);
   }
   // Per group of 4 output channels: fetch its weight vec4s right before use (fewer live registers).
   for (let q = 0; q < groups; q++) {
     for (let u = 0; u < U; u++) {
       for (let kx = 0; kx < g.kw; kx++) {
         const v = kx * groups + q;
-        lines.push(`let ${weight(u, q, kx)} = ${shared ? `subgroupShuffle(ws${u}_${Math.floor(v / SHARE)}, ${v % SHARE}u)` : `Wt[wb + ${u * g.kh * wVec4 + v}u]`};`);
+        lines.push(
+          `let ${weight(u, q, kx)} = ${shared ? `subgroupShuffle(ws${u}_${Math.floor(v / SHARE)}, ${v % SHARE}u)` : `Wt[wb + ${u * g.kh * wVec4 + v}u]`};`,
+        );
       }
     }
     for (let j = 4 * q; j < 4 * q + 4; j++) {
@@ -104,7 +107,7 @@ export function forwardKernel(g: ConvGeometry, t: ForwardTile, hasBias: boolean,
   }`);
   }
   const chunks = Math.ceil(pixelLanes / CONV_WORKGROUP);
-  const wLast = (Math.ceil(g.cout / OC) * g.cin * g.kh * wVec4) - 1;
+  const wLast = Math.ceil(g.cout / OC) * g.cin * g.kh * wVec4 - 1;
   return /* wgsl */ `${shared ? 'enable subgroups;' : ''}
 struct Params { skew: u32, xskew: u32 }
 @group(0) @binding(0) var<uniform> params: Params;
@@ -168,7 +171,9 @@ struct Params { total: u32, cout: u32, cin: u32, kh: u32, kw: u32, oc: u32, flip
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> W: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Wt: array<f32>;
-${perElementMain('params.total', `  let p = params;
+${perElementMain(
+  'params.total',
+  `  let p = params;
   let outC = select(p.cout, p.cin, p.flip == 1u);
   let inC = select(p.cin, p.cout, p.flip == 1u);
   let j = i % p.oc;
@@ -182,7 +187,8 @@ ${perElementMain('params.total', `  let p = params;
     Wt[i] = W[((ic * p.cin + o) * p.kh + (p.kh - 1u - ky)) * p.kw + (p.kw - 1u - kx)];
   } else {
     Wt[i] = W[((o * p.cin + ic) * p.kh + ky) * p.kw + kx];
-  }`)}`;
+  }`,
+)}`;
 
 export function weightLayoutUniforms(cout: number, cin: number, kh: number, kw: number, oc: number, flip: boolean): Uint32Array {
   const total = flip ? weightLayoutSize(cin, cout, kh, kw, oc) : weightLayoutSize(cout, cin, kh, kw, oc);

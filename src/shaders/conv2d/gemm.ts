@@ -32,7 +32,14 @@ interface Spatial {
 const elem = (f16: boolean) => (f16 ? 'f16' : 'f32');
 
 /** The operand binding as the kernel reads it: the f32 window as is (skew in the uniform), or an f16 copy of it (skew 0). */
-function operand(op: string, t: Tensor, n0: number, count: number, perImage: number, f16: boolean): { binding: BufferBinding; skew: number; copy: Tensor | null } {
+function operand(
+  op: string,
+  t: Tensor,
+  n0: number,
+  count: number,
+  perImage: number,
+  f16: boolean,
+): { binding: BufferBinding; skew: number; copy: Tensor | null } {
   const win = imageWindow(op, t, n0, count, perImage);
   if (!f16) return { binding: win.binding, skew: win.skew, copy: null };
   const copy = toF16(op, t.engine, win.binding, win.skew, count * perImage);
@@ -45,7 +52,11 @@ function whole(op: string, t: Tensor, f16: boolean) {
 
 function dispatch(engine: Engine, op: string, p: GemmProblem, r: GemmRun, bindings: BufferBinding[], uniforms: number[]): void {
   const f16 = r.storage === 'f16';
-  if (!gemmFits(engine, r.tile, f16)) throw new EngineError(op, `GEMM tile ${r.tile.bm}×${r.tile.bn}×${r.tile.bk} needs ${gemmWorkgroupBytes(r.tile, f16)} B of workgroup memory or ${gemmLanes(r.tile)} lanes, over this device's limits`);
+  if (!gemmFits(engine, r.tile, f16))
+    throw new EngineError(
+      op,
+      `GEMM tile ${r.tile.bm}×${r.tile.bn}×${r.tile.bk} needs ${gemmWorkgroupBytes(r.tile, f16)} B of workgroup memory or ${gemmLanes(r.tile)} lanes, over this device's limits`,
+    );
   engine.dispatch({ op, kernel: { code: gemmKernel(p, r.tile, f16) }, bindings, uniforms: new Uint32Array(uniforms), workgroups: gemmWorkgroups(p, r.tile) });
 }
 
@@ -60,7 +71,10 @@ export function gemmForward(op: string, x: Tensor, w: Tensor, b: Tensor | null, 
     const xs = operand(op, x, n0, count, xImage, f16);
     const out = imageWindow(op, y, n0, count, yImage);
     const p: GemmProblem = {
-      m: g.cout, n: count * plane, k: K, splits: 1,
+      m: g.cout,
+      n: count * plane,
+      k: K,
+      splits: 1,
       wgsl: /* wgsl */ `
 @group(0) @binding(1) var<storage, read> X: array<${T}>;
 @group(0) @binding(2) var<storage, read> W: array<${T}>;
@@ -101,7 +115,10 @@ export function gemmInputGrad(op: string, dy: Tensor, w: Tensor, dx: Tensor, g: 
     const ds = operand(op, dy, n0, count, dyImage, f16);
     const out = imageWindow(op, dx, n0, count, dxImage);
     const p: GemmProblem = {
-      m: g.cin, n: count * plane, k: g.cout * taps, splits: 1,
+      m: g.cin,
+      n: count * plane,
+      k: g.cout * taps,
+      splits: 1,
       wgsl: /* wgsl */ `
 @group(0) @binding(1) var<storage, read> D: array<${T}>;
 @group(0) @binding(2) var<storage, read> W: array<${T}>;
@@ -149,7 +166,8 @@ export function gemmWeightGrad(op: string, x: Tensor, dy: Tensor, dw: Tensor, g:
     const splits = weightGradSplits(shape, r.tile);
     const { partial, finish } = weightGradTargets(op, dw, chunk, splits);
     const p: GemmProblem = {
-      ...shape, splits,
+      ...shape,
+      splits,
       wgsl: /* wgsl */ `
 @group(0) @binding(1) var<storage, read> X: array<${T}>;
 @group(0) @binding(2) var<storage, read> D: array<${T}>;

@@ -60,7 +60,8 @@ export function gemmKernel(p: GemmProblem, t: GemmTile, f16: boolean): string {
   const [NTX, NTY] = [t.bn / t.tn, t.bm / t.tm];
   const SA = (t.bk * BM4) / L; // A vec4s each lane stages per step
   const SB = (t.bk * BN4) / L;
-  if (!Number.isInteger(SA) || !Number.isInteger(SB) || L % BN4 !== 0) throw new Error(`gemm tile ${JSON.stringify(t)}: staging does not divide over ${L} lanes`);
+  if (!Number.isInteger(SA) || !Number.isInteger(SB) || L % BN4 !== 0)
+    throw new Error(`gemm tile ${JSON.stringify(t)}: staging does not divide over ${L} lanes`);
   const ST = f16 ? 'f16' : 'f32';
   const [mTiles, nTiles] = [Math.ceil(p.m / t.bm), Math.ceil(p.n / t.bn)];
   const steps = splitSteps(p, t);
@@ -93,7 +94,9 @@ export function gemmKernel(p: GemmProblem, t: GemmTile, f16: boolean): string {
   for (let i = 0; i < t.tm; i++) {
     const m = `m0 + ${(i >> 2) * 4 * NTY + (i & 3)}u + ty * 4u`;
     for (let g = 0; g < t.tn / 4; g++) {
-      stores.push(`{ let m = ${m}; let n = n0 + ${g * 4 * NTX}u + tx * 4u; if (m < ${p.m}u) { for (var j = 0u; j < 4u; j++) { if (n + j < ${p.n}u) { put(m, n + j, split, c${i}_${g}[j]); } } } }`);
+      stores.push(
+        `{ let m = ${m}; let n = n0 + ${g * 4 * NTX}u + tx * 4u; if (m < ${p.m}u) { for (var j = 0u; j < 4u; j++) { if (n + j < ${p.n}u) { put(m, n + j, split, c${i}_${g}[j]); } } } }`,
+      );
     }
   }
   return /* wgsl */ `${f16 ? 'enable f16;' : ''}

@@ -73,7 +73,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
 }`;
 
 /** Uniforms and grid of each dispatch (planes are split where they exceed the grid's limit per dimension). */
-export function padDispatches(op: string, g: PadGeometry, skew: number, maxPerDimension: number): { uniforms: Uint32Array; workgroups: [number, number, number] }[] {
+export function padDispatches(
+  op: string,
+  g: PadGeometry,
+  skew: number,
+  maxPerDimension: number,
+): { uniforms: Uint32Array; workgroups: [number, number, number] }[] {
   if (g.outW % 4 !== 0) throw new EngineError(op, `padded row of ${g.outW} floats is not a multiple of 4`);
   const out = [];
   for (let base = 0; base < g.planes; base += maxPerDimension) {

@@ -104,7 +104,9 @@ export function weightGradKernel(g: ConvGeometry, t: WeightGradTile, splits: num
   for (let j = 0; j < CO; j++) {
     for (let i = 0; i < R; i++) {
       const row = Array.from({ length: g.kw }, (_, kx) => `P[b + ${kx}u] = a${j}_${i}_${kx};`).join(' ');
-      stores.push(`if (cob * ${CO}u + ${j}u < ${g.cout}u && rb * ${R}u + ${i}u < ${rowsTotal}u) { let b = outBase + (cob * ${CO}u + ${j}u) * ${g.cin * taps}u + (f${i} / ${g.kh}u) * ${taps}u + (f${i} % ${g.kh}u) * ${g.kw}u; ${row} }`);
+      stores.push(
+        `if (cob * ${CO}u + ${j}u < ${g.cout}u && rb * ${R}u + ${i}u < ${rowsTotal}u) { let b = outBase + (cob * ${CO}u + ${j}u) * ${g.cin * taps}u + (f${i} / ${g.kh}u) * ${taps}u + (f${i} % ${g.kh}u) * ${g.kw}u; ${row} }`,
+      );
     }
   }
   const rows = g.n * g.ho;
@@ -155,7 +157,13 @@ export function weightGradTargets(op: string, dw: Tensor, chunk: number, splits:
   const partial = splits === 1 ? target : Tensor.empty(dw.engine, [splits * size], `${op} partial`);
   const finish = () => {
     if (partial !== target) {
-      dw.engine.dispatch({ op, kernel: { code: SUM_SPLITS_KERNEL }, bindings: [partial.binding(op), target.binding(op)], uniforms: new Uint32Array([size, splits, 0, 0]), workgroups: elementWorkgroups(size) });
+      dw.engine.dispatch({
+        op,
+        kernel: { code: SUM_SPLITS_KERNEL },
+        bindings: [partial.binding(op), target.binding(op)],
+        uniforms: new Uint32Array([size, splits, 0, 0]),
+        workgroups: elementWorkgroups(size),
+      });
       partial.dispose();
     }
     if (target !== dw) {
@@ -172,9 +180,12 @@ struct Params { size: u32, splits: u32 }
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> P: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Out: array<f32>;
-${perElementMain('params.size', `  var acc = 0.0;
+${perElementMain(
+  'params.size',
+  `  var acc = 0.0;
   for (var s = 0u; s < params.splits; s++) { acc += P[s * params.size + i]; }
-  Out[i] = acc;`)}`;
+  Out[i] = acc;`,
+)}`;
 
 /** Bias gradient: one lane per output channel sums its dY plane over the batch. */
 export const BIAS_GRAD_KERNEL = /* wgsl */ `

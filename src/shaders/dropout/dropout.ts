@@ -24,13 +24,22 @@ fn hash(v: u32) -> u32 {
   let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
   return (word >> 22u) ^ word;
 }
-${perElementMain(n, `  let keep = hash(hash(u.seed) ^ i) >= ${threshold}u;
-  Y[i] = select(0.0, X[i] * ${(1 / (1 - p)).toExponential(9)}, keep);`)}`;
+${perElementMain(
+  n,
+  `  let keep = hash(hash(u.seed) ^ i) >= ${threshold}u;
+  Y[i] = select(0.0, X[i] * ${(1 / (1 - p)).toExponential(9)}, keep);`,
+)}`;
 }
 
 function applyMask(op: string, x: Tensor, p: number, seed: number): Tensor {
   const y = Tensor.empty(x.engine, x.shape, op);
-  x.engine.dispatch({ op, kernel: { code: dropoutKernel(x.size, p) }, bindings: [x.binding(op), y.binding(op)], uniforms: new Uint32Array([seed >>> 0, 0, 0, 0]), workgroups: elementWorkgroups(x.size) });
+  x.engine.dispatch({
+    op,
+    kernel: { code: dropoutKernel(x.size, p) },
+    bindings: [x.binding(op), y.binding(op)],
+    uniforms: new Uint32Array([seed >>> 0, 0, 0, 0]),
+    workgroups: elementWorkgroups(x.size),
+  });
   return y;
 }
 

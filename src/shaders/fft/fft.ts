@@ -4,7 +4,18 @@ import { EngineError } from '../../tensor/errors.js';
 import type { BufferBinding, Engine } from '../../tensor/engine.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { FFT_WORKGROUP, inverseColumnsKernel, spectrumRowsKernel, tileColumnsKernel, tileUniforms, type FftSize, type TileGeometry } from './fft.wgsl.js';
-import { f16OperandScale, matmulLanes, matmulUniforms, MATMUL_WORKGROUP, spectralMatmulKernel, spectralMatmulTiledKernel, tiledBlock, tiledUniforms, tiledWorkgroups, type SpectralMatmul } from './spectral-matmul.wgsl.js';
+import {
+  f16OperandScale,
+  matmulLanes,
+  matmulUniforms,
+  MATMUL_WORKGROUP,
+  spectralMatmulKernel,
+  spectralMatmulTiledKernel,
+  tiledBlock,
+  tiledUniforms,
+  tiledWorkgroups,
+  type SpectralMatmul,
+} from './spectral-matmul.wgsl.js';
 import { toF16 } from '../precision.js';
 
 export { FFT_SIZES, TILE_FLAG, type FftSize, type TileGeometry } from './fft.wgsl.js';
@@ -40,8 +51,20 @@ export function tileSpectra(op: string, engine: Engine, T: FftSize, src: BufferB
   const taps = Math.min(g.lim, T);
   const half = Tensor.empty(engine, [halfSpectraFloats(T, g.planes, taps)], `${op} half spectra`);
   const uniforms = new Uint32Array(tileUniforms(g));
-  engine.dispatch({ op, kernel: source(`columns ${T} ${taps}`, () => tileColumnsKernel(T, taps)), bindings: [src, half.binding(op)], uniforms, workgroups: workgroups(op, g.planes * taps, FFT_WORKGROUP) });
-  engine.dispatch({ op, kernel: source(`rows ${T} ${taps}`, () => spectrumRowsKernel(T, 'forward', taps)), bindings: [half.binding(op), spectrum], uniforms, workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP) });
+  engine.dispatch({
+    op,
+    kernel: source(`columns ${T} ${taps}`, () => tileColumnsKernel(T, taps)),
+    bindings: [src, half.binding(op)],
+    uniforms,
+    workgroups: workgroups(op, g.planes * taps, FFT_WORKGROUP),
+  });
+  engine.dispatch({
+    op,
+    kernel: source(`rows ${T} ${taps}`, () => spectrumRowsKernel(T, 'forward', taps)),
+    bindings: [half.binding(op), spectrum],
+    uniforms,
+    workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP),
+  });
   half.dispose();
 }
 
@@ -49,13 +72,33 @@ export function tileSpectra(op: string, engine: Engine, T: FftSize, src: BufferB
  * The tiles whose spectra `spectrum` holds, transformed back, scaled by 1/T² and written into `dst` as g says:
  * circular indices g.off … g.off + g.lim − 1 of each tile along each axis.
  */
-export function tilesFromSpectra(op: string, engine: Engine, T: FftSize, spectrum: BufferBinding, g: TileGeometry, dst: BufferBinding, bias: BufferBinding | null): void {
+export function tilesFromSpectra(
+  op: string,
+  engine: Engine,
+  T: FftSize,
+  spectrum: BufferBinding,
+  g: TileGeometry,
+  dst: BufferBinding,
+  bias: BufferBinding | null,
+): void {
   if (g.off < 0 || g.lim < 1 || g.off + g.lim > T) throw new EngineError(op, `kept outputs ${g.off}…${g.off + g.lim - 1} lie outside a tile of ${T}`);
   const half = Tensor.empty(engine, [halfSpectraFloats(T, g.planes, g.lim)], `${op} half tiles`);
   const uniforms = new Uint32Array(tileUniforms({ ...g, scale: 1 / (T * T) }));
-  engine.dispatch({ op, kernel: source(`inverse rows ${T}`, () => spectrumRowsKernel(T, 'inverse')), bindings: [spectrum, half.binding(op)], uniforms, workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP) });
+  engine.dispatch({
+    op,
+    kernel: source(`inverse rows ${T}`, () => spectrumRowsKernel(T, 'inverse')),
+    bindings: [spectrum, half.binding(op)],
+    uniforms,
+    workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP),
+  });
   // Without a bias the spectrum is bound in its place: unread, but the layout needs a buffer.
-  engine.dispatch({ op, kernel: source(`inverse columns ${T}`, () => inverseColumnsKernel(T)), bindings: [half.binding(op), dst, bias ?? spectrum], uniforms, workgroups: workgroups(op, g.planes * g.lim, FFT_WORKGROUP) });
+  engine.dispatch({
+    op,
+    kernel: source(`inverse columns ${T}`, () => inverseColumnsKernel(T)),
+    bindings: [half.binding(op), dst, bias ?? spectrum],
+    uniforms,
+    workgroups: workgroups(op, g.planes * g.lim, FFT_WORKGROUP),
+  });
   half.dispose();
 }
 
@@ -65,7 +108,13 @@ export function spectralMatmul(op: string, engine: Engine, p: SpectralMatmul, a:
     if (v % 4 !== 0) throw new EngineError(op, `spectral product stride ${name} = ${v} is not a multiple of 4`);
   }
   if ((p.kernel ?? 'register') === 'register') {
-    engine.dispatch({ op, kernel: source(`product ${p.mb} ${p.nb}`, () => spectralMatmulKernel(p.mb, p.nb)), bindings: [a, b, c], uniforms: matmulUniforms(p), workgroups: workgroups(op, matmulLanes(p), MATMUL_WORKGROUP) });
+    engine.dispatch({
+      op,
+      kernel: source(`product ${p.mb} ${p.nb}`, () => spectralMatmulKernel(p.mb, p.nb)),
+      bindings: [a, b, c],
+      uniforms: matmulUniforms(p),
+      workgroups: workgroups(op, matmulLanes(p), MATMUL_WORKGROUP),
+    });
     return;
   }
   const f16 = p.kernel === 'tiled-f16';
@@ -73,7 +122,13 @@ export function spectralMatmul(op: string, engine: Engine, p: SpectralMatmul, a:
   const s = f16 ? f16OperandScale(p) : 1;
   const [a16, b16] = f16 ? [toF16(op, engine, a, 0, a.size / 4, s), toF16(op, engine, b, 0, b.size / 4, s)] : [null, null];
   const block = tiledBlock(p);
-  engine.dispatch({ op, kernel: source(`tiled product ${f16} ${block.lm}`, () => spectralMatmulTiledKernel(f16, block)), bindings: [a16?.binding(op) ?? a, b16?.binding(op) ?? b, c], uniforms: tiledUniforms(p, 1 / (s * s)), workgroups: tiledWorkgroups(p) });
+  engine.dispatch({
+    op,
+    kernel: source(`tiled product ${f16} ${block.lm}`, () => spectralMatmulTiledKernel(f16, block)),
+    bindings: [a16?.binding(op) ?? a, b16?.binding(op) ?? b, c],
+    uniforms: tiledUniforms(p, 1 / (s * s)),
+    workgroups: tiledWorkgroups(p),
+  });
   a16?.dispose();
   b16?.dispose();
 }

@@ -135,7 +135,9 @@ export function fftStatements(T: number, sign: 1 | -1, load: (j: number) => stri
         const angle = (sign * Math.PI * j) / h;
         // The twiddle e^(i·angle): 1 and ±i need no multiply.
         const t = `${prefix}t${s}_${start + j}`;
-        code.push(`let ${t} = ${j === 0 ? bottom : 2 * j === h ? `vec2<f32>(${-sign}.0 * ${bottom}.y, ${sign}.0 * ${bottom}.x)` : `cmul(${bottom}, vec2<f32>(${lit(Math.cos(angle))}, ${lit(Math.sin(angle))}))`};`);
+        code.push(
+          `let ${t} = ${j === 0 ? bottom : 2 * j === h ? `vec2<f32>(${-sign}.0 * ${bottom}.y, ${sign}.0 * ${bottom}.x)` : `cmul(${bottom}, vec2<f32>(${lit(Math.cos(angle))}, ${lit(Math.sin(angle))}))`};`,
+        );
         const [sum, diff] = [`${prefix}${s}_${start + j}`, `${prefix}${s}_${start + j + h}`];
         code.push(top === null ? `let ${sum} = ${t};` : `let ${sum} = ${top} + ${t};`);
         code.push(top === null ? `let ${diff} = -${t};` : `let ${diff} = ${top} - ${t};`);
@@ -204,9 +206,7 @@ export function spectrumRowsKernel(T: FftSize, direction: 'forward' | 'inverse',
   const half = T / 2 + 1;
   const forward = direction === 'forward';
   const fft = fftStatements(T, forward ? -1 : 1, (j) => (forward ? (j >= taps ? null : `src[rowStart + ${j}u]`) : `src[spec + ${j}u * u.fStride]`), 'z');
-  const stores = forward
-    ? fft.out.map((z, j) => `dst[spec + ${j}u * u.fStride] = ${z ?? ZERO};`)
-    : fft.out.map((z, j) => `keep(${j}, ${z ?? ZERO});`);
+  const stores = forward ? fft.out.map((z, j) => `dst[spec + ${j}u * u.fStride] = ${z ?? ZERO};`) : fft.out.map((z, j) => `keep(${j}, ${z ?? ZERO});`);
   return /* wgsl */ `${UNIFORMS}
 @group(0) @binding(1) var<storage, read> src: array<vec2<f32>>;
 @group(0) @binding(2) var<storage, read_write> dst: array<vec2<f32>>;

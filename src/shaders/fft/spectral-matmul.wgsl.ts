@@ -49,7 +49,20 @@ export function matmulLanes(p: SpectralMatmul): number {
 }
 
 export function matmulUniforms(p: SpectralMatmul): Uint32Array {
-  return new Uint32Array([Math.ceil(p.m / p.mb), Math.ceil(p.n / p.nb), p.k, matmulLanes(p), p.aBin, p.aRow, p.bBin, p.bRow, p.cBin, p.cRow, p.conjugateA ? 1 : 0, p.accumulate ? 1 : 0]);
+  return new Uint32Array([
+    Math.ceil(p.m / p.mb),
+    Math.ceil(p.n / p.nb),
+    p.k,
+    matmulLanes(p),
+    p.aBin,
+    p.aRow,
+    p.bBin,
+    p.bRow,
+    p.cBin,
+    p.cRow,
+    p.conjugateA ? 1 : 0,
+    p.accumulate ? 1 : 0,
+  ]);
 }
 
 export function spectralMatmulKernel(MB: MatmulBlock, NB: MatmulBlock): string {
@@ -66,7 +79,8 @@ export function spectralMatmulKernel(MB: MatmulBlock, NB: MatmulBlock): string {
   ];
   const stores: string[] = [];
   for (let i = 0; i < MB; i++) {
-    for (let j = 0; j < BV; j++) stores.push(`{ let at = (cLane + ${i}u * p.cRow) / 2u + ${j}u; C[at] = select(c${i}_${j}, c${i}_${j} + C[at], p.accumulate == 1u); }`);
+    for (let j = 0; j < BV; j++)
+      stores.push(`{ let at = (cLane + ${i}u * p.cRow) / 2u + ${j}u; C[at] = select(c${i}_${j}, c${i}_${j} + C[at], p.accumulate == 1u); }`);
   }
   const accs = Array.from({ length: MB }, (_, i) => Array.from({ length: BV }, (_, j) => `var c${i}_${j} = vec4<f32>(0.0);`).join(' '));
   return /* wgsl */ `
@@ -145,7 +159,24 @@ export const f16OperandScale = (p: SpectralMatmul): number => 2 ** -Math.round(M
 export function tiledUniforms(p: SpectralMatmul, outScale = 1): Uint32Array {
   const [bm, bn] = blockSize(tiledBlock(p));
   const [mTiles, nTiles] = [Math.ceil(p.m / bm), Math.ceil(p.n / bn)];
-  const u = new Uint32Array([p.m, p.n, p.k, mTiles, nTiles, tiledWorkgroups(p), p.aBin, p.aRow, p.bBin, p.bRow, p.cBin, p.cRow, p.conjugateA ? 1 : 0, p.accumulate ? 1 : 0, 0, 0]);
+  const u = new Uint32Array([
+    p.m,
+    p.n,
+    p.k,
+    mTiles,
+    nTiles,
+    tiledWorkgroups(p),
+    p.aBin,
+    p.aRow,
+    p.bBin,
+    p.bRow,
+    p.cBin,
+    p.cRow,
+    p.conjugateA ? 1 : 0,
+    p.accumulate ? 1 : 0,
+    0,
+    0,
+  ]);
   new Float32Array(u.buffer, 14 * 4, 1)[0] = outScale;
   return u;
 }
@@ -172,7 +203,8 @@ export function spectralMatmulTiledKernel(f16: boolean, b: TiledBlock): string {
   const [PA, PB] = [bm / 2, bn / 2]; // vec4s (complex pairs) per staged row of A and of B
   const mac: string[] = [];
   for (let g = 0; g < b.gm; g++) mac.push(`let a${g} = vec4<f32>(As[kk * ${PA}u + ${g * b.lm}u + ty]);`);
-  for (let g = 0; g < b.gn; g++) mac.push(`let b${g} = vec4<f32>(Bs[kk * ${PB}u + ${g * b.ln}u + tx]); let bs${g} = vec4<f32>(-b${g}.y, b${g}.x, -b${g}.w, b${g}.z);`);
+  for (let g = 0; g < b.gn; g++)
+    mac.push(`let b${g} = vec4<f32>(Bs[kk * ${PB}u + ${g * b.ln}u + tx]); let bs${g} = vec4<f32>(-b${g}.y, b${g}.x, -b${g}.w, b${g}.z);`);
   const accs: string[] = [];
   const stores: string[] = [];
   for (let i = 0; i < 2 * b.gm; i++) {

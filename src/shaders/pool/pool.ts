@@ -4,7 +4,15 @@ import { EngineError } from '../../tensor/errors.js';
 import { elementWorkgroups } from '../../tensor/kernel.js';
 import { imageWindow, skewUniform, subBatches } from '../../tensor/split.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { avgPoolBackwardKernel, avgPoolForwardKernel, MAX_POOL_GRAD_STRIP, MAX_POOL_STRIP, maxPoolBackwardKernel, maxPoolForwardKernel, type PoolGeometry } from './pool.wgsl.js';
+import {
+  avgPoolBackwardKernel,
+  avgPoolForwardKernel,
+  MAX_POOL_GRAD_STRIP,
+  MAX_POOL_STRIP,
+  maxPoolBackwardKernel,
+  maxPoolForwardKernel,
+  type PoolGeometry,
+} from './pool.wgsl.js';
 
 export interface PoolOptions {
   kernel: number;
@@ -24,10 +32,20 @@ export function caffePoolSize(size: number, k: number, s: number, p: number): nu
 function geometry(op: string, x: Tensor, o: PoolOptions): PoolGeometry {
   if (x.rank !== 4) throw new EngineError(op, `input ${x.describe()} must be 4-D [N, C, H, W]`);
   const pad = o.padding ?? 0;
-  if (!(o.kernel >= 1 && o.stride >= 1 && pad >= 0 && pad < o.kernel)) throw new EngineError(op, `invalid kernel ${o.kernel}, stride ${o.stride}, padding ${pad}`);
+  if (!(o.kernel >= 1 && o.stride >= 1 && pad >= 0 && pad < o.kernel))
+    throw new EngineError(op, `invalid kernel ${o.kernel}, stride ${o.stride}, padding ${pad}`);
   const [n, c, h, w] = x.shape as [number, number, number, number];
   if (h + 2 * pad < o.kernel || w + 2 * pad < o.kernel) throw new EngineError(op, `input ${x.describe()} is smaller than the ${o.kernel}×${o.kernel} window`);
-  return { planes: n * c, h, w, ho: caffePoolSize(h, o.kernel, o.stride, pad), wo: caffePoolSize(w, o.kernel, o.stride, pad), k: o.kernel, stride: o.stride, pad };
+  return {
+    planes: n * c,
+    h,
+    w,
+    ho: caffePoolSize(h, o.kernel, o.stride, pad),
+    wo: caffePoolSize(w, o.kernel, o.stride, pad),
+    k: o.kernel,
+    stride: o.stride,
+    pad,
+  };
 }
 
 function outShape(x: Tensor, g: PoolGeometry): number[] {
@@ -35,10 +53,23 @@ function outShape(x: Tensor, g: PoolGeometry): number[] {
 }
 
 /** Runs a pooling kernel over sub-batches small enough for one binding each (`plane`: elements per channel plane of each binding). */
-function dispatchPerImages(op: string, x: Tensor, g: PoolGeometry, opts: PoolOptions, kernel: (g: PoolGeometry) => string, tensors: { t: Tensor; plane: number }[], lanesPerPlane: number): void {
+function dispatchPerImages(
+  op: string,
+  x: Tensor,
+  g: PoolGeometry,
+  opts: PoolOptions,
+  kernel: (g: PoolGeometry) => string,
+  tensors: { t: Tensor; plane: number }[],
+  lanesPerPlane: number,
+): void {
   const [n, c] = x.shape as [number, number];
   const limit = Math.min(opts.maxBindingBytes ?? Infinity, x.engine.limits.maxStorageBufferBindingSize);
-  for (const [n0, count] of subBatches(op, n, tensors.map((b) => c * b.plane), limit)) {
+  for (const [n0, count] of subBatches(
+    op,
+    n,
+    tensors.map((b) => c * b.plane),
+    limit,
+  )) {
     const sub = { ...g, planes: count * c };
     const windows = tensors.map((b) => imageWindow(op, b.t, n0, count, c * b.plane));
     x.engine.dispatch({
@@ -57,12 +88,42 @@ export function maxPool2d(x: Tensor, opts: PoolOptions): Tensor {
   const y = Tensor.empty(x.engine, outShape(x, g), op);
   const argmax = Tensor.empty(x.engine, y.shape, `${op} argmax`);
   const [inPlane, outPlane] = [g.h * g.w, g.ho * g.wo];
-  dispatchPerImages(op, x, g, opts, maxPoolForwardKernel, [{ t: x, plane: inPlane }, { t: y, plane: outPlane }, { t: argmax, plane: outPlane }], g.ho * Math.ceil(g.wo / MAX_POOL_STRIP));
-  const out = record(y, op, [x], (dy, [a]) => {
-    const dx = Tensor.empty(x.engine, x.shape, `${op} grad`);
-    dispatchPerImages(`${op}Grad`, x, g, opts, maxPoolBackwardKernel, [{ t: dy, plane: outPlane }, { t: a!, plane: outPlane }, { t: dx, plane: inPlane }], g.h * Math.ceil(g.w / MAX_POOL_GRAD_STRIP));
-    return [dx];
-  }, [argmax]);
+  dispatchPerImages(
+    op,
+    x,
+    g,
+    opts,
+    maxPoolForwardKernel,
+    [
+      { t: x, plane: inPlane },
+      { t: y, plane: outPlane },
+      { t: argmax, plane: outPlane },
+    ],
+    g.ho * Math.ceil(g.wo / MAX_POOL_STRIP),
+  );
+  const out = record(
+    y,
+    op,
+    [x],
+    (dy, [a]) => {
+      const dx = Tensor.empty(x.engine, x.shape, `${op} grad`);
+      dispatchPerImages(
+        `${op}Grad`,
+        x,
+        g,
+        opts,
+        maxPoolBackwardKernel,
+        [
+          { t: dy, plane: outPlane },
+          { t: a!, plane: outPlane },
+          { t: dx, plane: inPlane },
+        ],
+        g.h * Math.ceil(g.w / MAX_POOL_GRAD_STRIP),
+      );
+      return [dx];
+    },
+    [argmax],
+  );
   argmax.dispose();
   return out;
 }
@@ -72,10 +133,32 @@ export function avgPool2d(x: Tensor, opts: PoolOptions): Tensor {
   const g = geometry(op, x, opts);
   const y = Tensor.empty(x.engine, outShape(x, g), op);
   const [inPlane, outPlane] = [g.h * g.w, g.ho * g.wo];
-  dispatchPerImages(op, x, g, opts, avgPoolForwardKernel, [{ t: x, plane: inPlane }, { t: y, plane: outPlane }], outPlane);
+  dispatchPerImages(
+    op,
+    x,
+    g,
+    opts,
+    avgPoolForwardKernel,
+    [
+      { t: x, plane: inPlane },
+      { t: y, plane: outPlane },
+    ],
+    outPlane,
+  );
   return record(y, op, [x], (dy) => {
     const dx = Tensor.empty(x.engine, x.shape, `${op} grad`);
-    dispatchPerImages(`${op}Grad`, x, g, opts, avgPoolBackwardKernel, [{ t: dy, plane: outPlane }, { t: dx, plane: inPlane }], inPlane);
+    dispatchPerImages(
+      `${op}Grad`,
+      x,
+      g,
+      opts,
+      avgPoolBackwardKernel,
+      [
+        { t: dy, plane: outPlane },
+        { t: dx, plane: inPlane },
+      ],
+      inPlane,
+    );
     return [dx];
   });
 }

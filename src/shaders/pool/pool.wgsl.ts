@@ -41,7 +41,9 @@ export function maxPoolForwardKernel(g: PoolGeometry): string {
   for (let r = 0; r < g.k; r++) {
     taps.push(`let y${r} = top + ${r};`, `let row${r} = base + u32(clamp(y${r}, 0, ${g.h - 1})) * ${g.w}u;`);
     for (let c = 0; c < cols; c++) {
-      taps.push(`let v${r}_${c} = select(${LOWEST}, X[row${r} + u32(clamp(left + ${c}, 0, ${g.w - 1}))], y${r} >= 0 && y${r} < ${g.h} && left + ${c} >= 0 && left + ${c} < ${g.w});`);
+      taps.push(
+        `let v${r}_${c} = select(${LOWEST}, X[row${r} + u32(clamp(left + ${c}, 0, ${g.w - 1}))], y${r} >= 0 && y${r} < ${g.h} && left + ${c} >= 0 && left + ${c} < ${g.w});`,
+      );
     }
   }
   const outputs: string[] = [];
@@ -65,7 +67,9 @@ export function maxPoolForwardKernel(g: PoolGeometry): string {
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> A: array<u32>;
-${perElementMain(g.planes * g.ho * strips, `  let oy = (i / ${strips}u) % ${g.ho}u;
+${perElementMain(
+  g.planes * g.ho * strips,
+  `  let oy = (i / ${strips}u) % ${g.ho}u;
   let plane = i / ${g.ho * strips}u;
   let ox0 = (i % ${strips}u) * ${MAX_POOL_STRIP}u;
   let top = i32(oy * ${g.stride}u) - ${g.pad};
@@ -73,7 +77,8 @@ ${perElementMain(g.planes * g.ho * strips, `  let oy = (i / ${strips}u) % ${g.ho
   let base = skew.x + plane * ${g.h * g.w}u;
   ${taps.join('\n  ')}
   let o = (plane * ${g.ho}u + oy) * ${g.wo}u + ox0;
-  ${outputs.join('\n  ')}`)}`;
+  ${outputs.join('\n  ')}`,
+)}`;
 }
 
 /** First and last output index (inclusive range, may be empty) whose window covers input coordinate v. */
@@ -93,7 +98,9 @@ export function maxPoolBackwardKernel(g: PoolGeometry): string {
 @group(0) @binding(2) var<storage, read> A: array<u32>;
 @group(0) @binding(3) var<storage, read_write> DX: array<${vecOut ? 'vec4<f32>' : 'f32'}>;
 ${WINDOW_RANGE(g)}
-${perElementMain(g.planes * g.h * strips, `  let strip = i % ${strips}u;
+${perElementMain(
+  g.planes * g.h * strips,
+  `  let strip = i % ${strips}u;
   let y = i32((i / ${strips}u) % ${g.h}u);
   let plane = i / ${g.h * strips}u;
   let x0 = i32(strip * 4u);
@@ -111,9 +118,14 @@ ${perElementMain(g.planes * g.h * strips, `  let strip = i % ${strips}u;
   }
   // The vec4 form's skew is a multiple of 4: images of w % 4 == 0 pixels start at multiples of 4 elements.
   let at = skew.dx + plane * ${g.h * g.w}u + first;
-${vecOut ? '  DX[at / 4u] = acc;' : `  for (var j = 0u; j < 4u; j++) {
+${
+  vecOut
+    ? '  DX[at / 4u] = acc;'
+    : `  for (var j = 0u; j < 4u; j++) {
     if (u32(x0) + j < ${g.w}u) { DX[at + j] = acc[j]; }
-  }`}`)}`;
+  }`
+}`,
+)}`;
 }
 
 /** Caffe AVE pooling: divide by the window clipped to H+pad, then clip the window to H. */
@@ -131,7 +143,9 @@ export function avgPoolForwardKernel(g: PoolGeometry): string {
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Y: array<f32>;
 ${AVG_WINDOW(g)}
-${perElementMain(g.planes * g.ho * g.wo, `  let ox = i32(i % ${g.wo}u);
+${perElementMain(
+  g.planes * g.ho * g.wo,
+  `  let ox = i32(i % ${g.wo}u);
   let oy = i32((i / ${g.wo}u) % ${g.ho}u);
   let plane = i / ${g.ho * g.wo}u;
   let y0 = max(oy * ${g.stride} - ${g.pad}, 0);
@@ -142,7 +156,8 @@ ${perElementMain(g.planes * g.ho * g.wo, `  let ox = i32(i % ${g.wo}u);
   for (var y = y0; y < y1; y++) {
     for (var x = x0; x < x1; x++) { acc += X[skew.x + plane * ${g.h * g.w}u + u32(y) * ${g.w}u + u32(x)]; }
   }
-  Y[skew.y + i] = acc / pool_size(oy, ox);`)}`;
+  Y[skew.y + i] = acc / pool_size(oy, ox);`,
+)}`;
 }
 
 export function avgPoolBackwardKernel(g: PoolGeometry): string {
@@ -151,7 +166,9 @@ export function avgPoolBackwardKernel(g: PoolGeometry): string {
 @group(0) @binding(2) var<storage, read_write> DX: array<f32>;
 ${AVG_WINDOW(g)}
 ${WINDOW_RANGE(g)}
-${perElementMain(g.planes * g.h * g.w, `  let x = i32(i % ${g.w}u);
+${perElementMain(
+  g.planes * g.h * g.w,
+  `  let x = i32(i % ${g.w}u);
   let y = i32((i / ${g.w}u) % ${g.h}u);
   let plane = i / ${g.h * g.w}u;
   var acc = 0.0;
@@ -160,5 +177,6 @@ ${perElementMain(g.planes * g.h * g.w, `  let x = i32(i % ${g.w}u);
       acc += DY[skew.dy + plane * ${g.ho * g.wo}u + u32(oy) * ${g.wo}u + u32(ox)] / pool_size(oy, ox);
     }
   }
-  DX[skew.dx + i] = acc;`)}`;
+  DX[skew.dx + i] = acc;`,
+)}`;
 }

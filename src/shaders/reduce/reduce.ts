@@ -70,7 +70,12 @@ ${perElementMain(n, `  DX[i] = DY[0] * ${factor.toExponential(9)} ${binary ? '* 
 function broadcastGrad(op: string, dy: Tensor, like: Tensor, factor: number, a?: Tensor, b?: Tensor): Tensor {
   const dx = Tensor.empty(like.engine, like.shape, `${op} grad`);
   const bindings = a && b ? [dy.binding(op), a.binding(op), b.binding(op), dx.binding(op)] : [dy.binding(op), dx.binding(op)];
-  like.engine.dispatch({ op: `${op}Grad`, kernel: { code: broadcastGradKernel(like.size, !!(a && b), factor) }, bindings, workgroups: elementWorkgroups(like.size) });
+  like.engine.dispatch({
+    op: `${op}Grad`,
+    kernel: { code: broadcastGradKernel(like.size, !!(a && b), factor) },
+    bindings,
+    workgroups: elementWorkgroups(like.size),
+  });
   return dx;
 }
 
