@@ -1,5 +1,5 @@
-// Runs the type check and every uvu test file under test/ (or those matching argv[2]) in one process,
-// then prints the closing line `N passed, N failed` that CI reads.
+// Runs the type check, the format-and-lint check (biome) and every uvu test file under test/ (or those matching argv[2]),
+// each test file in its own process, then prints the closing line `N passed, N failed` that CI reads.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,9 +9,22 @@ const filter = process.argv[2] ? new RegExp(process.argv[2]) : null;
 let passed = 0;
 let failed = 0;
 
+// Whole-tree checks, each one pass or one failure: types, formatting and lint (biome.jsonc).
+const CHECKS = [
+  ['typecheck', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+  ['format and lint', ['biome', 'ci', '--colors=off', '.']],
+];
 if (!filter) {
-  const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit' });
-  if (tsc.status === 0) { passed++; console.log('typecheck: ok'); } else { failed++; console.log('typecheck: FAILED'); }
+  for (const [name, args] of CHECKS) {
+    const r = spawnSync('npx', args, { stdio: 'inherit' });
+    if (r.status === 0) {
+      passed++;
+      console.log(`${name}: ok`);
+    } else {
+      failed++;
+      console.log(`${name}: FAILED (npx ${args.join(' ')})`);
+    }
+  }
 }
 
 const files = [];
@@ -34,7 +47,8 @@ for (const file of files) {
   if (r.status !== 0 || total === 0 || ok !== total) {
     process.stdout.write(out);
     const bad = Math.max(total - ok, 1);
-    passed += ok; failed += bad;
+    passed += ok;
+    failed += bad;
     console.log(`FAIL ${file}: ${ok}/${total} passed, exit ${r.status ?? r.signal} (${secs}s)`);
   } else {
     passed += ok;
