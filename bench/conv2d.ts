@@ -1,6 +1,7 @@
 // GFLOP/s of conv2d forward, input gradient and weight gradient on CPM shapes, per kernel variant:
 // `npx tsx bench/conv2d.ts [--variant NAME,...] [--reps N]`. Time is wall time of one call ending in
 // `await engine.sync()`, median after a warm-up call (which compiles); GFLOP = 2·N·H·W·Cin·Cout·k².
+import type { ConvBenchCase } from './cases.js';
 import { convFlop } from './row.js';
 import {
   init,
@@ -16,13 +17,8 @@ import {
   type Tensor,
 } from '../src/index.node.js';
 
-export interface ConvCase {
-  name: string;
-  n: number;
-  cin: number;
-  cout: number;
-  size: number;
-  k: number;
+/** A bench case with the TF.js rates this script prints beside ours (forward, dX, dW). */
+export interface ConvCase extends Pick<ConvBenchCase, 'name' | 'n' | 'cin' | 'cout' | 'size' | 'k'> {
   tfjs?: [number, number | null, number | null];
 }
 

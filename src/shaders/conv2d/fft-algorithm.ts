@@ -81,26 +81,17 @@ function spectra(op: string, engine: Engine, T: number, l: SpectrumLayout, what:
   return Tensor.empty(engine, [spectrumBins(T) * l.fStride * 2], `${op} ${what} spectra`);
 }
 
-/** Spectra of w in `l` (planes (a, b) = (co, ci)). */
+/** The cout·cin planes of an OIHW kernel (or kernel gradient), plane (a, b) = (co, ci), each one k×k tile, in spectrum layout `l`. */
+function kernelPlanes(cout: number, cin: number, k: number, l: SpectrumLayout): TileGeometry {
+  const tile = { tilesY: 1, tilesX: 1, base: 0, height: k, width: k, step: k, off: 0, lim: k };
+  return { planes: cout * cin, b: cin, strideN: k * k, strideA: cin * k * k, ...tile, ...l };
+}
+
+/** Spectra of w in `l`. */
 function weightSpectra(op: string, w: Tensor, T: FftSize, l: SpectrumLayout): Tensor {
-  const [, cin, k] = w.shape as [number, number, number];
+  const [cout, cin, k] = w.shape as [number, number, number];
   const spectrum = spectra(op, w.engine, T, l, 'kernel');
-  const g: TileGeometry = {
-    planes: w.shape[0]! * cin,
-    b: cin,
-    tilesY: 1,
-    tilesX: 1,
-    base: 0,
-    strideN: k * k,
-    strideA: cin * k * k,
-    height: k,
-    width: k,
-    step: 1,
-    off: 0,
-    lim: k,
-    ...l,
-  };
-  tileSpectra(op, w.engine, T, w.binding(op), g, spectrum.binding(op));
+  tileSpectra(op, w.engine, T, w.binding(op), kernelPlanes(cout, cin, k, l), spectrum.binding(op));
   return spectrum;
 }
 
@@ -294,22 +285,7 @@ export function fftConvWeightGrad(x: Tensor, dy: Tensor, padding: number, dw: Te
     dys.dispose();
     xs.dispose();
   });
-  const g: TileGeometry = {
-    planes: cout * cin,
-    b: cin,
-    tilesY: 1,
-    tilesX: 1,
-    base: 0,
-    strideN: k * k,
-    strideA: cin * k * k,
-    height: k,
-    width: k,
-    step: k,
-    off: 0,
-    lim: k,
-    ...dwl,
-  };
-  tilesFromSpectra(op, x.engine, T, dws.binding(op), g, dw.binding(op), null);
+  tilesFromSpectra(op, x.engine, T, dws.binding(op), kernelPlanes(cout, cin, k, dwl), dw.binding(op), null);
   dws.dispose();
 }
 
