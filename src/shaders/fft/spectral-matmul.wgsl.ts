@@ -48,21 +48,11 @@ export function matmulLanes(p: SpectralMatmul): number {
   return p.bins * Math.ceil(p.m / p.mb) * Math.ceil(p.n / p.nb);
 }
 
+/** The strides and flags both products' uniform blocks end with, in this order. */
+const operandWords = (p: SpectralMatmul): number[] => [p.aBin, p.aRow, p.bBin, p.bRow, p.cBin, p.cRow, p.conjugateA ? 1 : 0, p.accumulate ? 1 : 0];
+
 export function matmulUniforms(p: SpectralMatmul): Uint32Array {
-  return new Uint32Array([
-    Math.ceil(p.m / p.mb),
-    Math.ceil(p.n / p.nb),
-    p.k,
-    matmulLanes(p),
-    p.aBin,
-    p.aRow,
-    p.bBin,
-    p.bRow,
-    p.cBin,
-    p.cRow,
-    p.conjugateA ? 1 : 0,
-    p.accumulate ? 1 : 0,
-  ]);
+  return new Uint32Array([Math.ceil(p.m / p.mb), Math.ceil(p.n / p.nb), p.k, matmulLanes(p), ...operandWords(p)]);
 }
 
 export function spectralMatmulKernel(MB: MatmulBlock, NB: MatmulBlock): string {
@@ -159,24 +149,7 @@ export const f16OperandScale = (p: SpectralMatmul): number => 2 ** -Math.round(M
 export function tiledUniforms(p: SpectralMatmul, outScale = 1): Uint32Array {
   const [bm, bn] = blockSize(tiledBlock(p));
   const [mTiles, nTiles] = [Math.ceil(p.m / bm), Math.ceil(p.n / bn)];
-  const u = new Uint32Array([
-    p.m,
-    p.n,
-    p.k,
-    mTiles,
-    nTiles,
-    tiledWorkgroups(p),
-    p.aBin,
-    p.aRow,
-    p.bBin,
-    p.bRow,
-    p.cBin,
-    p.cRow,
-    p.conjugateA ? 1 : 0,
-    p.accumulate ? 1 : 0,
-    0,
-    0,
-  ]);
+  const u = new Uint32Array([p.m, p.n, p.k, mTiles, nTiles, tiledWorkgroups(p), ...operandWords(p), 0, 0]);
   new Float32Array(u.buffer, 14 * 4, 1)[0] = outScale;
   return u;
 }
