@@ -2,7 +2,6 @@
 // end-to-end throughput on CPM's shapes, optionally side by side with TensorFlow.js on the same adapter
 // and with PyTorch on this machine's CPU (a child process, bench/torch_bench.py).
 import { execSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import {
@@ -31,6 +30,9 @@ import { loadTfjs, maxRelDiff, nchwToNhwc, nhwcIndexOfNchw, oihwToHwio, timeTf }
 import { memoryRow } from './memory-ops.js';
 import { convFlop, ratePerMs, tfjsColumns, type BenchOptions, type BenchRow, type ConvShape } from './row.js';
 import { runTorch, torchPython } from './torch.js';
+import { custom, flag, parseCommand, text, UsageError, type Command } from '../src/cli/options.js';
+import { runCli } from '../src/cli/run.js';
+import { makeFolder, writeFileAtomic } from '../src/io/files.js';
 
 export type { BenchRow, BenchOptions } from './row.js';
 
@@ -306,28 +308,44 @@ function gitCommit(): string {
   }
 }
 
+/** `npm run bench`'s options: one table drives the parsing (strict: a misspelt option or a bad value is refused by name) and --help. */
+export const BENCH_COMMAND = {
+  name: 'bench',
+  usage: 'npm run bench -- [options]',
+  summary: "Kernel and end-to-end throughput on CPM's shapes, optionally beside TensorFlow.js (same adapter) and PyTorch (CPU).",
+  options: {
+    quick: flag('the small cases only (seconds; what CI runs)'),
+    tfjs: flag('TensorFlow.js WebGPU on the same conv cases and adapter, with parity'),
+    torch: flag("PyTorch on the CPU (Debian's python3-torch) on the same conv cases and CPMs"),
+    e2e: flag('training steps and inference of cpm-mini and cpm-small at batch 16, direct only and per-layer choice'),
+    paper: flag('the paper network at batch 1, direct only and per-layer choice'),
+    autotune: flag('time every kernel variant and algorithm per conv case and keep the fastest'),
+    cases: custom(caseFilter, 'only the cases whose name matches this regular expression', { metavar: 'REGEX' }),
+    out: text('JSON results file (default bench/results/<quick|full>-<time>.json)', { metavar: 'FILE' }),
+  },
+} as const satisfies Command;
+
+function caseFilter(source: string): RegExp {
+  try {
+    return new RegExp(source);
+  } catch (e) {
+    throw new UsageError(`${JSON.stringify(source)} is not a regular expression (${(e as Error).message})`);
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const argv = process.argv.slice(2);
-  const casesIdx = argv.indexOf('--cases');
-  const o: BenchOptions = {
-    quick: argv.includes('--quick'),
-    tfjs: argv.includes('--tfjs'),
-    torch: argv.includes('--torch'),
-    e2e: argv.includes('--e2e'),
-    paper: argv.includes('--paper'),
-    autotune: argv.includes('--autotune'),
-    cases: casesIdx >= 0 ? new RegExp(argv[casesIdx + 1]!) : undefined,
-  };
-  const outIdx = argv.indexOf('--out');
-  const out =
-    outIdx >= 0 ? argv[outIdx + 1]! : `bench/results/${o.quick ? 'quick' : 'full'}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`;
-  const result = await runBench(o);
-  console.log(
-    `adapter: ${result.machine.adapter ? JSON.stringify(result.machine.adapter) : '?'}; ${result.machine.cpus} CPUs (${result.machine.cpuModel}); commit ${result.machine.commit}`,
-  );
-  console.log(formatTable(result.rows));
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify(result, null, 2));
-  console.log(`\nJSON: ${out}`);
-  process.exit(0);
+  runCli('bench', async () => {
+    const a = parseCommand(BENCH_COMMAND, process.argv.slice(2));
+    if (!a) return;
+    const { out: outOption, ...o } = a.values;
+    const out = outOption ?? `bench/results/${o.quick ? 'quick' : 'full'}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`;
+    const result = await runBench(o);
+    console.log(
+      `adapter: ${result.machine.adapter ? JSON.stringify(result.machine.adapter) : '?'}; ${result.machine.cpus} CPUs (${result.machine.cpuModel}); commit ${result.machine.commit}`,
+    );
+    console.log(formatTable(result.rows));
+    makeFolder(dirname(out));
+    writeFileAtomic(out, JSON.stringify(result, null, 2));
+    console.log(`\nJSON: ${out}`);
+  });
 }

@@ -2,6 +2,7 @@
 // name, and its --help lists exactly the options its parser takes. No GPU needed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { BENCH_COMMAND } from '../../bench/run.js';
 import { DATA_BENCH_COMMAND, DATA_GRID_COMMAND } from '../../src/cli/data.js';
 import { EVAL_MEAN_POSE_COMMAND, EVAL_SCORE_COMMAND } from '../../src/cli/eval.js';
 import { GRADIENTS_COMMAND } from '../../src/cli/gradients.js';
@@ -26,6 +27,7 @@ const COMMANDS: Command[] = [
   TENSORS_COMMAND,
   MODEL_COMMAND,
   SERVE_COMMAND,
+  BENCH_COMMAND,
 ];
 
 /** What each command needs besides the option under test. */
@@ -61,6 +63,7 @@ test('every command refuses a misspelt option, naming it and the nearest known o
     assert.ok(msg.startsWith(`${cmd.name}: unknown option ${typo}; did you mean --${longest}?`), msg);
   }
   assert.match(refusal(TRAIN_COMMAND, ['--step', '10']), /did you mean --steps\?/);
+  assert.match(refusal(BENCH_COMMAND, ['--cases', '(']), /^bench: --cases: "\(" is not a regular expression/);
 });
 
 test('every numeric option of every command refuses a value out of its range or not a number', () => {
