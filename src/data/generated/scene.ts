@@ -33,6 +33,14 @@ function randomColour(rng: Rng): Rgb {
   return hsv(rng.next(), rng.uniform(0.2, 0.9), rng.uniform(0.25, 0.95));
 }
 
+/** The corners of an axis-aligned w×h rectangle from (x, y), in drawing order. */
+const rectangle = (x: number, y: number, w: number, h: number): [number, number][] => [
+  [x, y],
+  [x + w, y],
+  [x + w, y + h],
+  [x, y + h],
+];
+
 const clamp255 = (v: number): number => (v < 0 ? 0 : Math.min(v, 255));
 
 /** Base colour × brightness, modulated by stripes, checks or blotches. */
@@ -86,16 +94,7 @@ function drawBackground(img: RgbImage, rng: Rng): void {
     if (kind === 0) {
       const w = rng.uniform(0.05, 0.3) * s,
         h = rng.uniform(0.05, 0.3) * s;
-      fillConvex(
-        img,
-        [
-          [x, y],
-          [x + w, y],
-          [x + w, y + h],
-          [x, y + h],
-        ],
-        shade,
-      );
+      fillConvex(img, rectangle(x, y, w, h), shade);
     } else if (kind === 1) {
       fillEllipse(img, x, y, rng.uniform(0.02, 0.12) * s, rng.uniform(0.02, 0.12) * s, rng.uniform(0, 3.2), shade);
     } else {
@@ -207,16 +206,7 @@ export function renderScene(rng: Rng, opts: SceneOptions): Scene {
       h = H * rng.uniform(0.1, 0.25);
     const x = j[0] + rng.uniform(-w, 0.2 * w),
       y = j[1] + rng.uniform(-h, 0.2 * h);
-    fillConvex(
-      img,
-      [
-        [x, y],
-        [x + w, y],
-        [x + w, y + h],
-        [x, y + h],
-      ],
-      texture(rng, randomColour(rng), 1),
-    );
+    fillConvex(img, rectangle(x, y, w, h), texture(rng, randomColour(rng), 1));
   }
   return { image: img, people };
 }
