@@ -1,14 +1,20 @@
 // Where a training step's GPU time goes: one CPM training step after warm-up, GPU time per op
 // (timestamp queries), wall time, dispatch and submit counts.
-// npx tsx bench/profile-step.ts [config] [batch] [--by-binding]
+// npx tsx bench/profile-step.ts [config] [batch] [--by-binding | --by-kernel]
 import { createLoader, openDataset } from '../src/data/index.js';
 import { CpmModel, getConfig, init } from '../src/index.node.js';
 import { makeOptimizer, trainStep } from '../src/cpm/step.js';
+import { fftKernelName } from '../src/shaders/fft/fft.js';
 
 const config = getConfig(process.argv[2] ?? 'cpm-mini');
 const batchSize = Number(process.argv[3] ?? 4);
 const engine = await init({});
 console.log(engine.describe());
+if (process.argv.includes('--by-kernel')) {
+  // Splits each op's time by kernel: FFT kernels by name and size, everything else as direct, with its first binding's size.
+  const dispatch = engine.dispatch.bind(engine);
+  engine.dispatch = (a) => dispatch({ ...a, op: `${a.op} ${fftKernelName(a.kernel.code) ?? 'direct'} [${Math.round(a.bindings[0]!.size / 1024)}]` });
+}
 if (process.argv.includes('--by-binding')) {
   // Splits each op's time by its bindings' sizes (KiB), which tells layers apart.
   const dispatch = engine.dispatch.bind(engine);

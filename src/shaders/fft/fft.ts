@@ -18,25 +18,29 @@ import {
 } from './spectral-matmul.wgsl.js';
 import { toF16 } from '../precision.js';
 
-export { FFT_SIZES, TILE_FLAG, type FftSize, type TileGeometry } from './fft.wgsl.js';
+export { binSlot, FFT_SIZES, TILE_FLAG, type FftSize, type TileGeometry } from './fft.wgsl.js';
 export { matmulBlocks, roundTo, type SpectralKernel, type SpectralMatmul } from './spectral-matmul.wgsl.js';
 
 /** Lane indices are split through f32 in the kernels: exact below 2^24. */
 const MAX_LANES = 2 ** 24;
 
-/** Bins of a T×T real spectrum: T/2 + 1 rows of T. */
-export const spectrumBins = (T: number): number => (T / 2 + 1) * T;
+/** Bins stored of a T×T real spectrum: T/2 + 1 rows of T, less the T − 2 that are conjugates of others (binSlot). */
+export const spectrumBins = (T: number): number => (T * T) / 2 + 2;
 
 /** Floats of the half spectra between the two passes of a transform, `width` columns per plane. */
 const halfSpectraFloats = (T: number, planes: number, width: number): number => planes * (T / 2 + 1) * width * 2;
 
 /** Generated WGSL by kernel and sizes: the straight-line transforms are up to 60 kB, built once each rather than per dispatch. */
 const sources = new Map<string, string>();
+const keysBySource = new Map<string, string>();
+/** Which FFT kernel (and sizes) a dispatched source is, for profiles; undefined for other kernels. */
+export const fftKernelName = (code: string): string | undefined => keysBySource.get(code);
 function source(key: string, make: () => string): { code: string } {
   let code = sources.get(key);
   if (code === undefined) {
     code = make();
     sources.set(key, code);
+    keysBySource.set(code, key);
   }
   return { code };
 }

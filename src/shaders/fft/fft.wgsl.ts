@@ -4,7 +4,7 @@
 // keeps the T values in registers, with no workgroup memory and no barriers.
 //
 //   forward:  tile columns (real, along y) → half spectrum [q][ky ≤ T/2][x < taps] (tileColumnsKernel)
-//             rows of that (complex, along x) → spectrum [f = ky·T + kx][a, b] (spectrumRowsKernel)
+//             rows of that (complex, along x) → spectrum [f = binSlot(ky, kx)][a, b] (spectrumRowsKernel)
 //   inverse:  spectrum rows (along kx) → [q][ky][kept x]                       (spectrumRowsKernel)
 //             columns (Hermitian along ky) → real tile, cropped, bias, ReLU     (inverseColumnsKernel)
 //
@@ -198,23 +198,53 @@ ${entry(`  let x = id % ${taps}u;
 }
 
 /**
+ * Where bin (ky, kx) of a T×T real tile's spectrum is stored, or null for the bins that are the
+ * conjugates of others: rows ky = 0 and T/2 are Hermitian along kx themselves, so their kx > T/2 are
+ * not stored (T − 2 bins of (T/2 + 1)·T fewer to mix). Rows 1 … T/2 − 1 come first, whole; then the
+ * kx ≤ T/2 halves of rows 0 and T/2. Bins are T²/2 + 2 in all (spectrumBins).
+ */
+export function binSlot(T: number, ky: number, kx: number): number | null {
+  if (ky > 0 && ky < T / 2) return (ky - 1) * T + kx;
+  if (kx > T / 2) return null;
+  return (T / 2 - 1) * T + (ky === 0 ? 0 : T / 2 + 1) + kx;
+}
+
+/**
  * Passes 2 and 3: lane (ky, q) transforms one row along x between the half spectra H[q][ky][x] and
- * the spectrum bins f = ky·T + kx of plane q. Forward: H holds the first `taps` columns (the rest are
- * zero). Inverse: only the kept columns x = off … off + lim − 1 are stored, H[q][ky][x − off].
+ * the spectrum bins (ky, kx) of plane q, stored as binSlot says. Forward: H holds the first `taps`
+ * columns (the rest are zero). Inverse: only the kept columns x = off … off + lim − 1 are stored,
+ * H[q][ky][x − off]; rows 0 and T/2 read their kx > T/2 as conjugates of T − kx.
  */
 export function spectrumRowsKernel(T: FftSize, direction: 'forward' | 'inverse', taps: number = T): string {
   const half = T / 2 + 1;
   const forward = direction === 'forward';
-  const fft = fftStatements(T, forward ? -1 : 1, (j) => (forward ? (j >= taps ? null : `src[rowStart + ${j}u]`) : `src[spec + ${j}u * u.fStride]`), 'z');
-  const stores = forward ? fft.out.map((z, j) => `dst[spec + ${j}u * u.fStride] = ${z ?? ZERO};`) : fft.out.map((z, j) => `keep(${j}, ${z ?? ZERO});`);
+  const mirrored = (j: number) => j > T / 2;
+  const fft = fftStatements(
+    T,
+    forward ? -1 : 1,
+    (j) => (forward ? (j >= taps ? null : `src[rowStart + ${j}u]`) : mirrored(j) ? `mirror(${j}u)` : `src[spec + ${j}u * u.fStride]`),
+    'z',
+  );
+  const stores = forward
+    ? fft.out.map((z, j) => `${mirrored(j) ? 'if (!edge) { ' : ''}dst[spec + ${j}u * u.fStride] = ${z ?? ZERO};${mirrored(j) ? ' }' : ''}`)
+    : fft.out.map((z, j) => `keep(${j}, ${z ?? ZERO});`);
   return /* wgsl */ `${UNIFORMS}
 @group(0) @binding(1) var<storage, read> src: array<vec2<f32>>;
 @group(0) @binding(2) var<storage, read_write> dst: array<vec2<f32>>;
 var<private> rowStart: u32;
 
+var<private> spec: u32;
+var<private> edge: bool;
+
 fn keep(x: i32, z: vec2<f32>) {
   let i = x - u.off;
   if (i >= 0 && i < i32(u.lim)) { dst[rowStart + u32(i)] = z; }
+}
+
+// Bin (ky, kx > T/2): stored in rows 1 … T/2 − 1; in rows 0 and T/2 the conjugate of bin (ky, T − kx).
+fn mirror(kx: u32) -> vec2<f32> {
+  let z = src[spec + select(kx, ${T}u - kx, edge) * u.fStride];
+  return select(z, vec2<f32>(z.x, -z.y), edge);
 }
 
 ${entry(`  let kq = divmod(id, u.planes);
@@ -222,7 +252,8 @@ ${entry(`  let kq = divmod(id, u.planes);
   let q = kq.y;
   if (ky >= ${half}u) { return; }
   rowStart = (q * ${half}u + ky) * ${forward ? `${taps}u` : 'u.lim'};
-  let spec = spectrumIndex(ky * ${T}u, q);
+  edge = ky == 0u || ky == ${T / 2}u;
+  spec = spectrumIndex(select((ky - 1u) * ${T}u, ${(T / 2 - 1) * T}u + select(0u, ${T / 2 + 1}u, ky != 0u), edge), q);
   ${fft.code.join('\n  ')}
   ${stores.join('\n  ')}`)}`;
 }
