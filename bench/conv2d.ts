@@ -3,6 +3,8 @@
 // `await engine.sync()`, median after a warm-up call (which compiles); GFLOP = 2·N·H·W·Cin·Cout·k².
 import type { ConvBenchCase } from './cases.js';
 import { convFlop } from './row.js';
+import { int, parseCommand, text, UsageError, type Command } from '../src/cli/options.js';
+import { runCli } from '../src/cli/run.js';
 import {
   init,
   randn,
@@ -62,24 +64,35 @@ export async function benchConv(
   return { gflops: ms.map((m) => flop / m / 1e6) as [number, number, number], ms };
 }
 
+const CONV_COMMAND = {
+  name: 'conv2d bench',
+  usage: 'npx tsx bench/conv2d.ts [options]',
+  summary: 'GFLOP/s of conv2d forward, dX and dW on CPM shapes, per direct kernel variant (wall time, median after a compiling call).',
+  options: {
+    variant: text("comma-separated variants (default: the adapter's default)", { metavar: 'NAME,...' }),
+    reps: int('timed calls per kind', { min: 1, default: 3 }),
+  },
+} as const satisfies Command;
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const engine = await init();
-  const arg = (name: string) => {
-    const i = process.argv.indexOf(name);
-    return i > 0 ? process.argv[i + 1] : undefined;
-  };
-  const variants = (arg('--variant')?.split(',') as Conv2dVariantName[] | undefined) ?? [conv2dDefaultVariant(engine)];
-  const reps = Number(arg('--reps') ?? 3);
-  console.log(`variants available here: ${conv2dAvailableVariants(engine).join(', ')} (default ${conv2dDefaultVariant(engine)})`);
-  const f = (v: number) => v.toFixed(1).padStart(5);
-  for (const c of CONV_CASES) {
-    for (const v of variants) {
-      const r = await benchConv(engine, c, v, reps);
-      const tf = c.tfjs ? `   TF.js ${c.tfjs.map((t) => (t === null ? '  –' : t.toFixed(1))).join(' / ')}` : '';
-      console.log(
-        `${c.name.padEnd(24)} ${v.padEnd(8)} forward ${f(r.gflops[0])}  dX ${f(r.gflops[1])}  dW ${f(r.gflops[2])} GFLOP/s  (${r.ms.map((m) => m.toFixed(0)).join(' / ')} ms)${tf}`,
-      );
+  runCli('conv2d bench', async () => {
+    const a = parseCommand(CONV_COMMAND, process.argv.slice(2));
+    if (!a) return;
+    const engine = await init();
+    const available = conv2dAvailableVariants(engine);
+    const variants = (a.values.variant?.split(',') ?? [conv2dDefaultVariant(engine)]) as Conv2dVariantName[];
+    for (const v of variants)
+      if (!available.includes(v)) throw new UsageError(`--variant: ${JSON.stringify(v)} is not a variant this adapter runs; known: ${available.join(', ')}`);
+    console.log(`variants available here: ${available.join(', ')} (default ${conv2dDefaultVariant(engine)})`);
+    const f = (v: number) => v.toFixed(1).padStart(5);
+    for (const c of CONV_CASES) {
+      for (const v of variants) {
+        const r = await benchConv(engine, c, v, a.values.reps);
+        const tf = c.tfjs ? `   TF.js ${c.tfjs.map((t) => (t === null ? '  –' : t.toFixed(1))).join(' / ')}` : '';
+        console.log(
+          `${c.name.padEnd(24)} ${v.padEnd(8)} forward ${f(r.gflops[0])}  dX ${f(r.gflops[1])}  dW ${f(r.gflops[2])} GFLOP/s  (${r.ms.map((m) => m.toFixed(0)).join(' / ')} ms)${tf}`,
+        );
+      }
     }
-  }
-  process.exit(0);
+  });
 }
