@@ -7,7 +7,18 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, tensor, conv2dForward, conv2dCandidates, conv2dChoice, type Engine } from '../../src/index.node.js';
-import { binSlot, FFT_SIZES, spectrumBins, tileSpectra, tilesFromSpectra, type FftSize } from '../../src/shaders/fft/fft.js';
+import {
+  binSlot,
+  FFT_SIZES,
+  matmulBlocks,
+  roundTo,
+  spectralMatmul,
+  spectrumBins,
+  tileSpectra,
+  tilesFromSpectra,
+  type FftSize,
+} from '../../src/shaders/fft/fft.js';
+import { sharesA } from '../../src/shaders/fft/spectral-matmul.wgsl.js';
 import type { FFT_VARIANTS } from '../../src/shaders/conv2d/algorithm.js';
 import { fftApplicable } from '../../src/shaders/conv2d/fft-algorithm.js';
 import { Tensor } from '../../src/tensor/tensor.js';
@@ -103,6 +114,55 @@ test('binSlot stores each bin that is not the conjugate of another once, in spec
       slots.sort((a, b) => a - b),
       Array.from({ length: spectrumBins(T) }, (_, i) => i),
     );
+  }
+});
+
+test('the spectral product C = op(A)ᵀ·B per bin, register blocks plain and in subgroup form, matches float64 (conjugated or not, accumulating or not, partial blocks)', async () => {
+  // (m, n): n blocks that are 8 (the subgroup form: 64 and 61 with 8-wide blocks, 29 with 4-wide) or 5 (padded to 8 would waste more than 1/8: plain).
+  for (const [m, n, subgroup] of [
+    [13, 64, true],
+    [13, 61, true],
+    [9, 29, true],
+    [13, 20, false],
+  ] as const) {
+    const [bins, k] = [3, 7];
+    const { mb, nb } = matmulBlocks(m, n);
+    const [lda, ldb] = [roundTo(m, mb), roundTo(n, nb)];
+    const a = testData(bins * k * lda * 2, m + n);
+    const b = testData(bins * k * ldb * 2, m * n);
+    const c0 = testData(bins * lda * ldb * 2, 7);
+    for (const kernel of ['register', 'register-subgroup'] as const)
+      for (const [conjugateA, accumulate] of [
+        [true, false],
+        [false, true],
+      ] as const) {
+        const p = { bins, m, n, k, mb, nb, aBin: k * lda, aRow: lda, bBin: k * ldb, bRow: ldb, cBin: lda * ldb, cRow: ldb, conjugateA, accumulate, kernel };
+        assert.is(sharesA(p), kernel === 'register-subgroup' && subgroup, `${kernel} ${m}×${n}`);
+        const [A, B, C] = [tensor(a, [a.length]), tensor(b, [b.length]), tensor(c0, [c0.length])];
+        spectralMatmul('test', engine, p, A.binding('test'), B.binding('test'), C.binding('test'));
+        const got = await C.read();
+        const want = new Float64Array(c0);
+        for (let f = 0; f < bins; f++)
+          for (let i = 0; i < lda; i++)
+            for (let j = 0; j < ldb; j++) {
+              const at = 2 * (f * lda * ldb + i * ldb + j);
+              if (i >= m || j >= n) {
+                [got[at], got[at + 1], want[at], want[at + 1]] = [0, 0, 0, 0]; // padding: unspecified
+                continue;
+              }
+              let [re, im] = accumulate ? [c0[at]!, c0[at + 1]!] : [0, 0];
+              for (let q = 0; q < k; q++) {
+                const [ar, ai0] = [a[2 * (f * k * lda + q * lda + i)]!, a[2 * (f * k * lda + q * lda + i) + 1]!];
+                const ai = conjugateA ? -ai0 : ai0;
+                const [br, bi] = [b[2 * (f * k * ldb + q * ldb + j)]!, b[2 * (f * k * ldb + q * ldb + j) + 1]!];
+                re += ar * br - ai * bi;
+                im += ar * bi + ai * br;
+              }
+              [want[at], want[at + 1]] = [re, im];
+            }
+        assertAllClose(got, want, `${kernel} product ${m}×${n}×${k} conjugate ${conjugateA} accumulate ${accumulate}`, 1e-6);
+        for (const t of [A, B, C]) t.dispose();
+      }
   }
 });
 

@@ -60,6 +60,11 @@ function hasSubgroups8(engine: Engine): boolean {
   return engine.info.features.subgroups && engine.info.adapter.subgroupMinSize >= 8;
 }
 
+/** The register-blocked mixing, in its subgroup form where subgroups are lavapipe's 8-lane SIMD rows (spectral-matmul.wgsl.ts). */
+function registerMix(engine: Engine): 'register' | 'register-subgroup' {
+  return isCpuAdapter(engine) && engine.info.features.subgroups && engine.info.adapter.subgroupMinSize === 8 ? 'register-subgroup' : 'register';
+}
+
 /** What the device offers the variants: subgroups, and room for each GEMM tile (f32; f16 tiles need half the memory). */
 function support(engine: Engine): VariantSupport {
   return { hasSubgroups8: hasSubgroups8(engine), gemmFits: (t) => gemmFits(engine, t, false) };
@@ -149,7 +154,7 @@ function resolve(t: Tensor, o: Conv2dOptions, kind: ConvKind, x: Shape, w: Shape
         'conv2d',
         `${name} cannot run this shape (${caseText(c)}): the FFT path needs stride 1, a square kernel no larger than about half the tile, and kernel spectra inside one binding`,
       );
-    const mix = storage === 'f16' ? 'tiled-f16' : fftTiledMix(name) ? 'tiled' : 'register';
+    const mix = storage === 'f16' ? 'tiled-f16' : fftTiledMix(name) ? 'tiled' : registerMix(t.engine);
     return { ...base, mix, variant: CONV2D_VARIANTS[conv2dDefaultVariant(t.engine)], fftTile: fftTileOf(name) };
   };
   const name = o.variant ?? chosenName(t.engine, c, o, algorithm, fftNames, maxBindingBytes);

@@ -9,6 +9,7 @@ import {
   matmulLanes,
   matmulUniforms,
   MATMUL_WORKGROUP,
+  sharesA,
   spectralMatmulKernel,
   spectralMatmulTiledKernel,
   tiledBlock,
@@ -111,10 +112,12 @@ export function spectralMatmul(op: string, engine: Engine, p: SpectralMatmul, a:
   for (const [name, v] of Object.entries({ aBin: p.aBin, aRow: p.aRow, bBin: p.bBin, bRow: p.bRow, cBin: p.cBin, cRow: p.cRow })) {
     if (v % 4 !== 0) throw new EngineError(op, `spectral product stride ${name} = ${v} is not a multiple of 4`);
   }
-  if ((p.kernel ?? 'register') === 'register') {
+  const kernel = p.kernel ?? 'register';
+  if (kernel === 'register' || kernel === 'register-subgroup') {
+    const shared = sharesA(p);
     engine.dispatch({
       op,
-      kernel: source(`product ${p.mb} ${p.nb}`, () => spectralMatmulKernel(p.mb, p.nb)),
+      kernel: source(`product ${p.mb} ${p.nb}${shared ? ' subgroup' : ''}`, () => spectralMatmulKernel(p.mb, p.nb, shared)),
       bindings: [a, b, c],
       uniforms: matmulUniforms(p),
       workgroups: workgroups(op, matmulLanes(p), MATMUL_WORKGROUP),
