@@ -118,20 +118,22 @@ test('binSlot stores each bin that is not the conjugate of another once, in spec
 });
 
 test('the spectral product C = op(A)ᵀ·B per bin, register blocks plain and in subgroup form, matches float64 (conjugated or not, accumulating or not, partial blocks)', async () => {
-  // (m, n): n blocks that are 8 (the subgroup form: 64 and 61 with 8-wide blocks, 29 with 4-wide) or 5 (padded to 8 would waste more than 1/8: plain).
+  // (m, n): n blocks that are 8 (the subgroup form: 64 and 61 with 8-wide blocks, 29 with 4-wide; m = 70 takes its 16-tall blocks)
+  // or 5 (padded to 8 would waste more than 1/8: plain).
   for (const [m, n, subgroup] of [
     [13, 64, true],
-    [13, 61, true],
+    [70, 61, true],
     [9, 29, true],
     [13, 20, false],
   ] as const) {
     const [bins, k] = [3, 7];
-    const { mb, nb } = matmulBlocks(m, n);
-    const [lda, ldb] = [roundTo(m, mb), roundTo(n, nb)];
-    const a = testData(bins * k * lda * 2, m + n);
-    const b = testData(bins * k * ldb * 2, m * n);
-    const c0 = testData(bins * lda * ldb * 2, 7);
-    for (const kernel of ['register', 'register-subgroup'] as const)
+    for (const kernel of ['register', 'register-subgroup'] as const) {
+      const { mb, nb } = matmulBlocks(m, n, kernel);
+      assert.is(mb, kernel === 'register-subgroup' && m >= 64 ? 16 : m >= 32 ? 8 : 4);
+      const [lda, ldb] = [roundTo(m, mb), roundTo(n, nb)];
+      const a = testData(bins * k * lda * 2, m + n);
+      const b = testData(bins * k * ldb * 2, m * n);
+      const c0 = testData(bins * lda * ldb * 2, 7);
       for (const [conjugateA, accumulate] of [
         [true, false],
         [false, true],
@@ -160,9 +162,10 @@ test('the spectral product C = op(A)ᵀ·B per bin, register blocks plain and in
               }
               [want[at], want[at + 1]] = [re, im];
             }
-        assertAllClose(got, want, `${kernel} product ${m}×${n}×${k} conjugate ${conjugateA} accumulate ${accumulate}`, 1e-6);
+        assertAllClose(got, want, `${kernel} ${mb}×${nb} product ${m}×${n}×${k} conjugate ${conjugateA} accumulate ${accumulate}`, 1e-6);
         for (const t of [A, B, C]) t.dispose();
       }
+    }
   }
 });
 
@@ -254,8 +257,9 @@ test('autograd through conv2d with algorithm fft (bias, fused ReLU) matches cent
   for (const c of [CASES[2]!, CASES[7]!]) await assertConvGradientsMatchFiniteDifferences(args(c), { algorithm: 'fft' }, 10, String(c));
 });
 
-test('a CPM-sized layer (11×11, 16→24 @46, padding 5) through fft16 and fft32 matches float64', async () => {
+test('a CPM-sized layer (11×11, 16→24 @46, padding 5) through fft16 and fft32 matches float64; 5→70 takes the subgroup mixing’s 16-tall blocks', async () => {
   for (const T of [16, 32] as FftSize[]) await checkCase([1, 16, 24, 46, 46, 11, 5, true, false], { variant: `fft${T}` }, `fft${T} CPM-sized`);
+  await checkCase([1, 5, 70, 46, 46, 11, 5, true, true], { variant: 'fft16' }, 'fft16 70 output channels');
 });
 
 test('algorithm choice: FFT candidates only where they apply, the cost model picks FFT for large kernels and direct for 1×1, bad requests are refused by name', () => {
