@@ -18,7 +18,7 @@ import {
   tilesFromSpectra,
   type FftSize,
 } from '../../src/shaders/fft/fft.js';
-import { sharesA } from '../../src/shaders/fft/spectral-matmul.wgsl.js';
+import { sharedOperand } from '../../src/shaders/fft/spectral-matmul.wgsl.js';
 import type { FFT_VARIANTS } from '../../src/shaders/conv2d/algorithm.js';
 import { fftApplicable } from '../../src/shaders/conv2d/fft-algorithm.js';
 import { Tensor } from '../../src/tensor/tensor.js';
@@ -117,19 +117,21 @@ test('binSlot stores each bin that is not the conjugate of another once, in spec
   }
 });
 
-test('the spectral product C = op(A)ᵀ·B per bin, register blocks plain and in subgroup form, matches float64 (conjugated or not, accumulating or not, partial blocks)', async () => {
-  // (m, n): n blocks that are 8 (the subgroup form: 64 and 61 with 8-wide blocks, 29 with 4-wide; m = 70 takes its 16-tall blocks)
-  // or 5 (padded to 8 would waste more than 1/8: plain).
-  for (const [m, n, subgroup] of [
-    [13, 64, true],
-    [70, 61, true],
-    [9, 29, true],
-    [13, 20, false],
+test('the spectral product C = op(A)ᵀ·B per bin, register blocks plain and in subgroup form (A or B shared), matches float64 (conjugated or not, accumulating or not, partial blocks)', async () => {
+  // (m, n) and the subgroup form's shared operand: A where the n blocks are 8 (64 and 61 columns in 8-wide blocks, 29 in 4-wide; m = 70
+  // takes 16-tall blocks), B where they are not but 64 rows make 8 blocks (B's blocks then 16 wide), neither for 13×20 (plain blocks).
+  for (const [m, n, form] of [
+    [13, 64, 'A'],
+    [70, 61, 'A'],
+    [9, 29, 'A'],
+    [64, 20, 'B'],
+    [13, 20, null],
   ] as const) {
     const [bins, k] = [3, 7];
     for (const kernel of ['register', 'register-subgroup'] as const) {
       const { mb, nb } = matmulBlocks(m, n, kernel);
-      assert.is(mb, kernel === 'register-subgroup' && m >= 64 ? 16 : m >= 32 ? 8 : 4);
+      const shared = kernel === 'register-subgroup' ? form : null;
+      assert.equal([mb, nb], [shared === 'A' && m >= 64 ? 16 : m >= 32 ? 8 : 4, shared === 'B' ? 16 : n >= 32 ? 8 : 4], `${kernel} ${m}×${n} blocks`);
       const [lda, ldb] = [roundTo(m, mb), roundTo(n, nb)];
       const a = testData(bins * k * lda * 2, m + n);
       const b = testData(bins * k * ldb * 2, m * n);
@@ -139,7 +141,7 @@ test('the spectral product C = op(A)ᵀ·B per bin, register blocks plain and in
         [false, true],
       ] as const) {
         const p = { bins, m, n, k, mb, nb, aBin: k * lda, aRow: lda, bBin: k * ldb, bRow: ldb, cBin: lda * ldb, cRow: ldb, conjugateA, accumulate, kernel };
-        assert.is(sharesA(p), kernel === 'register-subgroup' && subgroup, `${kernel} ${m}×${n}`);
+        assert.is(sharedOperand(p), shared, `${kernel} ${m}×${n} shared operand`);
         const [A, B, C] = [tensor(a, [a.length]), tensor(b, [b.length]), tensor(c0, [c0.length])];
         spectralMatmul('test', engine, p, A.binding('test'), B.binding('test'), C.binding('test'));
         const got = await C.read();

@@ -9,7 +9,7 @@ import {
   matmulLanes,
   matmulUniforms,
   MATMUL_WORKGROUP,
-  sharesA,
+  sharedOperand,
   spectralMatmulKernel,
   spectralMatmulTiledKernel,
   tiledBlock,
@@ -114,10 +114,10 @@ export function spectralMatmul(op: string, engine: Engine, p: SpectralMatmul, a:
   }
   const kernel = p.kernel ?? 'register';
   if (kernel === 'register' || kernel === 'register-subgroup') {
-    const shared = sharesA(p);
+    const shared = sharedOperand(p);
     engine.dispatch({
       op,
-      kernel: source(`product ${p.mb} ${p.nb}${shared ? ' subgroup' : ''}`, () => spectralMatmulKernel(p.mb, p.nb, shared)),
+      kernel: source(`product ${p.mb} ${p.nb}${shared ? ` shared ${shared}` : ''}`, () => spectralMatmulKernel(p.mb, p.nb, shared)),
       bindings: [a, b, c],
       uniforms: matmulUniforms(p),
       workgroups: workgroups(op, matmulLanes(p), MATMUL_WORKGROUP),

@@ -9,7 +9,7 @@ import { DIVMOD, LINEAR_WORKGROUP_ID } from '../../tensor/kernel.js';
 
 export const MATMUL_WORKGROUP = 64;
 
-/** Block shapes: complex outputs per lane along m and n (multiples of 4; 16 along m in the subgroup form only). */
+/** Block shapes: complex outputs per lane along m and n (multiples of 4; 16 along the shared operand in the subgroup form only). */
 export type MatmulBlock = 4 | 8 | 16;
 
 /** Sizes and strides in complex elements; every stride a multiple of 4. */
@@ -38,54 +38,82 @@ export interface SpectralMatmul {
 export type SpectralKernel = 'register' | 'register-subgroup' | 'tiled' | 'tiled-f16';
 
 /** Lanes of a subgroup in the register kernel's subgroup form: lavapipe's SIMD width, over consecutive lanes. */
-export const SHARED_A_LANES = 8;
+export const SUBGROUP_LANES = 8;
 
 /**
- * Whether the subgroup form runs `p` (else the plain register blocks do): its 8 lanes in a row must
- * share their rows of A, so the n blocks are padded to a multiple of 8, at most 1/8 more lanes.
+ * Which operand the subgroup form shares between the 8 lanes of a subgroup: A, where lanes run along n
+ * (the n blocks padded to a multiple of 8), or B, where they run along m (B's blocks are then 16 wide,
+ * the m blocks padded); null where padding would add more than 1/8 lanes: the plain register blocks.
  */
-export function sharesA(p: SpectralMatmul): boolean {
-  return p.kernel === 'register-subgroup' && paddedBlocksFit(Math.ceil(p.n / p.nb));
+export type SharedOperand = 'A' | 'B' | null;
+
+export function sharedOperand(p: SpectralMatmul): SharedOperand {
+  if (p.kernel !== 'register-subgroup') return null;
+  if (p.nb === 16) return paddedBlocksFit(Math.ceil(p.m / p.mb)) ? 'B' : null;
+  return paddedBlocksFit(Math.ceil(p.n / p.nb)) ? 'A' : null;
 }
 
-const paddedBlocksFit = (nBlocks: number): boolean => roundTo(nBlocks, SHARED_A_LANES) <= nBlocks * 1.125;
+const paddedBlocksFit = (blocks: number): boolean => roundTo(blocks, SUBGROUP_LANES) <= blocks * 1.125;
 
 /**
  * The block shape for an m×n product: wide blocks where there is room (fewer loads per FMA), narrow
- * ones for small sizes (less padding). In the subgroup form (`kernel`) a block 16 rows tall costs no
- * more loads of A than one 8 tall (each of the 8 lanes loads one of its 8 vec4s): on lavapipe 16×8
- * measured 10–30 % faster than 8×8 on CPM's products, 16×16 and 32×8 slower (spills).
+ * ones for small sizes (less padding). In the subgroup form (`kernel`) the shared operand's block is
+ * 16 long where its size allows, as that costs no more loads (each of the 8 lanes loads one of its 8
+ * vec4s): on lavapipe 16×8 measured 10–30 % faster than 8×8 on CPM's products, 16×16 and 32×8
+ * slower (spills). B is shared where A cannot be (few n blocks: batch 1 with few tiles).
  */
 export function matmulBlocks(m: number, n: number, kernel: SpectralKernel = 'register'): { mb: MatmulBlock; nb: MatmulBlock } {
-  const nb = n >= 32 ? 8 : 4;
-  const tall = kernel === 'register-subgroup' && m >= 64 && paddedBlocksFit(Math.ceil(n / nb));
-  return { mb: tall ? 16 : m >= 32 ? 8 : 4, nb };
+  const [mb, nb] = [m >= 32 ? 8 : 4, n >= 32 ? 8 : 4] as const;
+  if (kernel !== 'register-subgroup') return { mb, nb };
+  if (paddedBlocksFit(Math.ceil(n / nb))) return { mb: m >= 64 ? 16 : mb, nb };
+  if (n >= 16 && paddedBlocksFit(Math.ceil(m / mb))) return { mb, nb: 16 };
+  return { mb, nb };
 }
 
 export const roundTo = (v: number, b: number): number => Math.ceil(v / b) * b;
 
-/** Lanes along n: the n blocks, padded for the subgroup form. */
-const laneBlocksN = (p: SpectralMatmul): number => (sharesA(p) ? roundTo(Math.ceil(p.n / p.nb), SHARED_A_LANES) : Math.ceil(p.n / p.nb));
+/** Blocks along m and n that get lanes: the shared operand's partner dimension padded to whole subgroups. */
+function laneBlocks(p: SpectralMatmul): [number, number] {
+  const [m, n] = [Math.ceil(p.m / p.mb), Math.ceil(p.n / p.nb)];
+  const shared = sharedOperand(p);
+  return [shared === 'B' ? roundTo(m, SUBGROUP_LANES) : m, shared === 'A' ? roundTo(n, SUBGROUP_LANES) : n];
+}
 
 export function matmulLanes(p: SpectralMatmul): number {
-  return p.bins * Math.ceil(p.m / p.mb) * laneBlocksN(p);
+  const [m, n] = laneBlocks(p);
+  return p.bins * m * n;
 }
 
 /** The strides and flags both products' uniform blocks end with, in this order. */
 const operandWords = (p: SpectralMatmul): number[] => [p.aBin, p.aRow, p.bBin, p.bRow, p.cBin, p.cRow, p.conjugateA ? 1 : 0, p.accumulate ? 1 : 0];
 
 export function matmulUniforms(p: SpectralMatmul): Uint32Array {
-  return new Uint32Array([Math.ceil(p.m / p.mb), laneBlocksN(p), p.k, matmulLanes(p), ...operandWords(p), Math.ceil(p.n / p.nb), 0, 0, 0]);
+  const [m, n] = laneBlocks(p);
+  // Then the padded dimension's blocks that are stored.
+  return new Uint32Array([m, n, p.k, matmulLanes(p), ...operandWords(p), Math.ceil(sharedOperand(p) === 'B' ? p.m / p.mb : p.n / p.nb), 0, 0, 0]);
+}
+
+/** Lines that give `name0 … name{count−1}`, the vec4s of one k row of a shared operand, each loaded by one lane of 8 and broadcast. */
+function sharedLoads(operand: 'A' | 'B', name: string, count: number, row: string): string[] {
+  const per = Math.min(count, SUBGROUP_LANES);
+  return [
+    ...Array.from(
+      { length: Math.ceil(count / SUBGROUP_LANES) },
+      (_, r) => `let ${name}Mine${r} = ${operand}[${row} + ${r * SUBGROUP_LANES}u + lid % ${per}u];`,
+    ),
+    ...Array.from({ length: count }, (_, v) => `let ${name}${v} = subgroupBroadcast(${name}Mine${Math.floor(v / SUBGROUP_LANES)}, ${v % SUBGROUP_LANES}u);`),
+  ];
 }
 
 /**
- * `sharedA`: the subgroup form. Per k the plain form's lane loads its MB/2 vec4s of A itself, though on
- * lavapipe the 8 lanes of a SIMD row (neighbours along n) read the same ones: each of those gathers
- * costs as much as one of 8 distinct addresses. Here lane i of each 8 loads vec4 i mod MB/2 and the
- * subgroup broadcasts them (measured 10–20 % faster on CPM's products). Lanes past the last n block
- * compute padding and store nothing; none leaves early, as broadcasts need every lane of the subgroup.
+ * `shared`: the subgroup form. Per k the plain form's lane loads its MB/2 vec4s of A and NB/2 of B
+ * itself, though on lavapipe the 8 lanes of a SIMD row (neighbours along n) read the same ones of A:
+ * each of those gathers costs as much as one of 8 distinct addresses. Here lane i of each 8 loads vec4
+ * i mod MB/2 and the subgroup broadcasts them (measured 10–20 % faster on CPM's products); or the same
+ * for B, with lanes along m. Lanes past the last block of the padded dimension compute padding and
+ * store nothing; none leaves early, as broadcasts need every lane of the subgroup.
  */
-export function spectralMatmulKernel(MB: MatmulBlock, NB: MatmulBlock, sharedA = false): string {
+export function spectralMatmulKernel(MB: MatmulBlock, NB: MatmulBlock, shared: SharedOperand = null): string {
   const [AV, BV] = [MB / 2, NB / 2]; // vec4s per row of the lane's block of A and of B (and C)
   const mac: string[] = [];
   // a{i}: complex A(k, m0 + i) as vec2; b{j}: vec4 of B(k, n0 + 2j … 2j + 1); c{i}_{j} the matching accumulators.
@@ -93,17 +121,10 @@ export function spectralMatmulKernel(MB: MatmulBlock, NB: MatmulBlock, sharedA =
     for (let j = 0; j < BV; j++) mac.push(`c${i}_${j} = fma(vec4<f32>(a${i}.x), b${j}, fma(vec4<f32>(a${i}.y * s), bs${j}, c${i}_${j}));`);
   }
   const loads = [
-    ...(sharedA
-      ? [
-          ...Array.from(
-            { length: Math.ceil(AV / SHARED_A_LANES) },
-            (_, r) => `let mine${r} = A[aRow + ${r * SHARED_A_LANES}u + lid % ${Math.min(AV, SHARED_A_LANES)}u];`,
-          ),
-          ...Array.from({ length: AV }, (_, v) => `let A${v} = subgroupBroadcast(mine${Math.floor(v / SHARED_A_LANES)}, ${v % SHARED_A_LANES}u);`),
-        ]
-      : Array.from({ length: AV }, (_, v) => `let A${v} = A[aRow + ${v}u];`)),
+    ...(shared === 'A' ? sharedLoads('A', 'A', AV, 'aRow') : Array.from({ length: AV }, (_, v) => `let A${v} = A[aRow + ${v}u];`)),
     ...Array.from({ length: MB }, (_, i) => `let a${i} = A${i >> 1}.${i & 1 ? 'zw' : 'xy'};`),
-    ...Array.from({ length: BV }, (_, j) => `let b${j} = B[bRow + ${j}u]; let bs${j} = vec4<f32>(-b${j}.y, b${j}.x, -b${j}.w, b${j}.z);`),
+    ...(shared === 'B' ? sharedLoads('B', 'b', BV, 'bRow') : Array.from({ length: BV }, (_, j) => `let b${j} = B[bRow + ${j}u];`)),
+    ...Array.from({ length: BV }, (_, j) => `let bs${j} = vec4<f32>(-b${j}.y, b${j}.x, -b${j}.w, b${j}.z);`),
   ];
   const stores: string[] = [];
   for (let i = 0; i < MB; i++) {
@@ -111,8 +132,10 @@ export function spectralMatmulKernel(MB: MatmulBlock, NB: MatmulBlock, sharedA =
       stores.push(`{ let at = (cLane + ${i}u * p.cRow) / 2u + ${j}u; C[at] = select(c${i}_${j}, c${i}_${j} + C[at], p.accumulate == 1u); }`);
   }
   const accs = Array.from({ length: MB }, (_, i) => Array.from({ length: BV }, (_, j) => `var c${i}_${j} = vec4<f32>(0.0);`).join(' '));
-  return /* wgsl */ `${sharedA ? 'enable subgroups;' : ''}
-struct Params { mBlocks: u32, nBlocks: u32, k: u32, lanes: u32, aBin: u32, aRow: u32, bBin: u32, bRow: u32, cBin: u32, cRow: u32, conjugateA: u32, accumulate: u32, nStored: u32 }
+  // Lanes run along n first (neighbouring lanes read neighbouring vec4s of B), then m, then bins; along m first where B is shared.
+  const [inner, outer] = shared === 'B' ? ['m', 'n'] : ['n', 'm'];
+  return /* wgsl */ `${shared ? 'enable subgroups;' : ''}
+struct Params { mBlocks: u32, nBlocks: u32, k: u32, lanes: u32, aBin: u32, aRow: u32, bBin: u32, bRow: u32, cBin: u32, cRow: u32, conjugateA: u32, accumulate: u32, stored: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> A: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> B: array<vec4<f32>>;
@@ -124,13 +147,12 @@ ${DIVMOD}
 @compute @workgroup_size(${MATMUL_WORKGROUP})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let lane = linear_workgroup_id(wg, nwg) * ${MATMUL_WORKGROUP}u + lid;
-  ${sharedA ? 'let id = min(lane, p.lanes - 1u);' : 'if (lane >= p.lanes) { return; } let id = lane;'}
-  // Lanes run along n first (neighbouring lanes read neighbouring vec4s of B), then m, then bins.
-  let fn_ = divmod(id, p.nBlocks);
-  let fm = divmod(fn_.x, p.mBlocks);
-  let f = fm.x;
-  let m0 = fm.y * ${MB}u;
-  let n0 = fn_.y * ${NB}u;
+  ${shared ? 'let id = min(lane, p.lanes - 1u);' : 'if (lane >= p.lanes) { return; } let id = lane;'}
+  let ${inner}q = divmod(id, p.${inner}Blocks);
+  let ${outer}q = divmod(${inner}q.x, p.${outer}Blocks);
+  let f = ${outer}q.x;
+  let m0 = mq.y * ${MB}u;
+  let n0 = nq.y * ${NB}u;
   let s = select(1.0, -1.0, p.conjugateA == 1u);
   let aLane = f * p.aBin + m0;
   let bLane = f * p.bBin + n0;
@@ -142,7 +164,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     ${loads.join('\n    ')}
     ${mac.join('\n    ')}
   }
-  if (lane >= p.lanes || fn_.y >= p.nStored) { return; }
+  if (lane >= p.lanes || ${shared === 'B' ? 'mq' : 'nq'}.y >= p.stored) { return; }
   ${stores.join('\n  ')}
 }`;
 }
