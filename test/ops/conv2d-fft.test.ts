@@ -247,12 +247,21 @@ test('storage f16 (tiled mixing over f16 spectra, f32 accumulation) matches floa
 });
 
 test('sub-batch splits: spectra over several sub-batches (forward and dX per sub-batch, dW summed in the frequency domain)', async () => {
-  // 3 images at T=16: one image's spectra are budgeted at ~147 KiB, so 256 KiB bindings take one image per sub-batch.
+  // 3 images at T=16: one image's spectra are budgeted at 310–390 KiB (channels and tiles padded to whole 16-blocks), so 512 KiB bindings take one image per sub-batch.
   for (const c of [
     [3, 4, 5, 20, 19, 9, 4, true, true],
     [3, 5, 3, 17, 15, 5, 2, true, false],
   ] as Case[])
-    await checkCase(c, { variant: 'fft16', maxBindingBytes: 256 * 1024 }, 'fft16 split');
+    await checkCase(c, { variant: 'fft16', maxBindingBytes: 512 * 1024 }, 'fft16 split');
+  // At the smallest binding limit the FFT path accepts, every spectrum fits: 64 output channels over 4 tiles an image take the
+  // subgroup mixing's B-shared 16-wide blocks on lavapipe, padding one image's 4 tiles to 16.
+  const [n, cin, cout, h, w, k, padding] = [5, 4, 64, 46, 46, 9, 4];
+  let [lo, hi] = [1, 2 ** 30];
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    [lo, hi] = fftApplicable({ n, cin, h, w, cout, k, padding }, 32, mid) ? [lo, mid] : [mid, hi];
+  }
+  await checkCase([n, cin, cout, h, w, k, padding, true, false], { variant: 'fft32', maxBindingBytes: hi }, `fft32 at its smallest binding limit (${hi} B)`);
 });
 
 test('autograd through conv2d with algorithm fft (bias, fused ReLU) matches central finite differences in float64', async () => {

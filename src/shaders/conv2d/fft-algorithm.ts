@@ -25,7 +25,9 @@ import {
 } from '../fft/fft.js';
 import { imageWindow, subBatches } from '../../tensor/split.js';
 
-const pad8 = (v: number): number => roundTo(v, 8);
+/** Spectra dimensions are padded to whole product blocks: at most 16 (matmulBlocks). */
+const MAX_BLOCK = 16;
+const padBlock = (v: number): number => roundTo(v, MAX_BLOCK);
 
 export interface FftConvShape {
   n: number;
@@ -51,9 +53,9 @@ export function tilesPerImage(s: FftConvShape, T: number, kind: 'forward' | 'dX'
   return [Math.ceil(ho / S), Math.ceil(wo / S)];
 }
 
-/** Bytes of the kernel spectra (at most: channels padded to 8), the largest single binding that cannot be split over the batch. */
+/** Bytes of the kernel spectra (at most: channels padded to whole blocks), the largest single binding that cannot be split over the batch. */
 export function weightSpectrumBytes(s: Pick<FftConvShape, 'cin' | 'cout'>, T: number): number {
-  return spectrumBins(T) * pad8(s.cout) * pad8(s.cin) * 8;
+  return spectrumBins(T) * padBlock(s.cout) * padBlock(s.cin) * 8;
 }
 
 /** Whether tile size T can run this shape under a binding limit: the kernel spectra, and one image's spectra, must fit one binding. */
@@ -77,8 +79,11 @@ function spectrumLayout(rows: number, ld: number, rowIsA: boolean): SpectrumLayo
   return { rows, ld, fStride: rows * ld, mulA: rowIsA ? ld : 1, mulB: rowIsA ? 1 : ld, specBase: 0 };
 }
 
-function spectra(op: string, engine: Engine, T: number, l: SpectrumLayout, what: string): Tensor {
-  return Tensor.empty(engine, [spectrumBins(T) * l.fStride * 2], `${op} ${what} spectra`);
+/** Spectra in layout `l`; over `limit` bytes would mean the sub-batch sizing (sizes) underestimated them: an internal error, not a split. */
+function spectra(op: string, engine: Engine, T: number, l: SpectrumLayout, what: string, limit: number): Tensor {
+  const floats = spectrumBins(T) * l.fStride * 2;
+  if (4 * floats > limit) throw new EngineError(op, `internal: ${what} spectra of ${4 * floats} B exceed the ${limit} B binding budget they were sized for`);
+  return Tensor.empty(engine, [floats], `${op} ${what} spectra`);
 }
 
 /** The cout·cin planes of an OIHW kernel (or kernel gradient), plane (a, b) = (co, ci), each one k×k tile, in spectrum layout `l`. */
@@ -88,9 +93,9 @@ function kernelPlanes(cout: number, cin: number, k: number, l: SpectrumLayout): 
 }
 
 /** Spectra of w in `l`. */
-function weightSpectra(op: string, w: Tensor, T: FftSize, l: SpectrumLayout): Tensor {
+function weightSpectra(op: string, w: Tensor, T: FftSize, l: SpectrumLayout, limit: number): Tensor {
   const [cout, cin, k] = w.shape as [number, number, number];
-  const spectrum = spectra(op, w.engine, T, l, 'kernel');
+  const spectrum = spectra(op, w.engine, T, l, 'kernel', limit);
   tileSpectra(op, w.engine, T, w.binding(op), kernelPlanes(cout, cin, k, l), spectrum.binding(op));
   return spectrum;
 }
@@ -126,9 +131,9 @@ function imageTiles(im: Images, tiles: [number, number], S: number, off: number,
 function sizes(s: FftConvShape, T: number, kind: 'forward' | 'dX' | 'dW') {
   const [ty, tx] = tilesPerImage(s, T, kind);
   // Per image, with room for the padding of a sub-batch's tile count to a whole block.
-  const tilesPerImg = ty * tx + 7;
+  const tilesPerImg = ty * tx + MAX_BLOCK - 1;
   const bins = spectrumBins(T) * 2;
-  return { tiles: [ty, tx] as [number, number], perImage: [bins * pad8(s.cin) * tilesPerImg, bins * pad8(s.cout) * tilesPerImg] };
+  return { tiles: [ty, tx] as [number, number], perImage: [bins * padBlock(s.cin) * tilesPerImg, bins * padBlock(s.cout) * tilesPerImg] };
 }
 
 function images(op: string, t: Tensor, n0: number, count: number): Images {
@@ -173,15 +178,15 @@ function mixThroughSpectra(op: string, src: Tensor, w: Tensor, b: Tensor | null,
   const { mb, nb } = matmulBlocks(dstC, Math.min(n, 8) * perImageTiles, r.mix);
   // Kernel spectra [source channel][destination channel]: planes (co, ci) with ci the row for the forward, co for dX.
   const wl = spectrumLayout(srcC, roundTo(dstC, mb), !forward);
-  const ws = weightSpectra(op, w, T, wl);
+  const ws = weightSpectra(op, w, T, wl, r.maxBindingBytes);
   for (const [n0, count] of subBatches(op, n, [srcC * srcH * srcW, dstC * dstH * dstW, ...perImage], r.maxBindingBytes)) {
     const si = images(op, src, n0, count);
     const di = images(op, dst, n0, count);
     const P = count * perImageTiles;
     const sl = spectrumLayout(srcC, roundTo(P, nb), true);
     const dl = spectrumLayout(roundTo(dstC, mb), roundTo(P, nb), true);
-    const ss = spectra(op, src.engine, T, sl, 'source');
-    const ds = spectra(op, src.engine, T, dl, 'destination');
+    const ss = spectra(op, src.engine, T, sl, 'source', r.maxBindingBytes);
+    const ds = spectra(op, src.engine, T, dl, 'destination', r.maxBindingBytes);
     tileSpectra(op, src.engine, T, si.window.binding, { ...imageTiles(si, tiles, S, forward ? padding : k - 1 - padding, T), ...sl }, ss.binding(op));
     spectralMatmul(
       op,
@@ -246,7 +251,7 @@ export function fftConvWeightGrad(x: Tensor, dy: Tensor, padding: number, dw: Te
   const { tiles, perImage } = sizes(s, T, 'dW');
   const { mb, nb } = matmulBlocks(cout, cin, r.mix);
   const dwl = spectrumLayout(roundTo(cout, mb), roundTo(cin, nb), true);
-  const dws = spectra(op, x.engine, T, dwl, 'dW');
+  const dws = spectra(op, x.engine, T, dwl, 'dW', r.maxBindingBytes);
   subBatches(op, n, [cin * h * wd, cout * ho * wo, ...perImage], r.maxBindingBytes).forEach(([n0, count], chunk) => {
     const xi = images(op, x, n0, count);
     const dyi = images(op, dy, n0, count);
@@ -254,8 +259,8 @@ export function fftConvWeightGrad(x: Tensor, dy: Tensor, padding: number, dw: Te
     // Both tile-major, [f][p][channel]: the product sums over p.
     const dyl = spectrumLayout(P, roundTo(cout, mb), false);
     const xl = spectrumLayout(P, roundTo(cin, nb), false);
-    const dys = spectra(op, x.engine, T, dyl, 'dY');
-    const xs = spectra(op, x.engine, T, xl, 'input');
+    const dys = spectra(op, x.engine, T, dyl, 'dY', r.maxBindingBytes);
+    const xs = spectra(op, x.engine, T, xl, 'input', r.maxBindingBytes);
     tileSpectra(op, x.engine, T, dyi.window.binding, { ...imageTiles(dyi, tiles, S, 0, S), ...dyl }, dys.binding(op));
     tileSpectra(op, x.engine, T, xi.window.binding, { ...imageTiles(xi, tiles, S, padding, T), ...xl }, xs.binding(op));
     spectralMatmul(
