@@ -118,20 +118,25 @@ test('binSlot stores each bin that is not the conjugate of another once, in spec
 });
 
 test('the spectral product C = op(A)ᵀ·B per bin, register blocks plain and in subgroup form (A or B shared), matches float64 (conjugated or not, accumulating or not, partial blocks)', async () => {
-  // (m, n) and the subgroup form's shared operand: A where the n blocks are 8 (64 and 61 columns in 8-wide blocks, 29 in 4-wide; m = 70
-  // takes 16-tall blocks), B where they are not but 64 rows make 8 blocks (B's blocks then 16 wide), neither for 13×20 (plain blocks).
+  // (m, n) and the subgroup form's shared operand: A where the n blocks are 8 (64 and 61 columns in 8-wide blocks, 29 in 4-wide; m = 130
+  // takes 16-tall blocks), B where they are not but 64 rows make 8 blocks (B's blocks 8 wide, 16 for n = 130), neither for 13×20 (plain blocks).
   for (const [m, n, form] of [
     [13, 64, 'A'],
-    [70, 61, 'A'],
+    [130, 61, 'A'],
     [9, 29, 'A'],
     [64, 20, 'B'],
+    [64, 130, 'B'],
     [13, 20, null],
   ] as const) {
     const [bins, k] = [3, 7];
     for (const kernel of ['register', 'register-subgroup'] as const) {
-      const { mb, nb } = matmulBlocks(m, n, kernel);
-      const shared = kernel === 'register-subgroup' ? form : null;
-      assert.equal([mb, nb], [shared === 'A' && m >= 64 ? 16 : m >= 32 ? 8 : 4, shared === 'B' ? 16 : n >= 32 ? 8 : 4], `${kernel} ${m}×${n} blocks`);
+      const { mb, nb, shared } = matmulBlocks(m, n, kernel);
+      assert.is(shared, kernel === 'register-subgroup' ? form : null, `${kernel} ${m}×${n} shared operand`);
+      assert.equal(
+        [mb, nb],
+        [shared === 'A' && m >= 128 ? 16 : m >= 32 ? 8 : 4, shared === 'B' ? (n >= 128 ? 16 : 8) : n >= 32 ? 8 : 4],
+        `${kernel} ${m}×${n} blocks`,
+      );
       const [lda, ldb] = [roundTo(m, mb), roundTo(n, nb)];
       const a = testData(bins * k * lda * 2, m + n);
       const b = testData(bins * k * ldb * 2, m * n);
@@ -140,8 +145,25 @@ test('the spectral product C = op(A)ᵀ·B per bin, register blocks plain and in
         [true, false],
         [false, true],
       ] as const) {
-        const p = { bins, m, n, k, mb, nb, aBin: k * lda, aRow: lda, bBin: k * ldb, bRow: ldb, cBin: lda * ldb, cRow: ldb, conjugateA, accumulate, kernel };
-        assert.is(sharedOperand(p), shared, `${kernel} ${m}×${n} shared operand`);
+        const p = {
+          bins,
+          m,
+          n,
+          k,
+          mb,
+          nb,
+          aBin: k * lda,
+          aRow: lda,
+          bBin: k * ldb,
+          bRow: ldb,
+          cBin: lda * ldb,
+          cRow: ldb,
+          conjugateA,
+          accumulate,
+          kernel,
+          shared,
+        };
+        assert.is(sharedOperand(p), shared);
         const [A, B, C] = [tensor(a, [a.length]), tensor(b, [b.length]), tensor(c0, [c0.length])];
         spectralMatmul('test', engine, p, A.binding('test'), B.binding('test'), C.binding('test'));
         const got = await C.read();
@@ -253,24 +275,30 @@ test('sub-batch splits: spectra over several sub-batches (forward and dX per sub
     [3, 5, 3, 17, 15, 5, 2, true, false],
   ] as Case[])
     await checkCase(c, { variant: 'fft16', maxBindingBytes: 512 * 1024 }, 'fft16 split');
-  // At the smallest binding limit the FFT path accepts, every spectrum fits: 64 output channels over 4 tiles an image take the
-  // subgroup mixing's B-shared 16-wide blocks on lavapipe, padding one image's 4 tiles to 16.
-  const [n, cin, cout, h, w, k, padding] = [5, 4, 64, 46, 46, 9, 4];
-  let [lo, hi] = [1, 2 ** 30];
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    [lo, hi] = fftApplicable({ n, cin, h, w, cout, k, padding }, 32, mid) ? [lo, mid] : [mid, hi];
+  // At the smallest binding limit the FFT path accepts, every spectrum fits, with the subgroup mixing's padding on lavapipe: 64 output
+  // channels over 4 tiles an image share B (a sub-batch of one image pads its 4 tiles to 8); dW of 130 input channels shares B in
+  // 16-wide blocks (its kernel spectra pad 130 to 144).
+  for (const [c, T] of [
+    [[5, 4, 64, 46, 46, 9, 4, true, false], 32],
+    [[1, 130, 64, 8, 8, 3, 1, false, false], 8],
+  ] as [Case, FftSize][]) {
+    const [n, cin, cout, h, w, k, padding] = c;
+    let [lo, hi] = [1, 2 ** 30];
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      [lo, hi] = fftApplicable({ n, cin, h, w, cout, k, padding }, T, mid) ? [lo, mid] : [mid, hi];
+    }
+    await checkCase(c, { variant: `fft${T}`, maxBindingBytes: hi }, `fft${T} at its smallest binding limit (${hi} B)`);
   }
-  await checkCase([n, cin, cout, h, w, k, padding, true, false], { variant: 'fft32', maxBindingBytes: hi }, `fft32 at its smallest binding limit (${hi} B)`);
 });
 
 test('autograd through conv2d with algorithm fft (bias, fused ReLU) matches central finite differences in float64', async () => {
   for (const c of [CASES[2]!, CASES[7]!]) await assertConvGradientsMatchFiniteDifferences(args(c), { algorithm: 'fft' }, 10, String(c));
 });
 
-test('a CPM-sized layer (11×11, 16→24 @46, padding 5) through fft16 and fft32 matches float64; 5→70 takes the subgroup mixing’s 16-tall blocks', async () => {
+test('a CPM-sized layer (11×11, 16→24 @46, padding 5) through fft16 and fft32 matches float64; 5→130 takes the subgroup mixing’s 16-tall blocks', async () => {
   for (const T of [16, 32] as FftSize[]) await checkCase([1, 16, 24, 46, 46, 11, 5, true, false], { variant: `fft${T}` }, `fft${T} CPM-sized`);
-  await checkCase([1, 5, 70, 46, 46, 11, 5, true, true], { variant: 'fft16' }, 'fft16 70 output channels');
+  await checkCase([1, 5, 130, 46, 46, 11, 5, true, true], { variant: 'fft16' }, 'fft16 130 output channels');
 });
 
 test('algorithm choice: FFT candidates only where they apply, the cost model picks FFT for large kernels and direct for 1×1, bad requests are refused by name', () => {

@@ -33,6 +33,8 @@ export interface SpectralMatmul {
   accumulate: boolean;
   /** Which kernel runs it (default 'register'): the register blocks above, or the workgroup-tiled one below (f32 or f16 operands). */
   kernel?: SpectralKernel;
+  /** With 'register-subgroup': the operand its blocks were shaped to share (matmulBlocks). */
+  shared?: SharedOperand;
 }
 
 export type SpectralKernel = 'register' | 'register-subgroup' | 'tiled' | 'tiled-f16';
@@ -48,9 +50,9 @@ export const SUBGROUP_LANES = 8;
 export type SharedOperand = 'A' | 'B' | null;
 
 export function sharedOperand(p: SpectralMatmul): SharedOperand {
-  if (p.kernel !== 'register-subgroup') return null;
-  if (p.nb === 16) return paddedBlocksFit(Math.ceil(p.m / p.mb)) ? 'B' : null;
-  return paddedBlocksFit(Math.ceil(p.n / p.nb)) ? 'A' : null;
+  if (p.kernel !== 'register-subgroup' || !p.shared) return null;
+  // Checked again: a sub-batch may have fewer tiles than the blocks were shaped for.
+  return paddedBlocksFit(p.shared === 'A' ? Math.ceil(p.n / p.nb) : Math.ceil(p.m / p.mb)) ? p.shared : null;
 }
 
 const paddedBlocksFit = (blocks: number): boolean => roundTo(blocks, SUBGROUP_LANES) <= blocks * 1.125;
@@ -58,16 +60,17 @@ const paddedBlocksFit = (blocks: number): boolean => roundTo(blocks, SUBGROUP_LA
 /**
  * The block shape for an m×n product: wide blocks where there is room (fewer loads per FMA), narrow
  * ones for small sizes (less padding). In the subgroup form (`kernel`) the shared operand's block is
- * 16 long where its size allows, as that costs no more loads (each of the 8 lanes loads one of its 8
- * vec4s): on lavapipe 16×8 measured 10–30 % faster than 8×8 on CPM's products, 16×16 and 32×8
- * slower (spills). B is shared where A cannot be (few n blocks: batch 1 with few tiles).
+ * 16 long where its size is 128 or more, as that costs no more loads (each of the 8 lanes loads one of
+ * its 8 vec4s): on lavapipe 16×8 measured 10–30 % faster than 8×8 on CPM's products, 16×16 and 32×8
+ * slower (spills), but it compiles in about 6 s against 1.7 s, which smaller products do not repay.
+ * B is shared where A cannot be (few n blocks: batch 1 with few tiles).
  */
-export function matmulBlocks(m: number, n: number, kernel: SpectralKernel = 'register'): { mb: MatmulBlock; nb: MatmulBlock } {
+export function matmulBlocks(m: number, n: number, kernel: SpectralKernel = 'register'): { mb: MatmulBlock; nb: MatmulBlock; shared: SharedOperand } {
   const [mb, nb] = [m >= 32 ? 8 : 4, n >= 32 ? 8 : 4] as const;
-  if (kernel !== 'register-subgroup') return { mb, nb };
-  if (paddedBlocksFit(Math.ceil(n / nb))) return { mb: m >= 64 ? 16 : mb, nb };
-  if (n >= 16 && paddedBlocksFit(Math.ceil(m / mb))) return { mb, nb: 16 };
-  return { mb, nb };
+  if (kernel !== 'register-subgroup') return { mb, nb, shared: null };
+  if (paddedBlocksFit(Math.ceil(n / nb))) return { mb: m >= 128 ? 16 : mb, nb, shared: 'A' };
+  if (n >= 16 && paddedBlocksFit(Math.ceil(m / mb))) return { mb, nb: n >= 128 ? 16 : 8, shared: 'B' };
+  return { mb, nb, shared: null };
 }
 
 export const roundTo = (v: number, b: number): number => Math.ceil(v / b) * b;
