@@ -275,12 +275,11 @@ test('sub-batch splits: spectra over several sub-batches (forward and dX per sub
     [3, 5, 3, 17, 15, 5, 2, true, false],
   ] as Case[])
     await checkCase(c, { variant: 'fft16', maxBindingBytes: 512 * 1024 }, 'fft16 split');
-  // At the smallest binding limit the FFT path accepts, every spectrum fits, with the subgroup mixing's padding on lavapipe: 64 output
-  // channels over 4 tiles an image share B (a sub-batch of one image pads its 4 tiles to 8); dW of 130 input channels shares B in
-  // 16-wide blocks (its kernel spectra pad 130 to 144).
+  // At the smallest binding limit the FFT path accepts, every spectrum fits: one image a sub-batch; and dW of 130 input channels, which
+  // on lavapipe shares B in 16-wide blocks (its kernel spectra, the binding that sets the limit, pad 130 to 144).
   for (const [c, T] of [
     [[5, 4, 64, 46, 46, 9, 4, true, false], 32],
-    [[1, 130, 64, 8, 8, 3, 1, false, false], 8],
+    [[32, 130, 64, 8, 8, 3, 1, false, false], 8],
   ] as [Case, FftSize][]) {
     const [n, cin, cout, h, w, k, padding] = c;
     let [lo, hi] = [1, 2 ** 30];
@@ -296,9 +295,9 @@ test('autograd through conv2d with algorithm fft (bias, fused ReLU) matches cent
   for (const c of [CASES[2]!, CASES[7]!]) await assertConvGradientsMatchFiniteDifferences(args(c), { algorithm: 'fft' }, 10, String(c));
 });
 
-test('a CPM-sized layer (11×11, 16→24 @46, padding 5) through fft16 and fft32 matches float64; 5→130 takes the subgroup mixing’s 16-tall blocks', async () => {
+test('a CPM-sized layer (11×11, 16→24 @46, padding 5) through fft16 and fft32 matches float64; 32→130 takes the subgroup mixing’s 16-tall blocks', async () => {
   for (const T of [16, 32] as FftSize[]) await checkCase([1, 16, 24, 46, 46, 11, 5, true, false], { variant: `fft${T}` }, `fft${T} CPM-sized`);
-  await checkCase([1, 5, 130, 46, 46, 11, 5, true, true], { variant: 'fft16' }, 'fft16 130 output channels');
+  await checkCase([1, 32, 130, 46, 46, 11, 5, true, true], { variant: 'fft16' }, 'fft16 130 output channels');
 });
 
 test('algorithm choice: FFT candidates only where they apply, the cost model picks FFT for large kernels and direct for 1×1, bad requests are refused by name', () => {

@@ -175,7 +175,7 @@ function mixThroughSpectra(op: string, src: Tensor, w: Tensor, b: Tensor | null,
   const S = tileStep(T, k);
   const { tiles, perImage } = sizes(s, T, kind);
   const perImageTiles = tiles[0] * tiles[1];
-  const { mb, nb, shared } = matmulBlocks(dstC, Math.min(n, 8) * perImageTiles, r.mix);
+  const { mb, nb, shared } = matmulBlocks(dstC, Math.min(n, 8) * perImageTiles, r.mix, spectrumBins(T) * srcC);
   // Kernel spectra [source channel][destination channel]: planes (co, ci) with ci the row for the forward, co for dX.
   const wl = spectrumLayout(srcC, roundTo(dstC, mb), !forward);
   const ws = weightSpectra(op, w, T, wl, r.maxBindingBytes);
@@ -250,7 +250,7 @@ export function fftConvWeightGrad(x: Tensor, dy: Tensor, padding: number, dw: Te
   checkShape(op, s, T, r.maxBindingBytes);
   const S = tileStep(T, k);
   const { tiles, perImage } = sizes(s, T, 'dW');
-  const { mb, nb, shared } = matmulBlocks(cout, cin, r.mix);
+  const { mb, nb, shared } = matmulBlocks(cout, cin, r.mix, spectrumBins(T) * n * tiles[0] * tiles[1]);
   const dwl = spectrumLayout(roundTo(cout, mb), roundTo(cin, nb), true);
   const dws = spectra(op, x.engine, T, dwl, 'dW', r.maxBindingBytes);
   subBatches(op, n, [cin * h * wd, cout * ho * wo, ...perImage], r.maxBindingBytes).forEach(([n0, count], chunk) => {

@@ -55,6 +55,12 @@ export function sharedOperand(p: SpectralMatmul): SharedOperand {
   return paddedBlocksFit(p.shared === 'A' ? Math.ceil(p.n / p.nb) : Math.ceil(p.m / p.mb)) ? p.shared : null;
 }
 
+/**
+ * Complex multiply-adds per call below which the plain blocks run instead (each form is one more
+ * pipeline to compile, 0.6–6 s on lavapipe; below this it saves under ~2 ms a call: cpm-small's).
+ */
+const SUBGROUP_FORM_MACS = 2 ** 25;
+
 const paddedBlocksFit = (blocks: number): boolean => roundTo(blocks, SUBGROUP_LANES) <= blocks * 1.125;
 
 /**
@@ -63,11 +69,17 @@ const paddedBlocksFit = (blocks: number): boolean => roundTo(blocks, SUBGROUP_LA
  * 16 long where its size is 128 or more, as that costs no more loads (each of the 8 lanes loads one of
  * its 8 vec4s): on lavapipe 16×8 measured 10–30 % faster than 8×8 on CPM's products, 16×16 and 32×8
  * slower (spills), but it compiles in about 6 s against 1.7 s, which smaller products do not repay.
- * B is shared where A cannot be (few n blocks: batch 1 with few tiles).
+ * B is shared where A cannot be (few n blocks: batch 1 with few tiles). `binsTimesK`: bins × the
+ * summed dimension, with m and n the size of a call (default: large).
  */
-export function matmulBlocks(m: number, n: number, kernel: SpectralKernel = 'register'): { mb: MatmulBlock; nb: MatmulBlock; shared: SharedOperand } {
+export function matmulBlocks(
+  m: number,
+  n: number,
+  kernel: SpectralKernel = 'register',
+  binsTimesK = Infinity,
+): { mb: MatmulBlock; nb: MatmulBlock; shared: SharedOperand } {
   const [mb, nb] = [m >= 32 ? 8 : 4, n >= 32 ? 8 : 4] as const;
-  if (kernel !== 'register-subgroup') return { mb, nb, shared: null };
+  if (kernel !== 'register-subgroup' || m * n * binsTimesK < SUBGROUP_FORM_MACS) return { mb, nb, shared: null };
   if (paddedBlocksFit(Math.ceil(n / nb))) return { mb: m >= 128 ? 16 : mb, nb, shared: 'A' };
   if (n >= 16 && paddedBlocksFit(Math.ceil(m / mb))) return { mb, nb: n >= 128 ? 16 : 8, shared: 'B' };
   return { mb, nb, shared: null };
