@@ -66,10 +66,10 @@ const paddedBlocksFit = (blocks: number): boolean => roundTo(blocks, SUBGROUP_LA
 /**
  * The block shape for an m×n product: wide blocks where there is room (fewer loads per FMA), narrow
  * ones for small sizes (less padding). In the subgroup form (`kernel`) the shared operand's block is
- * 16 long where its size is 128 or more, as that costs no more loads (each of the 8 lanes loads one of
- * its 8 vec4s): on lavapipe 16×8 measured 10–30 % faster than 8×8 on CPM's products, 16×16 and 32×8
- * slower (spills), but it compiles in about 6 s against 1.7 s, which smaller products do not repay.
- * B is shared where A cannot be (few n blocks: batch 1 with few tiles). `binsTimesK`: bins × the
+ * 16 long where its size allows, as that costs no more loads (each of the 8 lanes loads one of its 8
+ * vec4s): on lavapipe 16×8 measured 10–30 % faster than 8×8 on CPM's products, 16×16 and 32×8
+ * slower (spills); it compiles in about 6 s against 1.7 s, repaid by the products large enough for
+ * the subgroup form at all (SUBGROUP_FORM_MACS). B is shared where A cannot be (few n blocks: batch 1 with few tiles). `binsTimesK`: bins × the
  * summed dimension, with m and n the size of a call (default: large).
  */
 export function matmulBlocks(
@@ -80,8 +80,8 @@ export function matmulBlocks(
 ): { mb: MatmulBlock; nb: MatmulBlock; shared: SharedOperand } {
   const [mb, nb] = [m >= 32 ? 8 : 4, n >= 32 ? 8 : 4] as const;
   if (kernel !== 'register-subgroup' || m * n * binsTimesK < SUBGROUP_FORM_MACS) return { mb, nb, shared: null };
-  if (paddedBlocksFit(Math.ceil(n / nb))) return { mb: m >= 128 ? 16 : mb, nb, shared: 'A' };
-  if (n >= 16 && paddedBlocksFit(Math.ceil(m / mb))) return { mb, nb: n >= 128 ? 16 : 8, shared: 'B' };
+  if (paddedBlocksFit(Math.ceil(n / nb))) return { mb: m >= 64 ? 16 : mb, nb, shared: 'A' };
+  if (n >= 16 && paddedBlocksFit(Math.ceil(m / mb))) return { mb, nb: 16, shared: 'B' };
   return { mb, nb, shared: null };
 }
 
