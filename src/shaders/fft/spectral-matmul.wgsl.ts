@@ -69,8 +69,8 @@ const paddedBlocksFit = (blocks: number): boolean => roundTo(blocks, SUBGROUP_LA
  * 16 long where its size allows, as that costs no more loads (each of the 8 lanes loads one of its 8
  * vec4s): on lavapipe 16×8 measured 10–30 % faster than 8×8 on CPM's products, 16×16 and 32×8
  * slower (spills); it compiles in about 6 s against 1.7 s, repaid by the products large enough for
- * the subgroup form at all (SUBGROUP_FORM_MACS). B is shared where A cannot be (few n blocks: batch 1 with few tiles). `binsTimesK`: bins × the
- * summed dimension, with m and n the size of a call (default: large).
+ * the subgroup form at all (SUBGROUP_FORM_MACS). B is shared where A cannot be (few n blocks: batch 1
+ * with few tiles). `binsTimesK`: bins × the summed dimension, with m and n a call's (default: large).
  */
 export function matmulBlocks(
   m: number,
