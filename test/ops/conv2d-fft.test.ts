@@ -23,7 +23,7 @@ import type { FFT_VARIANTS } from '../../src/shaders/conv2d/algorithm.js';
 import { fftApplicable } from '../../src/shaders/conv2d/fft-algorithm.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { assertAllClose } from '../reference/close.js';
-import { assertConvGradientsMatchFiniteDifferences, assertConvMatchesReference, outSize, type ConvRefArgs } from '../reference/conv2d.js';
+import { assertConvGradientsMatchFiniteDifferences, assertConvMatchesReference, convTestArgs, type ConvRefArgs } from '../reference/conv2d.js';
 import { testData } from '../reference/data.js';
 
 let engine: Engine;
@@ -205,18 +205,7 @@ const CASES: Case[] = [
 
 function args(c: Case): ConvRefArgs & { dy: Float32Array } {
   const [n, cin, cout, h, w, k, padding, bias, relu] = c;
-  const a: ConvRefArgs = {
-    x: testData(n * cin * h * w, 31),
-    xShape: [n, cin, h, w],
-    w: testData(cout * cin * k * k, 32),
-    wShape: [cout, cin, k, k],
-    b: bias ? testData(cout, 33) : null,
-    stride: 1,
-    padding,
-    relu,
-  };
-  const [ho, wo] = outSize(a);
-  return { ...a, dy: testData(n * cout * ho * wo, 34) };
+  return convTestArgs({ n, cin, cout, h, w, k, stride: 1, padding, bias, relu }, 31);
 }
 
 type Options = { variant?: (typeof FFT_VARIANTS)[number]; algorithm?: 'fft'; maxBindingBytes?: number; storage?: 'f16' };

@@ -26,7 +26,7 @@ import { PAD_KERNEL, padDispatches } from '../../src/shaders/conv2d/pad.wgsl.js'
 import { defaultVariant } from '../../src/shaders/conv2d/tiles.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { assertAllClose } from '../reference/close.js';
-import { assertConvGradientsMatchFiniteDifferences, assertConvMatchesReference, outSize, type ConvRefArgs } from '../reference/conv2d.js';
+import { assertConvGradientsMatchFiniteDifferences, assertConvMatchesReference, convTestArgs, outSize, type ConvRefArgs } from '../reference/conv2d.js';
 import { testData } from '../reference/data.js';
 
 let engine: Engine;
@@ -55,18 +55,7 @@ const CASES: Case[] = [
 
 function args(c: Case): ConvRefArgs & { dy: Float32Array } {
   const [n, cin, cout, h, w, k, stride, padding, bias, relu] = c;
-  const a: ConvRefArgs = {
-    x: testData(n * cin * h * w, 11),
-    xShape: [n, cin, h, w],
-    w: testData(cout * cin * k * k, 12),
-    wShape: [cout, cin, k, k],
-    b: bias ? testData(cout, 13) : null,
-    stride,
-    padding,
-    relu,
-  };
-  const [ho, wo] = outSize(a);
-  return { ...a, dy: testData(n * cout * ho * wo, 14) };
+  return convTestArgs({ n, cin, cout, h, w, k, stride, padding, bias, relu }, 11);
 }
 
 // Every kernel variant (tiles.ts) is checked; subgroup variants need a device with subgroups of ≥ 8 lanes,

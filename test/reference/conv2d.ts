@@ -1,6 +1,7 @@
 // Float64 CPU reference for conv2d (NCHW, OIHW) and its gradients, for tests.
 import { tensor, conv2d, conv2dForward, conv2dInputGrad, conv2dWeightGrad, conv2dBiasGrad, tidy, type Conv2dOptions } from '../../src/index.node.js';
 import { assertAllClose } from './close.js';
+import { testData } from './data.js';
 import { assertGradientsMatchFiniteDifferences } from './finite-differences.js';
 
 export interface ConvRefArgs {
@@ -18,6 +19,25 @@ export function outSize(a: ConvRefArgs): [number, number] {
   const [, , h, w] = a.xShape;
   const [, , kh, kw] = a.wShape;
   return [Math.floor((h + 2 * a.padding - kh) / a.stride) + 1, Math.floor((w + 2 * a.padding - kw) / a.stride) + 1];
+}
+
+/** Test data for one conv case: x, w, b (when `bias`) and a dY of the output's shape, from testData seeds seed, seed + 1, + 2, + 3. */
+export function convTestArgs(
+  c: { n: number; cin: number; cout: number; h: number; w: number; k: number; stride: number; padding: number; bias: boolean; relu: boolean },
+  seed: number,
+): ConvRefArgs & { dy: Float32Array } {
+  const a: ConvRefArgs = {
+    x: testData(c.n * c.cin * c.h * c.w, seed),
+    xShape: [c.n, c.cin, c.h, c.w],
+    w: testData(c.cout * c.cin * c.k * c.k, seed + 1),
+    wShape: [c.cout, c.cin, c.k, c.k],
+    b: c.bias ? testData(c.cout, seed + 2) : null,
+    stride: c.stride,
+    padding: c.padding,
+    relu: c.relu,
+  };
+  const [ho, wo] = outSize(a);
+  return { ...a, dy: testData(c.n * c.cout * ho * wo, seed + 3) };
 }
 
 /** Calls `tap(o, xi, wi)` for every output index o, input index xi and weight index wi that meet inside the image (outputs `skip` names left out). */
