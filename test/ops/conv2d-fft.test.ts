@@ -11,6 +11,7 @@ import {
   binSlot,
   FFT_SIZES,
   matmulBlocks,
+  MAX_FUSED_T,
   roundTo,
   spectralMatmul,
   spectrumBins,
@@ -31,8 +32,10 @@ test.before(async () => {
   engine = await init();
 });
 
-test('tile FFTs of every size match a float64 DFT (shifted, clipped tiles of two channels) and invert back to the tile', async () => {
-  for (const T of FFT_SIZES) {
+test('tile FFTs of every size, in four passes and fused (T ≤ 32), match a float64 DFT (shifted, clipped tiles of two channels) and invert back to the tile', async () => {
+  for (const [T, passes] of FFT_SIZES.flatMap((T) =>
+    (T <= MAX_FUSED_T ? (['two-pass', 'fused'] as const) : (['two-pass'] as const)).map((p) => [T, p] as const),
+  )) {
     // Two channels of a 2×(T+3)×(T+5) image; one tile per channel starting at (−2, −2) (two rows and columns of padding), taps < T − 1.
     const [h, w, lim, off] = [T + 3, T + 5, T - 1, 2];
     const img = testData(2 * h * w, T);
@@ -53,6 +56,7 @@ test('tile FFTs of every size match a float64 DFT (shifted, clipped tiles of two
       src.binding('test'),
       { planes: 2, b: 1, tilesY: 1, tilesX: 1, base: 0, strideN: 0, strideA: h * w, height: h, width: w, step: 1, off, lim, ...layout },
       spec.binding('test'),
+      passes,
     );
     tilesFromSpectra(
       'test',
@@ -62,6 +66,7 @@ test('tile FFTs of every size match a float64 DFT (shifted, clipped tiles of two
       { planes: 2, b: 1, tilesY: 1, tilesX: 1, base: 0, strideN: 0, strideA: T * T, height: T, width: T, step: T, off: 0, lim: T, ...layout },
       back.binding('test'),
       null,
+      passes,
     );
     const got = await spec.read();
     const want = new Float64Array(bins * 2 * 4 * 2);
@@ -93,9 +98,9 @@ test('tile FFTs of every size match a float64 DFT (shifted, clipped tiles of two
           for (let j = 2; j < 8; j++) got[at + j] = 0; // padding: unspecified
         }
     }
-    assertAllClose(got, want, `spectrum of a ${T}×${T} tile`, 1e-6);
+    assertAllClose(got, want, `${passes} spectrum of a ${T}×${T} tile`, 1e-6);
     const tile = new Float64Array(2 * T * T).map((_, i) => tileAt(Math.floor(i / (T * T)), Math.floor(i / T) % T, i % T));
-    assertAllClose(await back.read(), tile, `inverse of a ${T}×${T} spectrum`, 1e-6);
+    assertAllClose(await back.read(), tile, `${passes} inverse of a ${T}×${T} spectrum`, 1e-6);
     for (const t of [src, spec, back]) t.dispose();
   }
 });

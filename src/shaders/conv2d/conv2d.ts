@@ -49,7 +49,7 @@ import {
   type FftVariantName,
 } from './algorithm.js';
 import type { FftRun } from './fft-algorithm.js';
-import type { FftSize } from '../fft/fft.js';
+import { MAX_FUSED_T, type FftSize, type TransformPasses } from '../fft/fft.js';
 import { BIAS_GRAD_KERNEL, weightGradKernel, weightGradTargets, weightGradLanes, weightGradPadded, weightGradWorkgroups } from './weight-grad.wgsl.js';
 
 export { CONV2D_VARIANTS, conv2dVariants, type Conv2dVariant, type Conv2dVariantName, type GemmVariant, type RegisterVariant } from './tiles.js';
@@ -63,6 +63,11 @@ function hasSubgroups8(engine: Engine): boolean {
 /** The register-blocked mixing, in its subgroup form where subgroups are lavapipe's 8-lane SIMD rows (spectral-matmul.wgsl.ts). */
 function registerMix(engine: Engine): 'register' | 'register-subgroup' {
   return isCpuAdapter(engine) && engine.info.features.subgroups && engine.info.adapter.subgroupMinSize === 8 ? 'register-subgroup' : 'register';
+}
+
+/** The register-mixing variants' transforms on CPU adapters are fused (fft.wgsl.ts); the workgroup-tiled (`w`, GPU) variants keep four passes. */
+function transformPasses(engine: Engine, T: FftSize, mix: NonNullable<FftRun['mix']>): TransformPasses {
+  return isCpuAdapter(engine) && mix.startsWith('register') && T <= MAX_FUSED_T ? 'fused' : 'two-pass';
 }
 
 /** What the device offers the variants: subgroups, and room for each GEMM tile (f32; f16 tiles need half the memory). */
@@ -113,8 +118,9 @@ interface Resolved {
   /** The direct kernels' variant, or the FFT tile size when the algorithm is `fft`. */
   variant: Conv2dVariant;
   fftTile: FftSize | null;
-  /** The FFT path's channel-mixing kernel. */
+  /** The FFT path's channel-mixing kernel and tile transforms. */
   mix: NonNullable<FftRun['mix']>;
+  transforms: TransformPasses;
   storage: StoragePrecision;
   maxBindingBytes: number;
 }
@@ -145,7 +151,15 @@ function resolve(t: Tensor, o: Conv2dOptions, kind: ConvKind, x: Shape, w: Shape
   const c: ConvCase = { kind, n, cin, h, w: wd, cout, kh, kw, stride, padding };
   const storage = storageFor(t.engine, o.storage);
   checkStorage('conv2d', t.engine, storage);
-  const base = { stride, padding, relu: o.relu ?? false, maxBindingBytes, storage, mix: storage === 'f16' ? 'tiled-f16' : 'register' } as const;
+  const base = {
+    stride,
+    padding,
+    relu: o.relu ?? false,
+    maxBindingBytes,
+    storage,
+    mix: storage === 'f16' ? 'tiled-f16' : 'register',
+    transforms: 'two-pass',
+  } as const;
   if (typeof o.variant === 'object') return { ...base, variant: withStorage(t.engine, o.variant, storage), fftTile: null };
   const fftNames = fftVariantNames(c, maxBindingBytes);
   const ffts = (name: FftVariantName): Resolved => {
@@ -155,7 +169,8 @@ function resolve(t: Tensor, o: Conv2dOptions, kind: ConvKind, x: Shape, w: Shape
         `${name} cannot run this shape (${caseText(c)}): the FFT path needs stride 1, a square kernel no larger than about half the tile, and kernel spectra inside one binding`,
       );
     const mix = storage === 'f16' ? 'tiled-f16' : fftTiledMix(name) ? 'tiled' : registerMix(t.engine);
-    return { ...base, mix, variant: CONV2D_VARIANTS[conv2dDefaultVariant(t.engine)], fftTile: fftTileOf(name) };
+    const tile = fftTileOf(name);
+    return { ...base, mix, transforms: transformPasses(t.engine, tile, mix), variant: CONV2D_VARIANTS[conv2dDefaultVariant(t.engine)], fftTile: tile };
   };
   const name = o.variant ?? chosenName(t.engine, c, o, algorithm, fftNames, maxBindingBytes);
   if (name.startsWith('fft')) return ffts(name as FftVariantName);
@@ -190,7 +205,7 @@ function chosenName(
   return algorithm === 'direct' ? conv2dDefaultVariant(engine) : conv2dChoice(engine, c, maxBindingBytes);
 }
 
-const fftRun = (r: Resolved): FftRun => ({ tile: r.fftTile!, relu: r.relu, maxBindingBytes: r.maxBindingBytes, mix: r.mix });
+const fftRun = (r: Resolved): FftRun => ({ tile: r.fftTile!, relu: r.relu, maxBindingBytes: r.maxBindingBytes, mix: r.mix, transforms: r.transforms });
 const gemmRun = (v: GemmVariant, r: Resolved): GemmRun => ({
   tile: v.gemm,
   storage: r.storage,

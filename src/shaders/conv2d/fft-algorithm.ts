@@ -22,6 +22,7 @@ import {
   type FftSize,
   type SpectralKernel,
   type TileGeometry,
+  type TransformPasses,
 } from '../fft/fft.js';
 import { imageWindow, subBatches } from '../../tensor/split.js';
 
@@ -86,17 +87,19 @@ function spectra(op: string, engine: Engine, T: number, l: SpectrumLayout, what:
   return Tensor.empty(engine, [floats], `${op} ${what} spectra`);
 }
 
-/** The cout·cin planes of an OIHW kernel (or kernel gradient), plane (a, b) = (co, ci), each one k×k tile, in spectrum layout `l`. */
+/** The cout·cin planes of an OIHW kernel (or kernel gradient), each one k×k tile, in spectrum layout `l`. */
 function kernelPlanes(cout: number, cin: number, k: number, l: SpectrumLayout): TileGeometry {
-  const tile = { tilesY: 1, tilesX: 1, base: 0, height: k, width: k, step: k, off: 0, lim: k };
-  return { planes: cout * cin, b: cin, strideN: k * k, strideA: cin * k * k, ...tile, ...l };
+  const tile = { tilesY: 1, tilesX: 1, base: 0, height: k, width: k, step: k, off: 0, lim: k, fStride: l.fStride, specBase: l.specBase };
+  // Neighbouring lanes take neighbouring b: numbered so that b is the layout's contiguous index.
+  if (l.mulB === 1) return { planes: cout * cin, b: cin, strideN: k * k, strideA: cin * k * k, mulA: l.mulA, mulB: 1, ...tile };
+  return { planes: cout * cin, b: cout, strideN: cin * k * k, strideA: k * k, mulA: l.mulB, mulB: l.mulA, ...tile };
 }
 
 /** Spectra of w in `l`. */
-function weightSpectra(op: string, w: Tensor, T: FftSize, l: SpectrumLayout, limit: number): Tensor {
+function weightSpectra(op: string, w: Tensor, T: FftSize, l: SpectrumLayout, r: FftRun): Tensor {
   const [cout, cin, k] = w.shape as [number, number, number];
-  const spectrum = spectra(op, w.engine, T, l, 'kernel', limit);
-  tileSpectra(op, w.engine, T, w.binding(op), kernelPlanes(cout, cin, k, l), spectrum.binding(op));
+  const spectrum = spectra(op, w.engine, T, l, 'kernel', r.maxBindingBytes);
+  tileSpectra(op, w.engine, T, w.binding(op), kernelPlanes(cout, cin, k, l), spectrum.binding(op), r.transforms);
   return spectrum;
 }
 
@@ -156,6 +159,8 @@ export interface FftRun {
   maxBindingBytes: number;
   /** The channel-mixing kernel (default: the register-blocked one). */
   mix?: SpectralKernel;
+  /** How the tile transforms run (default: two passes each way). */
+  transforms?: TransformPasses;
 }
 
 /**
@@ -178,7 +183,7 @@ function mixThroughSpectra(op: string, src: Tensor, w: Tensor, b: Tensor | null,
   const { mb, nb, shared } = matmulBlocks(dstC, Math.min(n, 8) * perImageTiles, r.mix, spectrumBins(T) * srcC);
   // Kernel spectra [source channel][destination channel]: planes (co, ci) with ci the row for the forward, co for dX.
   const wl = spectrumLayout(srcC, roundTo(dstC, mb), !forward);
-  const ws = weightSpectra(op, w, T, wl, r.maxBindingBytes);
+  const ws = weightSpectra(op, w, T, wl, r);
   for (const [n0, count] of subBatches(op, n, [srcC * srcH * srcW, dstC * dstH * dstW, ...perImage], r.maxBindingBytes)) {
     const si = images(op, src, n0, count);
     const di = images(op, dst, n0, count);
@@ -187,7 +192,15 @@ function mixThroughSpectra(op: string, src: Tensor, w: Tensor, b: Tensor | null,
     const dl = spectrumLayout(roundTo(dstC, mb), roundTo(P, nb), true);
     const ss = spectra(op, src.engine, T, sl, 'source', r.maxBindingBytes);
     const ds = spectra(op, src.engine, T, dl, 'destination', r.maxBindingBytes);
-    tileSpectra(op, src.engine, T, si.window.binding, { ...imageTiles(si, tiles, S, forward ? padding : k - 1 - padding, T), ...sl }, ss.binding(op));
+    tileSpectra(
+      op,
+      src.engine,
+      T,
+      si.window.binding,
+      { ...imageTiles(si, tiles, S, forward ? padding : k - 1 - padding, T), ...sl },
+      ss.binding(op),
+      r.transforms,
+    );
     spectralMatmul(
       op,
       src.engine,
@@ -223,6 +236,7 @@ function mixThroughSpectra(op: string, src: Tensor, w: Tensor, b: Tensor | null,
       { ...imageTiles(di, tiles, S, forward ? 0 : k - 1, S), ...dl, flags },
       di.window.binding,
       b?.binding(op) ?? null,
+      r.transforms,
     );
     ds.dispose();
   }
@@ -262,8 +276,8 @@ export function fftConvWeightGrad(x: Tensor, dy: Tensor, padding: number, dw: Te
     const xl = spectrumLayout(P, roundTo(cin, nb), false);
     const dys = spectra(op, x.engine, T, dyl, 'dY', r.maxBindingBytes);
     const xs = spectra(op, x.engine, T, xl, 'input', r.maxBindingBytes);
-    tileSpectra(op, x.engine, T, dyi.window.binding, { ...imageTiles(dyi, tiles, S, 0, S), ...dyl }, dys.binding(op));
-    tileSpectra(op, x.engine, T, xi.window.binding, { ...imageTiles(xi, tiles, S, padding, T), ...xl }, xs.binding(op));
+    tileSpectra(op, x.engine, T, dyi.window.binding, { ...imageTiles(dyi, tiles, S, 0, S), ...dyl }, dys.binding(op), r.transforms);
+    tileSpectra(op, x.engine, T, xi.window.binding, { ...imageTiles(xi, tiles, S, padding, T), ...xl }, xs.binding(op), r.transforms);
     spectralMatmul(
       op,
       x.engine,
@@ -292,7 +306,7 @@ export function fftConvWeightGrad(x: Tensor, dy: Tensor, padding: number, dw: Te
     dys.dispose();
     xs.dispose();
   });
-  tilesFromSpectra(op, x.engine, T, dws.binding(op), kernelPlanes(cout, cin, k, dwl), dw.binding(op), null);
+  tilesFromSpectra(op, x.engine, T, dws.binding(op), kernelPlanes(cout, cin, k, dwl), dw.binding(op), null, r.transforms);
   dws.dispose();
 }
 

@@ -3,7 +3,20 @@
 import { EngineError } from '../../tensor/errors.js';
 import type { BufferBinding, Engine } from '../../tensor/engine.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { FFT_WORKGROUP, inverseColumnsKernel, spectrumRowsKernel, tileColumnsKernel, tileUniforms, type FftSize, type TileGeometry } from './fft.wgsl.js';
+import {
+  FFT_WORKGROUP,
+  FUSED_WORKGROUP,
+  inverseColumnsKernel,
+  MAX_FUSED_T,
+  spectrumRowsKernel,
+  tileColumnsKernel,
+  tileSpectraFusedKernel,
+  tilesFromSpectraFusedKernel,
+  tileUniforms,
+  type FftSize,
+  type TileGeometry,
+  type TransformPasses,
+} from './fft.wgsl.js';
 import {
   f16OperandScale,
   matmulLanes,
@@ -19,7 +32,7 @@ import {
 } from './spectral-matmul.wgsl.js';
 import { toF16 } from '../precision.js';
 
-export { binSlot, FFT_SIZES, TILE_FLAG, type FftSize, type TileGeometry } from './fft.wgsl.js';
+export { binSlot, FFT_SIZES, MAX_FUSED_T, TILE_FLAG, type FftSize, type TileGeometry, type TransformPasses } from './fft.wgsl.js';
 export { matmulBlocks, roundTo, type SpectralKernel, type SpectralMatmul } from './spectral-matmul.wgsl.js';
 
 /** Lane indices are split through f32 in the kernels: exact below 2^24. */
@@ -51,9 +64,32 @@ function workgroups(op: string, lanes: number, per: number): number {
   return Math.ceil(lanes / per);
 }
 
+function checkFused(op: string, T: FftSize, passes: TransformPasses): boolean {
+  if (passes === 'fused' && T > MAX_FUSED_T) throw new EngineError(op, `internal: fused tile transforms go up to T = ${MAX_FUSED_T}, not ${T}`);
+  return passes === 'fused';
+}
+
 /** Spectra of the tiles of `src` described by `g`, written into `spectrum` at g's layout. */
-export function tileSpectra(op: string, engine: Engine, T: FftSize, src: BufferBinding, g: TileGeometry, spectrum: BufferBinding): void {
+export function tileSpectra(
+  op: string,
+  engine: Engine,
+  T: FftSize,
+  src: BufferBinding,
+  g: TileGeometry,
+  spectrum: BufferBinding,
+  passes: TransformPasses = 'two-pass',
+): void {
   const taps = Math.min(g.lim, T);
+  if (checkFused(op, T, passes)) {
+    engine.dispatch({
+      op,
+      kernel: source(`fused forward ${T} ${taps}`, () => tileSpectraFusedKernel(T, taps)),
+      bindings: [src, spectrum],
+      uniforms: new Uint32Array(tileUniforms(g)),
+      workgroups: workgroups(op, g.planes, FUSED_WORKGROUP),
+    });
+    return;
+  }
   const half = Tensor.empty(engine, [halfSpectraFloats(T, g.planes, taps)], `${op} half spectra`);
   const uniforms = new Uint32Array(tileUniforms(g));
   engine.dispatch({
@@ -85,10 +121,22 @@ export function tilesFromSpectra(
   g: TileGeometry,
   dst: BufferBinding,
   bias: BufferBinding | null,
+  passes: TransformPasses = 'two-pass',
 ): void {
   if (g.off < 0 || g.lim < 1 || g.off + g.lim > T) throw new EngineError(op, `kept outputs ${g.off}…${g.off + g.lim - 1} lie outside a tile of ${T}`);
-  const half = Tensor.empty(engine, [halfSpectraFloats(T, g.planes, g.lim)], `${op} half tiles`);
   const uniforms = new Uint32Array(tileUniforms({ ...g, scale: 1 / (T * T) }));
+  // Without a bias the spectrum is bound in its place: unread, but the layout needs a buffer.
+  if (checkFused(op, T, passes)) {
+    engine.dispatch({
+      op,
+      kernel: source(`fused inverse ${T}`, () => tilesFromSpectraFusedKernel(T)),
+      bindings: [spectrum, dst, bias ?? spectrum],
+      uniforms,
+      workgroups: workgroups(op, g.planes, FUSED_WORKGROUP),
+    });
+    return;
+  }
+  const half = Tensor.empty(engine, [halfSpectraFloats(T, g.planes, g.lim)], `${op} half tiles`);
   engine.dispatch({
     op,
     kernel: source(`inverse rows ${T}`, () => spectrumRowsKernel(T, 'inverse')),
@@ -96,7 +144,6 @@ export function tilesFromSpectra(
     uniforms,
     workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP),
   });
-  // Without a bias the spectrum is bound in its place: unread, but the layout needs a buffer.
   engine.dispatch({
     op,
     kernel: source(`inverse columns ${T}`, () => inverseColumnsKernel(T)),

@@ -16,12 +16,24 @@
 // a forward tile (the kernel's k, S for dW's output gradients, else T), which prune its butterflies:
 // one pipeline per (pass, T, taps). Columns that are all zero (past the taps) or that an inverse does
 // not keep get no lane and no room in the half spectra between the passes.
+//
+// On CPU adapters each direction also runs as one fused pass (T ≤ MAX_FUSED_T): a lane takes a whole
+// tile, and the half spectrum between the two 1-D passes stays in a private array indexed by a
+// uniform loop counter. There every lane-varying storage access is a per-lane gather or scatter
+// (about 1 G values a second on lavapipe), while a private access costs about a quarter of one.
 import { DIVMOD, LINEAR_WORKGROUP_ID } from '../../tensor/kernel.js';
 
 export const FFT_SIZES = [8, 16, 32, 64, 128] as const;
 export type FftSize = (typeof FFT_SIZES)[number];
 
 export const FFT_WORKGROUP = 64;
+/** The fused passes' workgroups: lavapipe runs a workgroup's lanes one SIMD row after another, so 256 lanes give each bin runs of 2 kB (64 lanes ran a 9×9 128→128 layer 6–13 % slower). */
+export const FUSED_WORKGROUP = 256;
+/** Largest fused tile: at T = 64 each fused kernel took 18–20 s to compile on lavapipe (T = 32: 1–2 s), for layers the cost model rarely gives T = 64. */
+export const MAX_FUSED_T = 32;
+
+/** How a 2-D tile transform runs: four passes of one 1-D transform per lane, or fused, one tile per lane (CPU adapters). */
+export type TransformPasses = 'two-pass' | 'fused';
 
 /** Uniform block shared by the four passes (u32 unless noted; 20 words, padded to 24). */
 export interface TileGeometry {
@@ -151,10 +163,10 @@ export function fftStatements(T: number, sign: 1 | -1, load: (j: number) => stri
 
 const ZERO = 'vec2<f32>(0.0)';
 
-function entry(body: string): string {
-  return `@compute @workgroup_size(${FFT_WORKGROUP})
+function entry(body: string, lanes: number = FFT_WORKGROUP): string {
+  return `@compute @workgroup_size(${lanes})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let id = linear_workgroup_id(wg, nwg) * ${FFT_WORKGROUP}u + lid;
+  let id = linear_workgroup_id(wg, nwg) * ${lanes}u + lid;
 ${body}
 }`;
 }
@@ -302,4 +314,113 @@ ${entry(`  let qi = divmod(id, u.lim);
   let colStart = q * ${half}u * u.lim + i;
   ${fft.code.join('\n  ')}
   ${stores.join('\n  ')}`)}`;
+}
+
+/**
+ * Passes 1 and 2 fused: lane q transforms the `taps` columns of tile q (a loop around the
+ * straight-line column FFT) into a private half spectrum, then its T/2 + 1 rows into the bins.
+ */
+export function tileSpectraFusedKernel(T: FftSize, taps: number): string {
+  const half = T / 2 + 1;
+  const columns = fftStatements(T, -1, (y) => (y < taps ? `vec2<f32>(tap(${y}u), 0.0)` : null), 'c');
+  const rows = fftStatements(T, -1, (j) => (j >= taps ? null : `h[ky * ${taps}u + ${j}u]`), 'r');
+  const mirrored = (j: number) => j > T / 2;
+  return /* wgsl */ `${UNIFORMS}
+@group(0) @binding(1) var<storage, read> src: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dst: array<vec2<f32>>;
+var<private> row0: i32;
+var<private> col: i32;
+var<private> colOk: bool;
+var<private> rowBase: u32;
+
+fn tap(y: u32) -> f32 {
+  let row = row0 + i32(y);
+  let ok = colOk && row >= 0 && row < i32(u.height);
+  let idx = select(0u, rowBase + u32(row) * u.width + u32(col), ok);
+  return select(0.0, src[idx], ok);
+}
+
+${entry(
+  `  let q = id;
+  if (q >= u.planes) { return; }
+  let p = plane(q);
+  row0 = i32(p.ty * u.step) - u.off;
+  rowBase = u.base + p.n * u.strideN + p.a * u.strideA;
+  var h: array<vec2<f32>, ${half * taps}>;
+  for (var x = 0u; x < ${taps}u; x++) {
+    col = i32(p.tx * u.step + x) - u.off;
+    colOk = col >= 0 && col < i32(u.width);
+    ${columns.code.join('\n    ')}
+    ${columns.out
+      .slice(0, half)
+      .map((z, ky) => `h[${ky}u * ${taps}u + x] = ${z ?? ZERO};`)
+      .join('\n    ')}
+  }
+  for (var ky = 0u; ky < ${half}u; ky++) {
+    let edge = ky == 0u || ky == ${T / 2}u;
+    let spec = spectrumIndex(select((ky - 1u) * ${T}u, ${(T / 2 - 1) * T}u + select(0u, ${T / 2 + 1}u, ky != 0u), edge), q);
+    ${rows.code.join('\n    ')}
+    ${rows.out.map((z, j) => `${mirrored(j) ? 'if (!edge) { ' : ''}dst[spec + ${j}u * u.fStride] = ${z ?? ZERO};${mirrored(j) ? ' }' : ''}`).join('\n    ')}
+  }`,
+  FUSED_WORKGROUP,
+)}`;
+}
+
+/**
+ * Passes 3 and 4 fused: lane q inverse-transforms the T/2 + 1 spectrum rows of plane q into a private
+ * array of the kept columns, then each kept column (Hermitian along ky) into its kept outputs.
+ */
+export function tilesFromSpectraFusedKernel(T: FftSize): string {
+  const half = T / 2 + 1;
+  const mirrored = (j: number) => j > T / 2;
+  const rows = fftStatements(T, 1, (j) => (mirrored(j) ? `mirror(spec, edge, ${j}u)` : `src[spec + ${j}u * u.fStride]`), 'r');
+  const columns = fftStatements(T, 1, (ky) => (ky < half ? `h[${ky}u * ${T}u + i]` : `conj(h[${T - ky}u * ${T}u + i])`), 'c');
+  return /* wgsl */ `${UNIFORMS}
+@group(0) @binding(1) var<storage, read> src: array<vec2<f32>>;
+@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+var<private> colOk: bool;
+var<private> row0: i32;
+var<private> col: u32;
+var<private> rowBase: u32;
+var<private> shift: f32;
+
+fn conj(z: vec2<f32>) -> vec2<f32> { return vec2<f32>(z.x, -z.y); }
+
+fn mirror(spec: u32, edge: bool, kx: u32) -> vec2<f32> {
+  let z = src[spec + select(kx, ${T}u - kx, edge) * u.fStride];
+  return select(z, vec2<f32>(z.x, -z.y), edge);
+}
+
+fn put(y: i32, v: f32) {
+  let row = row0 + y;
+  if (!colOk || row >= i32(u.height)) { return; }
+  let i = rowBase + u32(row) * u.width + col;
+  var r = v * u.scale + shift;
+  if ((u.flags & 2u) != 0u) { r = max(r, 0.0); }
+  dst[i] = r;
+}
+
+${entry(
+  `  let q = id;
+  if (q >= u.planes) { return; }
+  let p = plane(q);
+  row0 = i32(p.ty * u.step);
+  rowBase = u.base + p.n * u.strideN + p.a * u.strideA;
+  shift = select(0.0, bias[min(p.a, arrayLength(&bias) - 1u)], (u.flags & 1u) != 0u);
+  var h: array<vec2<f32>, ${half * T}>;
+  for (var ky = 0u; ky < ${half}u; ky++) {
+    let edge = ky == 0u || ky == ${T / 2}u;
+    let spec = spectrumIndex(select((ky - 1u) * ${T}u, ${(T / 2 - 1) * T}u + select(0u, ${T / 2 + 1}u, ky != 0u), edge), q);
+    ${rows.code.join('\n    ')}
+    ${rows.out.map((z, x) => `if (${x} >= u.off && ${x} < u.off + i32(u.lim)) { h[ky * ${T}u + u32(${x} - u.off)] = ${z ?? ZERO}; }`).join('\n    ')}
+  }
+  for (var i = 0u; i < u.lim; i++) {
+    col = p.tx * u.step + i;
+    colOk = col < u.width;
+    ${columns.code.join('\n    ')}
+    ${columns.out.map((z, y) => `if (${y} >= u.off && ${y} < u.off + i32(u.lim)) { put(${y} - u.off, ${z ?? ZERO}.x); }`).join('\n    ')}
+  }`,
+  FUSED_WORKGROUP,
+)}`;
 }
