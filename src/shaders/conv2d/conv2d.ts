@@ -376,7 +376,7 @@ export function conv2dWeightGrad(x: Tensor, dy: Tensor, weightShape: Shape, opts
     gemmWeightGrad(op, x, dy, dw, g, { h, w: wd }, gemmRun(r.variant, r));
     return dw;
   }
-  const t = fitWeightGradTile(r.variant.weightGrad, cout, wo);
+  const t = fitWeightGradTile(r.variant.weightGrad, cout, wo, kw);
   const { hp, wp, woq } = weightGradPadded(g, t);
   const dw = Tensor.empty(x.engine, weightShape, op);
   const chunks = subBatches(op, n, [cin * h * wd, cout * ho * wo, cin * hp * wp, cout * ho * woq], r.maxBindingBytes);

@@ -106,8 +106,9 @@ export function fitForwardTile(t: ForwardTile, cout: number, wo: number): Forwar
   return { ...t, oc, px: segmentPixels(wo, px) };
 }
 
-export function fitWeightGradTile(t: WeightGradTile, cout: number, wo: number): WeightGradTile {
-  return { ...t, co: Math.min(t.co, cout), q: Math.min(t.q, roundUp(wo, 4)) };
+/** Channels per lane within the accumulator budget: a lane keeps co·kw of them for even one (ci, ky) row (16 × 9 spills). */
+export function fitWeightGradTile(t: WeightGradTile, cout: number, wo: number, kw: number): WeightGradTile {
+  return { ...t, co: Math.min(t.co, cout, Math.max(1, Math.floor(t.acc / kw))), q: Math.min(t.q, roundUp(wo, 4)) };
 }
 
 export const roundUp = (v: number, m: number): number => Math.ceil(v / m) * m;
