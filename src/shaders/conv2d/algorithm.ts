@@ -82,8 +82,8 @@ export function estimateMs(engine: Engine, c: ConvCase, name: Conv2dKernelName):
 /**
  * Where the model is least sure, measurements decide: on lavapipe (batch 16) 5×5 kernels with 16–32 channels ran
  * 1.0–1.5× slower through the FFT (the transforms of many small planes dominate), 5×5 128→32 1.3× faster and
- * 7×7 ones 1.2–1.9× faster; with 3 input channels (conv1, 9×9 3→128 @368) the product is trivial and the
- * transforms of 128 output planes cost more than the direct kernels (449 vs 345 ms forward + dW).
+ * 7×7 ones 1.2–1.9× faster; with 3 input channels the product is trivial and the transforms of the output planes
+ * cost as much as the direct kernels (9×9 3→128 @184: fft32 90 + 55 ms forward + dW against 75 + 59 direct).
  */
 const fftWorthTrying = (c: ConvCase): boolean => Math.min(c.cin, c.cout) >= 8 && (c.kh >= 7 || (c.kh >= 5 && Math.max(c.cin, c.cout) >= 64));
 
