@@ -14,7 +14,6 @@ import {
   conv2dBiasGrad,
   conv2dAvailableVariants,
   conv2dDefaultVariant,
-  conv2dChoice,
   CONV2D_VARIANTS,
   tidy,
   setEngine,
@@ -24,7 +23,7 @@ import {
   type Conv2dVariantName,
 } from '../../src/index.node.js';
 import { PAD_KERNEL, padDispatches } from '../../src/shaders/conv2d/pad.wgsl.js';
-import { defaultVariant, directVariantFor } from '../../src/shaders/conv2d/tiles.js';
+import { defaultVariant } from '../../src/shaders/conv2d/tiles.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { assertAllClose } from '../reference/close.js';
 import { assertConvGradientsMatchFiniteDifferences, assertConvMatchesReference, convTestArgs, outSize, type ConvRefArgs } from '../reference/conv2d.js';
@@ -133,13 +132,6 @@ test('GEMM tiles are offered only where they fit the workgroup memory limit, and
   assert.is(defaultVariant({ ...fits, gemmFits: () => true }, false), 'gemm128');
   assert.is(defaultVariant(fits, false), 'gemm64', 'the largest tile that fits');
   assert.is(defaultVariant(fits, true), 'shared16');
-  assert.is(directVariantFor(fits, true, 1), 'shared32', 'CPU adapters run 1×1 kernels with shared32');
-  assert.is(directVariantFor(fits, true, 9), 'shared16');
-  assert.is(directVariantFor({ ...fits, hasSubgroups8: false }, true, 1), 'medium');
-  assert.is(directVariantFor(fits, false, 1), 'gemm64');
-  const c = { kind: 'forward', n: 1, cin: 4, h: 5, w: 5, cout: 4, kh: 1, kw: 1, stride: 1, padding: 0 } as const;
-  assert.is(conv2dChoice(engine, c), 'shared32', 'the 1×1 default on lavapipe');
-  assert.is(conv2dChoice(engine, { ...c, kh: 3, kw: 3, padding: 1 }), conv2dDefaultVariant(engine));
 });
 
 test('CPM-shaped case (default variant): 46×46, 48→128, 11×11, pad 5 (sampled outputs) forward and both gradients', async () => {

@@ -23,7 +23,6 @@ import {
   availableVariants,
   CONV2D_VARIANTS,
   defaultVariant,
-  directVariantFor,
   fitForwardTile,
   fitWeightGradTile,
   isGemm,
@@ -83,7 +82,7 @@ export function conv2dAvailableVariants(engine: Engine): Conv2dVariantName[] {
 
 /** What runs `c` when nothing is forced and nothing was tuned: the cost model's choice among the direct default and the FFT tiles. */
 export function conv2dChoice(engine: Engine, c: ConvCase, maxBindingBytes = engine.limits.maxStorageBufferBindingSize): Conv2dKernelName {
-  return chooseAlgorithm(engine, c, fftVariantNames(c, maxBindingBytes), conv2dDirectVariant(engine, c), false);
+  return chooseAlgorithm(engine, c, fftVariantNames(c, maxBindingBytes), conv2dDefaultVariant(engine), false);
 }
 
 /** Every algorithm and variant that can run `c` here: the direct variants, and the FFT tile sizes that fit (stride 1, square kernels). */
@@ -93,11 +92,6 @@ export function conv2dCandidates(engine: Engine, c: ConvCase, maxBindingBytes = 
 
 export function conv2dDefaultVariant(engine: Engine): Conv2dVariantName {
   return defaultVariant(support(engine), isCpuAdapter(engine));
-}
-
-/** The direct variant that runs `c` when nothing was tuned: the default, or shared32 for 1×1 kernels on CPU adapters (tiles.ts). */
-export function conv2dDirectVariant(engine: Engine, c: Pick<ConvCase, 'kh' | 'kw'>): Conv2dVariantName {
-  return directVariantFor(support(engine), isCpuAdapter(engine), c.kh * c.kw);
 }
 
 export interface Conv2dOptions {
@@ -204,11 +198,11 @@ function chosenName(
   // A forced `fft` fails where it cannot run; an engine-wide `fft` (setConv2dAlgorithm) leaves those shapes direct.
   if (algorithm === 'fft' && (o.algorithm === 'fft' || ffts.length > 0)) {
     if (o.fftTile !== undefined) return `fft${o.fftTile}`;
-    return ffts.length > 0 ? chooseAlgorithm(engine, c, ffts, conv2dDirectVariant(engine, c), true) : 'fft';
+    return ffts.length > 0 ? chooseAlgorithm(engine, c, ffts, conv2dDefaultVariant(engine), true) : 'fft';
   }
   const tuned = tunedVariantName(engine, c, [...conv2dAvailableVariants(engine), ...(algorithm === 'direct' ? [] : ffts)]);
   if (tuned !== undefined) return tuned;
-  return algorithm === 'direct' ? conv2dDirectVariant(engine, c) : conv2dChoice(engine, c, maxBindingBytes);
+  return algorithm === 'direct' ? conv2dDefaultVariant(engine) : conv2dChoice(engine, c, maxBindingBytes);
 }
 
 const fftRun = (r: Resolved): FftRun => ({ tile: r.fftTile!, relu: r.relu, maxBindingBytes: r.maxBindingBytes, mix: r.mix, transforms: r.transforms });

@@ -93,15 +93,6 @@ export function defaultVariant(s: VariantSupport, cpu: boolean): Conv2dVariantNa
   return s.hasSubgroups8 ? 'shared16' : 'medium';
 }
 
-/**
- * The direct default for one kernel size: on CPU adapters with subgroups 1×1 kernels take shared32 (fewest loads
- * per FMA; its long compiles are the large kernels'): on lavapipe 20–35 % faster on 1×1 512→512 @46 and 128→128
- * @46 × 16, level on small ones.
- */
-export function directVariantFor(s: VariantSupport, cpu: boolean, taps: number): Conv2dVariantName {
-  return cpu && s.hasSubgroups8 && taps === 1 ? 'shared32' : defaultVariant(s, cpu);
-}
-
 /** Most pixels per lane that a tile with few output channels widens to. */
 const MAX_PX = 16;
 
