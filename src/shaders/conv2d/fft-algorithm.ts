@@ -306,8 +306,8 @@ export function fftConvWeightGrad(x: Tensor, dy: Tensor, padding: number, dw: Te
     dys.dispose();
     xs.dispose();
   });
-  // Four passes even where the others fuse: a k×k crop leaves the fused form little to save, and one lane reading all
-  // T²/2 bins of the large dW spectrum ran 1.3–1.7× slower (9×9 128→128 at T = 32, in three profiles of the paper step).
+  // Four passes even where the rest fuses: a k×k crop leaves the fused form little to save, and one lane reading all
+  // 514 bins of 9×9 128→128's 67 MB dW spectrum at T = 32 ran 1.3–1.7× slower (at T = 16, 130 bins: level).
   tilesFromSpectra(op, x.engine, T, dws.binding(op), kernelPlanes(cout, cin, k, dwl), dw.binding(op), null, 'two-pass');
   dws.dispose();
 }
