@@ -32,7 +32,7 @@ export const FUSED_WORKGROUP = 256;
 /** Largest fused tile: at T = 64 each fused kernel took 18–20 s to compile on lavapipe (T = 32: 1–2 s), for layers the cost model rarely gives T = 64. */
 export const MAX_FUSED_T = 32;
 
-/** How a 2-D tile transform runs: four passes of one 1-D transform per lane, or fused, one tile per lane (CPU adapters). */
+/** How a 2-D tile transform runs, each way: two passes of one 1-D transform per lane, or one fused pass of one tile per lane (CPU adapters). */
 export type TransformPasses = 'two-pass' | 'fused';
 
 /** Uniform block shared by the four passes (u32 unless noted; 20 words, padded to 24). */
