@@ -221,6 +221,20 @@ export function binSlot(T: number, ky: number, kx: number): number | null {
   return (T / 2 - 1) * T + (ky === 0 ? 0 : T / 2 + 1) + kx;
 }
 
+/** Where row ky of plane q's spectrum starts (binSlot of bin (ky, 0)), given `edge` = ky is 0 or T/2. */
+const rowStartOf = (T: number): string => `spectrumIndex(select((ky - 1u) * ${T}u, ${(T / 2 - 1) * T}u + select(0u, ${T / 2 + 1}u, ky != 0u), edge), q)`;
+
+/** Row `spec`'s bins kx = 0 … T − 1 into dst; rows 0 and T/2 (`edge`) store only kx ≤ T/2 (binSlot). */
+function binStores(T: number, out: (string | null)[]): string[] {
+  return out.map((z, j) => `${j > T / 2 ? 'if (!edge) { ' : ''}dst[spec + ${j}u * u.fStride] = ${z ?? ZERO};${j > T / 2 ? ' }' : ''}`);
+}
+
+/** Bin (ky, kx > T/2) of row `spec`: stored in rows 1 … T/2 − 1; in rows 0 and T/2 (`edge`) the conjugate of bin (ky, T − kx). */
+const mirrorFn = (T: number): string => /* wgsl */ `fn mirror(spec: u32, edge: bool, kx: u32) -> vec2<f32> {
+  let z = src[spec + select(kx, ${T}u - kx, edge) * u.fStride];
+  return select(z, vec2<f32>(z.x, -z.y), edge);
+}`;
+
 /**
  * Passes 2 and 3: lane (ky, q) transforms one row along x between the half spectra H[q][ky][x] and
  * the spectrum bins (ky, kx) of plane q, stored as binSlot says. Forward: H holds the first `taps`
@@ -234,12 +248,10 @@ export function spectrumRowsKernel(T: FftSize, direction: 'forward' | 'inverse',
   const fft = fftStatements(
     T,
     forward ? -1 : 1,
-    (j) => (forward ? (j >= taps ? null : `src[rowStart + ${j}u]`) : mirrored(j) ? `mirror(${j}u)` : `src[spec + ${j}u * u.fStride]`),
+    (j) => (forward ? (j >= taps ? null : `src[rowStart + ${j}u]`) : mirrored(j) ? `mirror(spec, edge, ${j}u)` : `src[spec + ${j}u * u.fStride]`),
     'z',
   );
-  const stores = forward
-    ? fft.out.map((z, j) => `${mirrored(j) ? 'if (!edge) { ' : ''}dst[spec + ${j}u * u.fStride] = ${z ?? ZERO};${mirrored(j) ? ' }' : ''}`)
-    : fft.out.map((z, j) => `keep(${j}, ${z ?? ZERO});`);
+  const stores = forward ? binStores(T, fft.out) : fft.out.map((z, j) => `keep(${j}, ${z ?? ZERO});`);
   return /* wgsl */ `${UNIFORMS}
 @group(0) @binding(1) var<storage, read> src: array<vec2<f32>>;
 @group(0) @binding(2) var<storage, read_write> dst: array<vec2<f32>>;
@@ -253,11 +265,7 @@ fn keep(x: i32, z: vec2<f32>) {
   if (i >= 0 && i < i32(u.lim)) { dst[rowStart + u32(i)] = z; }
 }
 
-// Bin (ky, kx > T/2): stored in rows 1 … T/2 − 1; in rows 0 and T/2 the conjugate of bin (ky, T − kx).
-fn mirror(kx: u32) -> vec2<f32> {
-  let z = src[spec + select(kx, ${T}u - kx, edge) * u.fStride];
-  return select(z, vec2<f32>(z.x, -z.y), edge);
-}
+${mirrorFn(T)}
 
 ${entry(`  let kq = divmod(id, u.planes);
   let ky = kq.x;
@@ -265,23 +273,17 @@ ${entry(`  let kq = divmod(id, u.planes);
   if (ky >= ${half}u) { return; }
   rowStart = (q * ${half}u + ky) * ${forward ? `${taps}u` : 'u.lim'};
   edge = ky == 0u || ky == ${T / 2}u;
-  spec = spectrumIndex(select((ky - 1u) * ${T}u, ${(T / 2 - 1) * T}u + select(0u, ${T / 2 + 1}u, ky != 0u), edge), q);
+  spec = ${rowStartOf(T)};
   ${fft.code.join('\n  ')}
   ${stores.join('\n  ')}`)}`;
 }
 
 /**
- * Pass 4: lane (q, i) inverse-transforms kept column x = off + i of J[q] along ky (the missing half is
- * the conjugate mirror: the column is the spectrum of a real signal), scales, and writes the kept
- * outputs: circular index y holds output y − off of the tile, kept when y − off < lim.
+ * The output side of an inverse column transform, for both forms: bindings 2 and 3, the lane's column,
+ * and put(y, v), which keeps circular index y as output y − off of the tile when y − off < lim and
+ * the row is inside the destination, scaled, with bias and ReLU as flags say.
  */
-export function inverseColumnsKernel(T: FftSize): string {
-  const half = T / 2 + 1;
-  const fft = fftStatements(T, 1, (ky) => (ky < half ? `J[colStart + ${ky}u * u.lim]` : `conj(J[colStart + ${T - ky}u * u.lim])`), 'z');
-  const stores = fft.out.map((z, y) => `put(${y}, ${z ?? ZERO}.x);`);
-  return /* wgsl */ `${UNIFORMS}
-@group(0) @binding(1) var<storage, read> J: array<vec2<f32>>;
-@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+const INVERSE_OUTPUT = /* wgsl */ `@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 var<private> colOk: bool;
 var<private> row0: i32;
@@ -299,7 +301,20 @@ fn put(y: i32, v: f32) {
   var r = v * u.scale + shift;
   if ((u.flags & 2u) != 0u) { r = max(r, 0.0); }
   dst[i] = r;
-}
+}`;
+
+/**
+ * Pass 4: lane (q, i) inverse-transforms kept column x = off + i of J[q] along ky (the missing half is
+ * the conjugate mirror: the column is the spectrum of a real signal), scales, and writes the kept
+ * outputs: circular index y holds output y − off of the tile, kept when y − off < lim.
+ */
+export function inverseColumnsKernel(T: FftSize): string {
+  const half = T / 2 + 1;
+  const fft = fftStatements(T, 1, (ky) => (ky < half ? `J[colStart + ${ky}u * u.lim]` : `conj(J[colStart + ${T - ky}u * u.lim])`), 'z');
+  const stores = fft.out.map((z, y) => `put(${y}, ${z ?? ZERO}.x);`);
+  return /* wgsl */ `${UNIFORMS}
+@group(0) @binding(1) var<storage, read> J: array<vec2<f32>>;
+${INVERSE_OUTPUT}
 
 ${entry(`  let qi = divmod(id, u.lim);
   let q = qi.x;
@@ -324,7 +339,6 @@ export function tileSpectraFusedKernel(T: FftSize, taps: number): string {
   const half = T / 2 + 1;
   const columns = fftStatements(T, -1, (y) => (y < taps ? `vec2<f32>(tap(${y}u), 0.0)` : null), 'c');
   const rows = fftStatements(T, -1, (j) => (j >= taps ? null : `h[ky * ${taps}u + ${j}u]`), 'r');
-  const mirrored = (j: number) => j > T / 2;
   return /* wgsl */ `${UNIFORMS}
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dst: array<vec2<f32>>;
@@ -358,9 +372,9 @@ ${entry(
   }
   for (var ky = 0u; ky < ${half}u; ky++) {
     let edge = ky == 0u || ky == ${T / 2}u;
-    let spec = spectrumIndex(select((ky - 1u) * ${T}u, ${(T / 2 - 1) * T}u + select(0u, ${T / 2 + 1}u, ky != 0u), edge), q);
+    let spec = ${rowStartOf(T)};
     ${rows.code.join('\n    ')}
-    ${rows.out.map((z, j) => `${mirrored(j) ? 'if (!edge) { ' : ''}dst[spec + ${j}u * u.fStride] = ${z ?? ZERO};${mirrored(j) ? ' }' : ''}`).join('\n    ')}
+    ${binStores(T, rows.out).join('\n    ')}
   }`,
   FUSED_WORKGROUP,
 )}`;
@@ -377,29 +391,9 @@ export function tilesFromSpectraFusedKernel(T: FftSize): string {
   const columns = fftStatements(T, 1, (ky) => (ky < half ? `h[${ky}u * ${T}u + i]` : `conj(h[${T - ky}u * ${T}u + i])`), 'c');
   return /* wgsl */ `${UNIFORMS}
 @group(0) @binding(1) var<storage, read> src: array<vec2<f32>>;
-@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-var<private> colOk: bool;
-var<private> row0: i32;
-var<private> col: u32;
-var<private> rowBase: u32;
-var<private> shift: f32;
+${INVERSE_OUTPUT}
 
-fn conj(z: vec2<f32>) -> vec2<f32> { return vec2<f32>(z.x, -z.y); }
-
-fn mirror(spec: u32, edge: bool, kx: u32) -> vec2<f32> {
-  let z = src[spec + select(kx, ${T}u - kx, edge) * u.fStride];
-  return select(z, vec2<f32>(z.x, -z.y), edge);
-}
-
-fn put(y: i32, v: f32) {
-  let row = row0 + y;
-  if (!colOk || row >= i32(u.height)) { return; }
-  let i = rowBase + u32(row) * u.width + col;
-  var r = v * u.scale + shift;
-  if ((u.flags & 2u) != 0u) { r = max(r, 0.0); }
-  dst[i] = r;
-}
+${mirrorFn(T)}
 
 ${entry(
   `  let q = id;
@@ -411,7 +405,7 @@ ${entry(
   var h: array<vec2<f32>, ${half * T}>;
   for (var ky = 0u; ky < ${half}u; ky++) {
     let edge = ky == 0u || ky == ${T / 2}u;
-    let spec = spectrumIndex(select((ky - 1u) * ${T}u, ${(T / 2 - 1) * T}u + select(0u, ${T / 2 + 1}u, ky != 0u), edge), q);
+    let spec = ${rowStartOf(T)};
     ${rows.code.join('\n    ')}
     ${rows.out.map((z, x) => `if (${x} >= u.off && ${x} < u.off + i32(u.lim)) { h[ky * ${T}u + u32(${x} - u.off)] = ${z ?? ZERO}; }`).join('\n    ')}
   }
@@ -419,7 +413,7 @@ ${entry(
     col = p.tx * u.step + i;
     colOk = col < u.width;
     ${columns.code.join('\n    ')}
-    ${columns.out.map((z, y) => `if (${y} >= u.off && ${y} < u.off + i32(u.lim)) { put(${y} - u.off, ${z ?? ZERO}.x); }`).join('\n    ')}
+    ${columns.out.map((z, y) => `put(${y}, ${z ?? ZERO}.x);`).join('\n    ')}
   }`,
   FUSED_WORKGROUP,
 )}`;
