@@ -6,10 +6,23 @@
 // conjugation or crop gives errors of order 1).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { init, tensor, conv2dForward, conv2dCandidates, conv2dChoice, type Engine } from '../../src/index.node.js';
+import {
+  init,
+  tensor,
+  parameter,
+  tidy,
+  backward,
+  conv2d,
+  conv2dForward,
+  conv2dInputGrad,
+  conv2dCandidates,
+  conv2dChoice,
+  type Engine,
+} from '../../src/index.node.js';
 import {
   binSlot,
   FFT_SIZES,
+  fftKernelName,
   matmulBlocks,
   MAX_FUSED_T,
   roundTo,
@@ -24,7 +37,7 @@ import type { FFT_VARIANTS } from '../../src/shaders/conv2d/algorithm.js';
 import { fftApplicable } from '../../src/shaders/conv2d/fft-algorithm.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { assertAllClose } from '../reference/close.js';
-import { assertConvGradientsMatchFiniteDifferences, assertConvMatchesReference, convTestArgs, type ConvRefArgs } from '../reference/conv2d.js';
+import { assertConvGradientsMatchFiniteDifferences, assertConvMatchesReference, conv2dGradRef, convTestArgs, type ConvRefArgs } from '../reference/conv2d.js';
 import { testData } from '../reference/data.js';
 
 let engine: Engine;
@@ -122,7 +135,7 @@ test('binSlot stores each bin that is not the conjugate of another once, in spec
   }
 });
 
-test('the spectral product C = op(A)ᵀ·B per bin, register blocks plain and in subgroup form (A or B shared), matches float64 (conjugated or not, accumulating or not, partial blocks)', async () => {
+test('the spectral product C = op(A)ᵀ·B per bin, register blocks plain and in subgroup form (A or B shared), matches float64 (conjugated or not, accumulating or not, A stored [k][m] or transposed, partial blocks)', async () => {
   // (m, n) and the subgroup form's shared operand: A where the n blocks are 8 (64 and 61 columns in 8-wide blocks, 29 in 4-wide; m = 130
   // takes 16-tall blocks), B where they are not but 64 rows make 8 blocks (B's blocks 16 wide), neither for 13×20 (plain blocks).
   for (const [m, n, form] of [
@@ -139,13 +152,18 @@ test('the spectral product C = op(A)ᵀ·B per bin, register blocks plain and in
       assert.is(shared, kernel === 'register-subgroup' ? form : null, `${kernel} ${m}×${n} shared operand`);
       assert.equal([mb, nb], [shared === 'A' && m >= 64 ? 16 : m >= 32 ? 8 : 4, shared === 'B' ? 16 : n >= 32 ? 8 : 4], `${kernel} ${m}×${n} blocks`);
       const [lda, ldb] = [roundTo(m, mb), roundTo(n, nb)];
-      const a = testData(bins * k * lda * 2, m + n);
+      // Transposed A: [m][k] per bin, rows padded to whole 16-blocks (so padded blocks read inside), k to 4.
+      const [rowsT, ldk] = [roundTo(m, 16), roundTo(k, 4)];
+      const a = testData(bins * Math.max(k * lda, rowsT * ldk) * 2, m + n);
       const b = testData(bins * k * ldb * 2, m * n);
       const c0 = testData(bins * lda * ldb * 2, 7);
-      for (const [conjugateA, accumulate] of [
-        [true, false],
-        [false, true],
+      for (const [conjugateA, accumulate, transposeA] of [
+        [true, false, false],
+        [false, true, false],
+        [false, false, true],
+        [true, true, true],
       ] as const) {
+        const [aBin, aRow] = transposeA ? [rowsT * ldk, ldk] : [k * lda, lda];
         const p = {
           bins,
           m,
@@ -153,8 +171,9 @@ test('the spectral product C = op(A)ᵀ·B per bin, register blocks plain and in
           k,
           mb,
           nb,
-          aBin: k * lda,
-          aRow: lda,
+          aBin,
+          aRow,
+          transposeA,
           bBin: k * ldb,
           bRow: ldb,
           cBin: lda * ldb,
@@ -179,7 +198,8 @@ test('the spectral product C = op(A)ᵀ·B per bin, register blocks plain and in
               }
               let [re, im] = accumulate ? [c0[at]!, c0[at + 1]!] : [0, 0];
               for (let q = 0; q < k; q++) {
-                const [ar, ai0] = [a[2 * (f * k * lda + q * lda + i)]!, a[2 * (f * k * lda + q * lda + i) + 1]!];
+                const at = f * aBin + (transposeA ? i * aRow + q : q * aRow + i);
+                const [ar, ai0] = [a[2 * at]!, a[2 * at + 1]!];
                 const ai = conjugateA ? -ai0 : ai0;
                 const [br, bi] = [b[2 * (f * k * ldb + q * ldb + j)]!, b[2 * (f * k * ldb + q * ldb + j) + 1]!];
                 re += ar * br - ai * bi;
@@ -187,7 +207,12 @@ test('the spectral product C = op(A)ᵀ·B per bin, register blocks plain and in
               }
               [want[at], want[at + 1]] = [re, im];
             }
-        assertAllClose(got, want, `${kernel} ${mb}×${nb} product ${m}×${n}×${k} conjugate ${conjugateA} accumulate ${accumulate}`, 1e-6);
+        assertAllClose(
+          got,
+          want,
+          `${kernel} ${mb}×${nb} product ${m}×${n}×${k} conjugate ${conjugateA} accumulate ${accumulate} transposed A ${transposeA}`,
+          1e-6,
+        );
         for (const t of [A, B, C]) t.dispose();
       }
     }
@@ -283,6 +308,52 @@ test('sub-batch splits: spectra over several sub-batches (forward and dX per sub
 
 test('autograd through conv2d with algorithm fft (bias, fused ReLU) matches central finite differences in float64', async () => {
   for (const c of [CASES[2]!, CASES[7]!]) await assertConvGradientsMatchFiniteDifferences(args(c), { algorithm: 'fft' }, 10, String(c));
+});
+
+test('autograd’s dX reads the forward’s kernel spectra (transposed A) at every tile the register mixing runs, plain and in subgroup form: x.grad matches float64, with the weight transform left out', async () => {
+  // At T = 16 two more take the subgroup form in dX on lavapipe (A shared in 16-tall blocks; B shared: 32 tiles over 128 input channels).
+  const subgroupCases: Case[] = [
+    [1, 130, 32, 46, 46, 11, 5, true, false],
+    [1, 128, 64, 46, 20, 11, 5, false, false],
+  ];
+  for (const T of FFT_SIZES) {
+    let ran = 0;
+    for (const c of T === 16 ? [...CASES, ...subgroupCases] : CASES) {
+      const [n, cin, cout, h, w, k, padding, bias] = c;
+      if (!fftApplicable({ n, cin, h, w, cout, k, padding }, T, Infinity)) continue;
+      const a = convTestArgs({ n, cin, cout, h, w, k, stride: 1, padding, bias, relu: false }, 31);
+      const o = { variant: `fft${T}` as const, padding };
+      const [x, wt] = [parameter(a.x, a.xShape, 'x'), parameter(a.w, a.wShape, 'w')];
+      const b = bias ? parameter(a.b!, [cout], 'b') : null;
+      const y = conv2d(x, wt, b, o);
+      const kernels = (run: () => void): string[] => {
+        const names: string[] = [];
+        const dispatch = engine.dispatch.bind(engine);
+        engine.dispatch = (d) => {
+          if (d.op === 'conv2dInputGrad') names.push(fftKernelName(d.kernel.code) ?? 'other');
+          dispatch(d);
+        };
+        try {
+          run();
+        } finally {
+          engine.dispatch = dispatch;
+        }
+        return names;
+      };
+      const dy = tensor(a.dy, y.shape);
+      const reused = kernels(() => backward(y, dy));
+      const lone = kernels(() => tidy(() => void conv2dInputGrad(dy, wt, a.xShape, o)));
+      // The kernel's transform is the one with k taps (the dY tiles have T).
+      const isWeightTransform = (name: string) => new RegExp(`^(fused forward|columns|rows) ${T} ${k}$`).test(name);
+      const expected = lone.filter((name) => !isWeightTransform(name)).map((name) => (name.startsWith('product') ? `${name} transposed A` : name));
+      assert.equal(reused, expected, `fft${T} ${c}: dX after the forward, against dX alone (${lone.join(', ')})`);
+      assert.ok(lone.some(isWeightTransform), `fft${T} ${c}: dX alone transforms the kernel`);
+      assertAllClose(await x.grad!.read(), conv2dGradRef(a, a.dy).dx, `fft${T} ${c} autograd dX`, 2e-5);
+      for (const t of [x, wt, b, y, dy]) t?.dispose();
+      ran++;
+    }
+    assert.ok(ran >= 4, `fft${T} ran only ${ran} cases`);
+  }
 });
 
 test('a CPM-sized layer (11×11, 16→24 @46, padding 5) through fft16 and fft32 matches float64; 32→130 takes the subgroup mixing’s 16-tall blocks', async () => {

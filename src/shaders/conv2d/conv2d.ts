@@ -1,7 +1,7 @@
 // conv2d: NCHW activations, OIHW weights. Forward, input gradient, weight gradient and bias
 // gradient are separate kernels; the gradient rule below ties them together for autograd.
 // Batches whose tensors exceed one storage binding are processed in sub-batches (tensor/split.ts).
-import { record } from '../../autograd/graph.js';
+import { needsGrad, record } from '../../autograd/graph.js';
 import { EngineError } from '../../tensor/errors.js';
 import type { Engine } from '../../tensor/engine.js';
 import { elementWorkgroups } from '../../tensor/kernel.js';
@@ -36,7 +36,7 @@ import {
 import { gemmFits, gemmForward, gemmInputGrad, gemmWeightGrad, type GemmRun } from './gemm.js';
 import { checkStorage, storageFor, type StoragePrecision } from '../precision.js';
 import { tunedVariantName, type ConvCase, type ConvKind } from './tuning.js';
-import { fftConvForward, fftConvInputGrad, fftConvWeightGrad } from './fft-algorithm.js';
+import { fftConvForward, fftConvInputGrad, fftConvWeightGrad, readsKeptKernel, type KernelSpectra } from './fft-algorithm.js';
 import {
   chooseAlgorithm,
   conv2dAlgorithmPolicy,
@@ -307,6 +307,11 @@ function runForward(op: string, src: Tensor, s: ForwardSource, wt: Tensor, bias:
 
 /** y = conv(x, w) + b (optionally ReLU), without autograd. */
 export function conv2dForward(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  return forward(x, w, b, opts, false).y;
+}
+
+/** The forward; with `keepKernel`, an FFT forward also returns w's spectra for the layer's dX (the caller disposes them). */
+function forward(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptions, keepKernel: boolean): { y: Tensor; kernel: KernelSpectra | null } {
   checkArgs(x, w, b);
   const r = resolve(x, opts, 'forward', x.shape, w.shape);
   const [n, cout, ho, wo] = conv2dOutputShape(x.shape, w.shape, r.stride, r.padding);
@@ -314,22 +319,29 @@ export function conv2dForward(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv
   const [, , kh, kw] = w.shape as [number, number, number, number];
   const y = Tensor.empty(x.engine, [n, cout, ho, wo], 'conv2d');
   if (r.fftTile !== null) {
-    fftConvForward(x, w, b, r.padding, y, fftRun(r));
-    return y;
+    // Kept only where the layer's dX will read them.
+    const dx = keepKernel ? resolve(x, opts, 'dX', x.shape, w.shape) : null;
+    const keep = dx?.fftTile != null && readsKeptKernel(r.fftTile, fftRun(dx));
+    return { y, kernel: fftConvForward(x, w, b, r.padding, y, fftRun(r), keep) };
   }
   const g: ConvGeometry = { n, cin, cout, ho, wo, kh, kw, stride: r.stride };
   if (isGemm(r.variant)) {
     gemmForward('conv2d', x, w, b, y, g, { h, w: wd }, gemmRun(r.variant, r));
-    return y;
+    return { y, kernel: null };
   }
   const wt = layoutWeights('conv2d', w, fitForwardTile(r.variant.forward, cout, wo).oc, false);
   runForward('conv2d', x, { h, w: wd, padY: r.padding, padX: r.padding, dil: 1 }, wt, b, y, g, r);
   wt.dispose();
-  return y;
+  return { y, kernel: null };
 }
 
 /** dX of a convolution: the stride-1 convolution of (dilated) dY with the transposed, rotated kernel. */
 export function conv2dInputGrad(dy: Tensor, w: Tensor, inputShape: Shape, opts: Conv2dOptions = {}): Tensor {
+  return inputGrad(dy, w, inputShape, opts, null);
+}
+
+/** dX, with the forward's kernel spectra where it kept them. */
+function inputGrad(dy: Tensor, w: Tensor, inputShape: Shape, opts: Conv2dOptions, kernel: KernelSpectra | null): Tensor {
   const op = 'conv2dInputGrad';
   const r = resolve(dy, opts, 'dX', inputShape, w.shape);
   const [n, cin, h, wd] = inputShape as [number, number, number, number];
@@ -337,7 +349,7 @@ export function conv2dInputGrad(dy: Tensor, w: Tensor, inputShape: Shape, opts: 
   const [, , ho, wo] = dy.shape as [number, number, number, number];
   const dx = Tensor.empty(dy.engine, [n, cin, h, wd], op);
   if (r.fftTile !== null) {
-    fftConvInputGrad(dy, w, r.padding, dx, fftRun(r));
+    fftConvInputGrad(dy, w, r.padding, dx, fftRun(r), kernel);
     return dx;
   }
   if (isGemm(r.variant)) {
@@ -428,21 +440,26 @@ export function conv2dBiasGrad(dy: Tensor, opts: Pick<Conv2dOptions, 'maxBinding
 
 /** 2-D convolution with autograd: x [N,Cin,H,W], w [Cout,Cin,kh,kw], b [Cout] or null. */
 export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptions = {}): Tensor {
-  const y = conv2dForward(x, w, b, opts);
   const inputs = b ? [x, w, b] : [x, w];
   const xNeedsGrad = x.requiresGrad || x.node !== null;
-  return record(
+  const { y, kernel } = forward(x, w, b, opts, xNeedsGrad && needsGrad(inputs));
+  const saved = [x, w, ...(opts.relu ? [y] : []), ...(kernel ? [kernel.spectra] : [])];
+  const out = record(
     y,
     'conv2d',
     inputs,
-    (dyIn, [sx, sw, sy]) => {
-      const dy = opts.relu ? reluGrad(sy!, dyIn) : dyIn;
-      const dx = xNeedsGrad ? conv2dInputGrad(dy, sw!, sx!.shape, opts) : null;
+    (dyIn, [sx, sw, ...rest]) => {
+      const dy = opts.relu ? reluGrad(rest[0]!, dyIn) : dyIn;
+      // The kept spectra are the graph's handle (record retained it), released with the node.
+      const keptKernel = kernel ? { ...kernel, spectra: rest.at(-1)! } : null;
+      const dx = xNeedsGrad ? inputGrad(dy, sw!, sx!.shape, opts, keptKernel) : null;
       const dw = conv2dWeightGrad(sx!, dy, sw!.shape, opts);
       const db = b ? conv2dBiasGrad(dy, opts) : null;
       if (dy !== dyIn) dy.dispose();
       return b ? [dx, dw, db] : [dx, dw];
     },
-    opts.relu ? [x, w, y] : [x, w],
+    saved,
   );
+  kernel?.spectra.dispose();
+  return out;
 }

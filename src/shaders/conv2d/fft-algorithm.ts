@@ -3,7 +3,8 @@
 // Cross-correlation is a product with the conjugate kernel spectrum, summed over input channels per
 // frequency bin: a batched complex matrix product (../fft). With y, x, dy, dx NCHW and w OIHW:
 //   forward  Y[f][co][p] = Σ_ci conj(W[f][ci][co]) · X[f][ci][p]     (x tiles from −pad)
-//   dX      DX[f][ci][p] = Σ_co W[f][co][ci] · DY[f][co][p]          (dy tiles from −(k−1−pad); a convolution, read from k − 1)
+//   dX      DX[f][ci][p] = Σ_co W[f][co][ci] · DY[f][co][p]          (dy tiles from −(k−1−pad); a convolution, read from k − 1;
+//                                                                   under autograd W is the forward's [ci][co], read transposed)
 //   dW      DW[f][co][ci] = Σ_p conj(DY[f][p][co]) · X[f][p][ci]     (dy tiles of S outputs against the forward's x tiles)
 // where p runs over (image, tile); each spectrum is laid out [k][m] or [k][n] as the product reads
 // it. Sub-batches keep every spectrum inside one storage binding; dW sums its sub-batches in the
@@ -164,12 +165,36 @@ export interface FftRun {
 }
 
 /**
+ * A forward's kernel spectra, kept for the same layer's dX: [f][ci][co] with ci padded to whole blocks,
+ * which dX's product reads transposed (its sum runs over co). It saves dX one weight transform.
+ */
+export interface KernelSpectra {
+  spectra: Tensor;
+  tile: FftSize;
+  fStride: number;
+  ld: number;
+}
+
+/** Whether a dX that runs `r` can read a forward's kernel spectra of tile T (the register mixing kernels read A transposed; the tiled ones do not). */
+export const readsKeptKernel = (T: FftSize, r: FftRun): boolean => T === r.tile && (r.mix ?? 'register').startsWith('register');
+
+/**
  * Forward and dX share one shape: source tiles (from −padding for the forward, −(k−1−padding) for dX),
  * their spectra times the kernel spectra summed over the source's channels, transformed back and kept
  * from circular index 0 (forward) or k − 1 (dX). The forward correlates (conjugate kernel spectra,
  * [ci][co]); dX convolves ([co][ci]).
  */
-function mixThroughSpectra(op: string, src: Tensor, w: Tensor, b: Tensor | null, dst: Tensor, padding: number, kind: 'forward' | 'dX', r: FftRun): void {
+function mixThroughSpectra(
+  op: string,
+  src: Tensor,
+  w: Tensor,
+  b: Tensor | null,
+  dst: Tensor,
+  padding: number,
+  kind: 'forward' | 'dX',
+  r: FftRun,
+  kernel: 'keep' | KernelSpectra | null,
+): KernelSpectra | null {
   const [n, srcC, srcH, srcW] = src.shape as [number, number, number, number];
   const [, dstC, dstH, dstW] = dst.shape as [number, number, number, number];
   const k = w.shape[2]!;
@@ -181,9 +206,12 @@ function mixThroughSpectra(op: string, src: Tensor, w: Tensor, b: Tensor | null,
   const { tiles, perImage } = sizes(s, T, kind);
   const perImageTiles = tiles[0] * tiles[1];
   const { mb, nb, shared } = matmulBlocks(dstC, Math.min(n, 8) * perImageTiles, r.mix, spectrumBins(T) * srcC);
-  // Kernel spectra [source channel][destination channel]: planes (co, ci) with ci the row for the forward, co for dX.
-  const wl = spectrumLayout(srcC, roundTo(dstC, mb), !forward);
-  const ws = weightSpectra(op, w, T, wl, r);
+  // Kernel spectra [source channel][destination channel]: planes (co, ci) with ci the row for the forward, co for dX;
+  // or the forward's, kept, read transposed by dX. Kept ones have their rows padded so that dX's padded blocks read inside.
+  const kept = kind === 'dX' && kernel !== null && kernel !== 'keep' && readsKeptKernel(kernel.tile, r) ? kernel : null;
+  const wl = kept ? null : spectrumLayout(kernel === 'keep' ? padBlock(srcC) : srcC, roundTo(dstC, mb), !forward);
+  const ws = kept?.spectra ?? weightSpectra(op, w, T, wl!, r);
+  const [aBin, aRow] = kept ? [kept.fStride, kept.ld] : [wl!.fStride, wl!.ld];
   for (const [n0, count] of subBatches(op, n, [srcC * srcH * srcW, dstC * dstH * dstW, ...perImage], r.maxBindingBytes)) {
     const si = images(op, src, n0, count);
     const di = images(op, dst, n0, count);
@@ -212,13 +240,14 @@ function mixThroughSpectra(op: string, src: Tensor, w: Tensor, b: Tensor | null,
         mb,
         nb,
         shared,
-        aBin: wl.fStride,
-        aRow: wl.ld,
+        aBin,
+        aRow,
         bBin: sl.fStride,
         bRow: sl.ld,
         cBin: dl.fStride,
         cRow: dl.ld,
         conjugateA: forward,
+        transposeA: kept !== null,
         accumulate: false,
         kernel: r.mix,
       },
@@ -240,17 +269,19 @@ function mixThroughSpectra(op: string, src: Tensor, w: Tensor, b: Tensor | null,
     );
     ds.dispose();
   }
-  ws.dispose();
+  if (kernel === 'keep') return { spectra: ws, tile: T, fStride: wl!.fStride, ld: wl!.ld };
+  if (!kept) ws.dispose();
+  return null;
 }
 
-/** y = conv(x, w) + b (stride 1), optionally ReLU, through T×T tile spectra. */
-export function fftConvForward(x: Tensor, w: Tensor, b: Tensor | null, padding: number, y: Tensor, r: FftRun): void {
-  mixThroughSpectra('conv2d', x, w, b, y, padding, 'forward', r);
+/** y = conv(x, w) + b (stride 1), optionally ReLU, through T×T tile spectra; with `keepKernel`, w's spectra are returned for dX (the caller disposes them). */
+export function fftConvForward(x: Tensor, w: Tensor, b: Tensor | null, padding: number, y: Tensor, r: FftRun, keepKernel = false): KernelSpectra | null {
+  return mixThroughSpectra('conv2d', x, w, b, y, padding, 'forward', r, keepKernel ? 'keep' : null);
 }
 
-/** dX of a stride-1 convolution through tile spectra: dY convolved (not correlated) with w, summed over output channels. */
-export function fftConvInputGrad(dy: Tensor, w: Tensor, padding: number, dx: Tensor, r: FftRun): void {
-  mixThroughSpectra('conv2dInputGrad', dy, w, null, dx, padding, 'dX', { ...r, relu: false });
+/** dX of a stride-1 convolution through tile spectra: dY convolved (not correlated) with w, summed over output channels; `kept`: the forward's spectra of w, used where they fit. */
+export function fftConvInputGrad(dy: Tensor, w: Tensor, padding: number, dx: Tensor, r: FftRun, kept: KernelSpectra | null = null): void {
+  mixThroughSpectra('conv2dInputGrad', dy, w, null, dx, padding, 'dX', { ...r, relu: false }, kept);
 }
 
 /** dW of a stride-1 convolution through tile spectra, summed over the batch in the frequency domain. */

@@ -164,7 +164,9 @@ export function spectralMatmul(op: string, engine: Engine, p: SpectralMatmul, a:
     const shared = sharedOperand(p);
     engine.dispatch({
       op,
-      kernel: source(`product ${p.mb} ${p.nb}${shared ? ` shared ${shared}` : ''}`, () => spectralMatmulKernel(p.mb, p.nb, shared)),
+      kernel: source(`product ${p.mb} ${p.nb}${shared ? ` shared ${shared}` : ''}${p.transposeA ? ' transposed A' : ''}`, () =>
+        spectralMatmulKernel(p.mb, p.nb, shared, p.transposeA),
+      ),
       bindings: [a, b, c],
       uniforms: matmulUniforms(p),
       workgroups: workgroups(op, matmulLanes(p), MATMUL_WORKGROUP),

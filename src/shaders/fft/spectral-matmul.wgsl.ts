@@ -2,7 +2,9 @@
 // stored [k][m], B [k][n] and C [m][n], each contiguous in its last dimension, and op conjugating A
 // or not. This is where a frequency-domain convolution spends its flops, so each lane computes an
 // MB×NB block of complex outputs, loading A and B rows as vec4s (two complex values each): per k,
-// MB/2 + NB/2 loads for 4·MB·NB FMAs. (A stored [m][k] instead measured half as fast on lavapipe.)
+// MB/2 + NB/2 loads for 4·MB·NB FMAs. A may also be stored [m][k] (transposeA: dX reading the
+// forward's kernel spectra), loaded one complex value per row: as many floats per lane, and on
+// lavapipe as fast (9×9 128→128's dX product at T = 32: 89–95 ms against 90–96).
 // Every matrix is padded so that no block needs bounds checks: m and n to whole blocks in storage;
 // padding holds garbage that only reaches padding. Sizes are uniforms: one pipeline per block shape.
 import { DIVMOD, LINEAR_WORKGROUP_ID } from '../../tensor/kernel.js';
@@ -29,6 +31,8 @@ export interface SpectralMatmul {
   cBin: number;
   cRow: number;
   conjugateA: boolean;
+  /** A stored [m][k] instead (aRow then steps along m, k contiguous): with the register kernels only. */
+  transposeA?: boolean;
   /** Add into C instead of overwriting it. */
   accumulate: boolean;
   /** Which kernel runs it (default 'register'): the register blocks above, or the workgroup-tiled one below (f32 or f16 operands). */
@@ -108,14 +112,10 @@ export function matmulUniforms(p: SpectralMatmul): Uint32Array {
   return new Uint32Array([m, n, p.k, matmulLanes(p), ...operandWords(p), Math.ceil(sharedOperand(p) === 'B' ? p.m / p.mb : p.n / p.nb), 0, 0, 0]);
 }
 
-/** Lines that give `name0 … name{count−1}`, the vec4s of one k row of a shared operand, each loaded by one lane of 8 and broadcast. */
-function sharedLoads(operand: 'A' | 'B', name: string, count: number, row: string): string[] {
-  const per = Math.min(count, SUBGROUP_LANES);
+/** Lines that give `name0 … name{count−1}`, the elements of one k row of a shared operand, each loaded by one lane of 8 (`at(r)`: its index in round r) and broadcast. */
+function sharedLoads(operand: 'A' | 'B', name: string, count: number, at: (r: number) => string): string[] {
   return [
-    ...Array.from(
-      { length: Math.ceil(count / SUBGROUP_LANES) },
-      (_, r) => `let ${name}Mine${r} = ${operand}[${row} + ${r * SUBGROUP_LANES}u + lid % ${per}u];`,
-    ),
+    ...Array.from({ length: Math.ceil(count / SUBGROUP_LANES) }, (_, r) => `let ${name}Mine${r} = ${operand}[${at(r)}];`),
     ...Array.from({ length: count }, (_, v) => `let ${name}${v} = subgroupBroadcast(${name}Mine${Math.floor(v / SUBGROUP_LANES)}, ${v % SUBGROUP_LANES}u);`),
   ];
 }
@@ -128,31 +128,44 @@ function sharedLoads(operand: 'A' | 'B', name: string, count: number, row: strin
  * for B, with lanes along m. Lanes past the last block of the padded dimension compute padding and
  * store nothing; none leaves early, as broadcasts need every lane of the subgroup.
  */
-export function spectralMatmulKernel(MB: MatmulBlock, NB: MatmulBlock, shared: SharedOperand = null): string {
+export function spectralMatmulKernel(MB: MatmulBlock, NB: MatmulBlock, shared: SharedOperand = null, transposeA = false): string {
   const [AV, BV] = [MB / 2, NB / 2]; // vec4s per row of the lane's block of A and of B (and C)
   const mac: string[] = [];
   // a{i}: complex A(k, m0 + i) as vec2; b{j}: vec4 of B(k, n0 + 2j … 2j + 1); c{i}_{j} the matching accumulators.
   for (let i = 0; i < MB; i++) {
     for (let j = 0; j < BV; j++) mac.push(`c${i}_${j} = fma(vec4<f32>(a${i}.x), b${j}, fma(vec4<f32>(a${i}.y * s), bs${j}, c${i}_${j}));`);
   }
+  // A by rows of k: vec4 pairs along m; transposed (rows of m): one complex value per row, k·1 apart.
+  const aLoads = transposeA
+    ? shared === 'A'
+      ? sharedLoads('A', 'a', MB, (r) => `aLane + (${r * SUBGROUP_LANES}u + lid % ${Math.min(MB, SUBGROUP_LANES)}u) * p.aRow + k`)
+      : Array.from({ length: MB }, (_, i) => `let a${i} = A[aLane + ${i}u * p.aRow + k];`)
+    : [
+        ...(shared === 'A'
+          ? sharedLoads('A', 'A', AV, (r) => `aRow + ${r * SUBGROUP_LANES}u + lid % ${Math.min(AV, SUBGROUP_LANES)}u`)
+          : Array.from({ length: AV }, (_, v) => `let A${v} = A[aRow + ${v}u];`)),
+        ...Array.from({ length: MB }, (_, i) => `let a${i} = A${i >> 1}.${i & 1 ? 'zw' : 'xy'};`),
+      ];
   const loads = [
-    ...(shared === 'A' ? sharedLoads('A', 'A', AV, 'aRow') : Array.from({ length: AV }, (_, v) => `let A${v} = A[aRow + ${v}u];`)),
-    ...Array.from({ length: MB }, (_, i) => `let a${i} = A${i >> 1}.${i & 1 ? 'zw' : 'xy'};`),
-    ...(shared === 'B' ? sharedLoads('B', 'b', BV, 'bRow') : Array.from({ length: BV }, (_, j) => `let b${j} = B[bRow + ${j}u];`)),
+    ...aLoads,
+    ...(shared === 'B'
+      ? sharedLoads('B', 'b', BV, (r) => `bRow + ${r * SUBGROUP_LANES}u + lid % ${Math.min(BV, SUBGROUP_LANES)}u`)
+      : Array.from({ length: BV }, (_, j) => `let b${j} = B[bRow + ${j}u];`)),
     ...Array.from({ length: BV }, (_, j) => `let bs${j} = vec4<f32>(-b${j}.y, b${j}.x, -b${j}.w, b${j}.z);`),
   ];
-  const stores: string[] = [];
-  for (let i = 0; i < MB; i++) {
-    for (let j = 0; j < BV; j++)
-      stores.push(`{ let at = (cLane + ${i}u * p.cRow) / 2u + ${j}u; C[at] = select(c${i}_${j}, c${i}_${j} + C[at], p.accumulate == 1u); }`);
-  }
+  // C is read only where the call accumulates: a select would load it on every call.
+  const stores = (add: boolean): string[] =>
+    Array.from({ length: MB * BV }, (_, e) => {
+      const [i, j] = [Math.floor(e / BV), e % BV];
+      return `{ let at = (cLane + ${i}u * p.cRow) / 2u + ${j}u; C[at] = ${add ? `C[at] + ` : ''}c${i}_${j}; }`;
+    });
   const accs = Array.from({ length: MB }, (_, i) => Array.from({ length: BV }, (_, j) => `var c${i}_${j} = vec4<f32>(0.0);`).join(' '));
   // Lanes run along n first (neighbouring lanes read neighbouring vec4s of B), then m, then bins; along m first where B is shared.
   const [inner, outer] = shared === 'B' ? ['m', 'n'] : ['n', 'm'];
   return /* wgsl */ `${shared ? 'enable subgroups;' : ''}
 struct Params { mBlocks: u32, nBlocks: u32, k: u32, lanes: u32, aBin: u32, aRow: u32, bBin: u32, bRow: u32, cBin: u32, cRow: u32, conjugateA: u32, accumulate: u32, stored: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> A: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read> A: array<vec${transposeA ? 2 : 4}<f32>>;
 @group(0) @binding(2) var<storage, read> B: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read_write> C: array<vec4<f32>>;
 ${LINEAR_WORKGROUP_ID}
@@ -169,18 +182,22 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let m0 = mq.y * ${MB}u;
   let n0 = nq.y * ${NB}u;
   let s = select(1.0, -1.0, p.conjugateA == 1u);
-  let aLane = f * p.aBin + m0;
+  let aLane = f * p.aBin + m0${transposeA ? ' * p.aRow' : ''};
   let bLane = f * p.bBin + n0;
   let cLane = f * p.cBin + m0 * p.cRow + n0;
   ${accs.join('\n  ')}
   for (var k = 0u; k < p.k; k++) {
-    let aRow = (aLane + k * p.aRow) / 2u;
+    ${transposeA ? '' : 'let aRow = (aLane + k * p.aRow) / 2u;'}
     let bRow = (bLane + k * p.bRow) / 2u;
     ${loads.join('\n    ')}
     ${mac.join('\n    ')}
   }
   if (lane >= p.lanes || ${shared === 'B' ? 'mq' : 'nq'}.y >= p.stored) { return; }
-  ${stores.join('\n  ')}
+  if (p.accumulate == 1u) {
+    ${stores(true).join('\n    ')}
+  } else {
+    ${stores(false).join('\n    ')}
+  }
 }`;
 }
 
@@ -262,7 +279,7 @@ export function spectralMatmulTiledKernel(f16: boolean, b: TiledBlock): string {
       accs.push(`var c${i}_${g} = vec4<f32>(0.0);`);
       mac.push(`c${i}_${g} = fma(vec4<f32>(${a}.x), b${g}, fma(vec4<f32>(${a}.y * s), bs${g}, c${i}_${g}));`);
       stores.push(`{ let m = m0 + 2u * (${(i >> 1) * b.lm}u + ty) + ${i & 1}u; let n = n0 + 2u * (${g * b.ln}u + tx);
-    if (m < p.m && n < p.n) { let at = (f * p.cBin + m * p.cRow + n) / 2u; C[at] = select(c${i}_${g} * p.outScale, c${i}_${g} * p.outScale + C[at], p.accumulate == 1u); } }`);
+    if (m < p.m && n < p.n) { let at = (f * p.cBin + m * p.cRow + n) / 2u; let v = c${i}_${g} * p.outScale; if (p.accumulate == 1u) { C[at] = C[at] + v; } else { C[at] = v; } } }`);
     }
   }
   return /* wgsl */ `${f16 ? 'enable f16;' : ''}
