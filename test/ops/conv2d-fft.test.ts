@@ -15,6 +15,7 @@ import {
   conv2d,
   conv2dForward,
   conv2dInputGrad,
+  conv2dWeightGrad,
   conv2dCandidates,
   conv2dChoice,
   type Engine,
@@ -45,16 +46,17 @@ test.before(async () => {
   engine = await init();
 });
 
-test('tile FFTs of every size, in four passes and fused (T ≤ 32), match a float64 DFT (shifted, clipped tiles of two channels) and invert back to the tile', async () => {
-  for (const [T, passes] of FFT_SIZES.flatMap((T) =>
-    (T <= MAX_FUSED_T ? (['two-pass', 'fused'] as const) : (['two-pass'] as const)).map((p) => [T, p] as const),
+test('tile FFTs of every size, in four passes and fused (T ≤ 32), match a float64 DFT (shifted, clipped tiles of two channels, tap windows from 0 and 3) and invert back to the tile', async () => {
+  for (const [T, passes, first] of FFT_SIZES.flatMap((T) =>
+    (T <= MAX_FUSED_T ? (['two-pass', 'fused'] as const) : (['two-pass'] as const)).flatMap((p) => [0, 3].map((first) => [T, p, first] as const)),
   )) {
-    // Two channels of a 2×(T+3)×(T+5) image; one tile per channel starting at (−2, −2) (two rows and columns of padding), taps < T − 1.
-    const [h, w, lim, off] = [T + 3, T + 5, T - 1, 2];
+    // Two channels of a 2×(T+3)×(T+5) image; one tile per channel starting at (−2, −2) (two rows and columns of padding), taps first … T − 2.
+    const [h, w, lim, off] = [T + 3, T + 5, T - 1 - first, 2];
     const img = testData(2 * h * w, T);
+    const inWindow = (v: number) => v >= first && v < first + lim;
     const tileAt = (c: number, y: number, x: number) => {
       const [r, col] = [y - off, x - off];
-      return y < lim && x < lim && r >= 0 && r < h && col >= 0 && col < w ? img[(c * h + r) * w + col]! : 0;
+      return inWindow(y) && inWindow(x) && r >= 0 && r < h && col >= 0 && col < w ? img[(c * h + r) * w + col]! : 0;
     };
     const bins = spectrumBins(T);
     const src = tensor(img, [2 * h * w]);
@@ -67,7 +69,7 @@ test('tile FFTs of every size, in four passes and fused (T ≤ 32), match a floa
       engine,
       T,
       src.binding('test'),
-      { planes: 2, b: 1, tilesY: 1, tilesX: 1, base: 0, strideN: 0, strideA: h * w, height: h, width: w, step: 1, off, lim, ...layout },
+      { planes: 2, b: 1, tilesY: 1, tilesX: 1, base: 0, strideN: 0, strideA: h * w, height: h, width: w, step: 1, off, lim, first, ...layout },
       spec.binding('test'),
       passes,
     );
@@ -111,9 +113,9 @@ test('tile FFTs of every size, in four passes and fused (T ≤ 32), match a floa
           for (let j = 2; j < 8; j++) got[at + j] = 0; // padding: unspecified
         }
     }
-    assertAllClose(got, want, `${passes} spectrum of a ${T}×${T} tile`, 1e-6);
+    assertAllClose(got, want, `${passes} spectrum of a ${T}×${T} tile, taps from ${first}`, 1e-6);
     const tile = new Float64Array(2 * T * T).map((_, i) => tileAt(Math.floor(i / (T * T)), Math.floor(i / T) % T, i % T));
-    assertAllClose(await back.read(), tile, `${passes} inverse of a ${T}×${T} spectrum`, 1e-6);
+    assertAllClose(await back.read(), tile, `${passes} inverse of a ${T}×${T} spectrum, taps from ${first}`, 1e-6);
     for (const t of [src, spec, back]) t.dispose();
   }
 });
@@ -310,27 +312,31 @@ test('autograd through conv2d with algorithm fft (bias, fused ReLU) matches cent
   for (const c of [CASES[2]!, CASES[7]!]) await assertConvGradientsMatchFiniteDifferences(args(c), { algorithm: 'fft' }, 10, String(c));
 });
 
-test('autograd’s dX reads the forward’s kernel spectra (transposed A) at every tile the register mixing runs, plain and in subgroup form: x.grad matches float64, with the weight transform left out', async () => {
-  // At T = 16 two more take the subgroup form in dX on lavapipe (A shared in 16-tall blocks; B shared: 32 tiles over 128 input channels).
-  const subgroupCases: Case[] = [
-    [1, 130, 32, 46, 46, 11, 5, true, false],
-    [1, 128, 64, 46, 20, 11, 5, false, false],
+test('autograd’s backward through FFT at every tile the register mixing runs, plain and in subgroup form, over sub-batches: dX reads the forward’s kernel spectra and dW dX’s dY spectra (A transposed); x, w and b gradients match float64', async () => {
+  // At T = 16 two more take the subgroup form on lavapipe (A shared in 16-tall blocks; B shared: 32 tiles over 128 input channels), and
+  // one runs in sub-batches of one image (dW accumulating over them).
+  const t16: [Case, number][] = [
+    [[1, 130, 32, 46, 46, 11, 5, true, false], Infinity],
+    [[1, 128, 64, 46, 20, 11, 5, false, false], Infinity],
+    [[3, 4, 5, 20, 19, 9, 4, true, false], 512 * 1024],
   ];
   for (const T of FFT_SIZES) {
     let ran = 0;
-    for (const c of T === 16 ? [...CASES, ...subgroupCases] : CASES) {
+    for (const [c, maxBindingBytes] of [...CASES.map((c) => [c, Infinity] as [Case, number]), ...(T === 16 ? t16 : [])]) {
       const [n, cin, cout, h, w, k, padding, bias] = c;
-      if (!fftApplicable({ n, cin, h, w, cout, k, padding }, T, Infinity)) continue;
+      // At T ≥ 64 four cases: each new k is two more large pipelines to compile (about 10 s each on a cold shader cache).
+      if (!fftApplicable({ n, cin, h, w, cout, k, padding }, T, maxBindingBytes) || (T >= 64 && ran >= 4)) continue;
       const a = convTestArgs({ n, cin, cout, h, w, k, stride: 1, padding, bias, relu: false }, 31);
-      const o = { variant: `fft${T}` as const, padding };
+      const o = { variant: `fft${T}` as const, padding, maxBindingBytes };
       const [x, wt] = [parameter(a.x, a.xShape, 'x'), parameter(a.w, a.wShape, 'w')];
       const b = bias ? parameter(a.b!, [cout], 'b') : null;
       const y = conv2d(x, wt, b, o);
-      const kernels = (run: () => void): string[] => {
-        const names: string[] = [];
+      // The FFT kernels each gradient dispatches, by op.
+      const kernels = (run: () => void): Record<'conv2dInputGrad' | 'conv2dWeightGrad', string[]> => {
+        const names = { conv2dInputGrad: [] as string[], conv2dWeightGrad: [] as string[] };
         const dispatch = engine.dispatch.bind(engine);
         engine.dispatch = (d) => {
-          if (d.op === 'conv2dInputGrad') names.push(fftKernelName(d.kernel.code) ?? 'other');
+          if (d.op === 'conv2dInputGrad' || d.op === 'conv2dWeightGrad') names[d.op].push(fftKernelName(d.kernel.code) ?? 'other');
           dispatch(d);
         };
         try {
@@ -341,14 +347,30 @@ test('autograd’s dX reads the forward’s kernel spectra (transposed A) at eve
         return names;
       };
       const dy = tensor(a.dy, y.shape);
-      const reused = kernels(() => backward(y, dy));
-      const lone = kernels(() => tidy(() => void conv2dInputGrad(dy, wt, a.xShape, o)));
-      // The kernel's transform is the one with k taps (the dY tiles have T).
+      const what = `fft${T} ${c}${maxBindingBytes < Infinity ? ` in ${maxBindingBytes} B bindings` : ''}`;
+      const shared = kernels(() => backward(y, dy));
+      const lone = kernels(() => tidy(() => void [conv2dInputGrad(dy, wt, a.xShape, o), conv2dWeightGrad(x, dy, a.wShape, o)]));
+      // dX: as alone, less the kernel's transform (the one with k taps; dY's tiles have T), its products reading A transposed.
+      const forwardTransform = /^(fused forward|columns|rows) /;
       const isWeightTransform = (name: string) => new RegExp(`^(fused forward|columns|rows) ${T} ${k}$`).test(name);
-      const expected = lone.filter((name) => !isWeightTransform(name)).map((name) => (name.startsWith('product') ? `${name} transposed A` : name));
-      assert.equal(reused, expected, `fft${T} ${c}: dX after the forward, against dX alone (${lone.join(', ')})`);
-      assert.ok(lone.some(isWeightTransform), `fft${T} ${c}: dX alone transforms the kernel`);
-      assertAllClose(await x.grad!.read(), conv2dGradRef(a, a.dy).dx, `fft${T} ${c} autograd dX`, 2e-5);
+      const transposed = (name: string) => (name.startsWith('product') ? `${name} transposed A` : name);
+      assert.ok(lone.conv2dInputGrad.some(isWeightTransform), `${what}: dX alone transforms the kernel`);
+      assert.equal(shared.conv2dInputGrad, lone.conv2dInputGrad.filter((name) => !isWeightTransform(name)).map(transposed), `${what}: dX`);
+      // dW: one transform of inputs per sub-batch (S taps from k − 1) where alone it has two (dY's and the inputs'), then the same inverse.
+      const dwForward = shared.conv2dWeightGrad.filter((name) => forwardTransform.test(name));
+      assert.ok(
+        dwForward.length > 0 && dwForward.every((name) => name.endsWith(` ${T - k + 1} from ${k - 1}`)),
+        `${what}: dW ran ${shared.conv2dWeightGrad.join(', ')}`,
+      );
+      assert.is(2 * dwForward.length, lone.conv2dWeightGrad.filter((name) => forwardTransform.test(name)).length, `${what}: dW's transforms against dW alone`);
+      assert.ok(
+        shared.conv2dWeightGrad.filter((name) => name.startsWith('product')).every((name) => name.endsWith('transposed A')),
+        `${what}: dW's products`,
+      );
+      const ref = conv2dGradRef(a, a.dy);
+      assertAllClose(await x.grad!.read(), ref.dx, `${what} autograd dX`, 2e-5);
+      assertAllClose(await wt.grad!.read(), ref.dw, `${what} autograd dW`, 2e-5);
+      if (b) assertAllClose(await b.grad!.read(), ref.db, `${what} autograd db`, 2e-5);
       for (const t of [x, wt, b, y, dy]) t?.dispose();
       ran++;
     }

@@ -36,7 +36,7 @@ import {
 import { gemmFits, gemmForward, gemmInputGrad, gemmWeightGrad, type GemmRun } from './gemm.js';
 import { checkStorage, storageFor, type StoragePrecision } from '../precision.js';
 import { tunedVariantName, type ConvCase, type ConvKind } from './tuning.js';
-import { fftConvForward, fftConvInputGrad, fftConvWeightGrad, readsKeptKernel, type KernelSpectra } from './fft-algorithm.js';
+import { fftConvForward, fftConvGrads, fftConvInputGrad, fftConvWeightGrad, readsKeptKernel, sharesDySpectra, type KernelSpectra } from './fft-algorithm.js';
 import {
   chooseAlgorithm,
   conv2dAlgorithmPolicy,
@@ -438,6 +438,18 @@ export function conv2dBiasGrad(dy: Tensor, opts: Pick<Conv2dOptions, 'maxBinding
   return db;
 }
 
+/** dX and dW of a layer: through shared dY spectra where both run the same FFT tile (fftConvGrads), else each on its own. */
+function inputAndWeightGrads(dy: Tensor, x: Tensor, w: Tensor, opts: Conv2dOptions, kernel: KernelSpectra | null): [Tensor, Tensor] {
+  const rx = resolve(dy, opts, 'dX', x.shape, w.shape);
+  const rw = resolve(x, opts, 'dW', x.shape, w.shape);
+  if (rx.fftTile === null || rw.fftTile === null || !sharesDySpectra(fftRun(rx), fftRun(rw)))
+    return [inputGrad(dy, w, x.shape, opts, kernel), conv2dWeightGrad(x, dy, w.shape, opts)];
+  const dx = Tensor.empty(dy.engine, x.shape, 'conv2dInputGrad');
+  const dw = Tensor.empty(dy.engine, w.shape, 'conv2dWeightGrad');
+  fftConvGrads(dy, x, w, rx.padding, dx, dw, fftRun(rx), kernel);
+  return [dx, dw];
+}
+
 /** 2-D convolution with autograd: x [N,Cin,H,W], w [Cout,Cin,kh,kw], b [Cout] or null. */
 export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   const inputs = b ? [x, w, b] : [x, w];
@@ -452,8 +464,7 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptio
       const dy = opts.relu ? reluGrad(rest[0]!, dyIn) : dyIn;
       // The kept spectra are the graph's handle (record retained it), released with the node.
       const keptKernel = kernel ? { ...kernel, spectra: rest.at(-1)! } : null;
-      const dx = xNeedsGrad ? inputGrad(dy, sw!, sx!.shape, opts, keptKernel) : null;
-      const dw = conv2dWeightGrad(sx!, dy, sw!.shape, opts);
+      const [dx, dw] = xNeedsGrad ? inputAndWeightGrads(dy, sx!, sw!, opts, keptKernel) : [null, conv2dWeightGrad(sx!, dy, sw!.shape, opts)];
       const db = b ? conv2dBiasGrad(dy, opts) : null;
       if (dy !== dyIn) dy.dispose();
       return b ? [dx, dw, db] : [dx, dw];

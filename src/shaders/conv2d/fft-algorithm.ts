@@ -175,8 +175,14 @@ export interface KernelSpectra {
   ld: number;
 }
 
-/** Whether a dX that runs `r` can read a forward's kernel spectra of tile T (the register mixing kernels read A transposed; the tiled ones do not). */
-export const readsKeptKernel = (T: FftSize, r: FftRun): boolean => T === r.tile && (r.mix ?? 'register').startsWith('register');
+/** The register mixing kernels read A transposed; the tiled ones do not. */
+const readsTransposed = (r: FftRun): boolean => (r.mix ?? 'register').startsWith('register');
+
+/** Whether a dX that runs `r` can read a forward's kernel spectra of tile T. */
+export const readsKeptKernel = (T: FftSize, r: FftRun): boolean => T === r.tile && readsTransposed(r);
+
+/** Whether a layer's dX and dW, run as `dX` and `dW`, can share dY's spectra (fftConvGrads). */
+export const sharesDySpectra = (dX: FftRun, dW: FftRun): boolean => dX.tile === dW.tile && dX.mix === dW.mix && readsTransposed(dX);
 
 /**
  * Forward and dX share one shape: source tiles (from −padding for the forward, −(k−1−padding) for dX),
@@ -194,6 +200,7 @@ function mixThroughSpectra(
   kind: 'forward' | 'dX',
   r: FftRun,
   kernel: 'keep' | KernelSpectra | null,
+  withSource?: SourceSpectraUse,
 ): KernelSpectra | null {
   const [n, srcC, srcH, srcW] = src.shape as [number, number, number, number];
   const [, dstC, dstH, dstW] = dst.shape as [number, number, number, number];
@@ -212,11 +219,13 @@ function mixThroughSpectra(
   const wl = kept ? null : spectrumLayout(kernel === 'keep' ? padBlock(srcC) : srcC, roundTo(dstC, mb), !forward);
   const ws = kept?.spectra ?? weightSpectra(op, w, T, wl!, r);
   const [aBin, aRow] = kept ? [kept.fStride, kept.ld] : [wl!.fStride, wl!.ld];
+  let chunk = 0;
   for (const [n0, count] of subBatches(op, n, [srcC * srcH * srcW, dstC * dstH * dstW, ...perImage], r.maxBindingBytes)) {
     const si = images(op, src, n0, count);
     const di = images(op, dst, n0, count);
     const P = count * perImageTiles;
-    const sl = spectrumLayout(srcC, roundTo(P, nb), true);
+    // Rows padded to whole blocks where another product reads them transposed.
+    const sl = spectrumLayout(withSource ? padBlock(srcC) : srcC, roundTo(P, nb), true);
     const dl = spectrumLayout(roundTo(dstC, mb), roundTo(P, nb), true);
     const ss = spectra(op, src.engine, T, sl, 'source', r.maxBindingBytes);
     const ds = spectra(op, src.engine, T, dl, 'destination', r.maxBindingBytes);
@@ -255,6 +264,7 @@ function mixThroughSpectra(
       ss.binding(op),
       ds.binding(op),
     );
+    withSource?.(ss, sl, n0, count, chunk++);
     ss.dispose();
     const flags = (b ? TILE_FLAG.bias : 0) | (r.relu ? TILE_FLAG.relu : 0);
     tilesFromSpectra(
@@ -273,6 +283,9 @@ function mixThroughSpectra(
   if (!kept) ws.dispose();
   return null;
 }
+
+/** A second use of a sub-batch's source spectra (laid out [channel][tile], rows padded to whole blocks), before they are freed. */
+type SourceSpectraUse = (spectra: Tensor, l: SpectrumLayout, n0: number, count: number, chunk: number) => void;
 
 /** y = conv(x, w) + b (stride 1), optionally ReLU, through T×T tile spectra; with `keepKernel`, w's spectra are returned for dX (the caller disposes them). */
 export function fftConvForward(x: Tensor, w: Tensor, b: Tensor | null, padding: number, y: Tensor, r: FftRun, keepKernel = false): KernelSpectra | null {
@@ -339,6 +352,65 @@ export function fftConvWeightGrad(x: Tensor, dy: Tensor, padding: number, dw: Te
   });
   // Four passes even where the rest fuses: a k×k crop leaves the fused form little to save, and one lane reading all
   // 514 bins of 9×9 128→128's 67 MB dW spectrum at T = 32 ran 1.3–1.7× slower (at T = 16, 130 bins: level).
+  tilesFromSpectra(op, x.engine, T, dws.binding(op), kernelPlanes(cout, cin, k, dwl), dw.binding(op), null, 'two-pass');
+  dws.dispose();
+}
+
+/**
+ * dX and dW of one layer from one set of dY spectra: dX's tiles of dY (T taps from −(k−1−pad)), which
+ * dW's product reads transposed, [co][p]. dW then correlates them with tiles of S inputs that
+ * partition dX's grid, placed at the end of their T×T tiles (taps k − 1 … T − 1): with dW[u] =
+ * Σ_y dy[y]·x[y + u − pad], tile p's part is the circular correlation Σ_i dy_p[i]·x_p[i + u], whose
+ * wrapped terms (i + u ≥ T) land on the zeros before tap k − 1. It saves dW both its own transforms
+ * of dY and of T-tap input tiles. Where the tiles and mixing suit (conv2d.ts); `kept`: as for dX.
+ */
+export function fftConvGrads(dy: Tensor, x: Tensor, w: Tensor, padding: number, dx: Tensor, dw: Tensor, r: FftRun, kept: KernelSpectra | null): void {
+  const op = 'conv2dWeightGrad';
+  const [n, cin, h, wd] = x.shape as [number, number, number, number];
+  const [cout, , k] = w.shape as [number, number, number];
+  const s: FftConvShape = { n, cin, h, w: wd, cout, k, padding };
+  const T = r.tile;
+  checkShape(op, s, T, r.maxBindingBytes);
+  const S = tileStep(T, k);
+  const { tiles } = sizes(s, T, 'dX');
+  const { mb, nb, shared } = matmulBlocks(cout, cin, r.mix, spectrumBins(T) * n * tiles[0] * tiles[1]);
+  const dwl = spectrumLayout(roundTo(cout, mb), roundTo(cin, nb), true);
+  const dws = spectra(op, x.engine, T, dwl, 'dW', r.maxBindingBytes);
+  const withDySpectra: SourceSpectraUse = (dys, dyl, n0, count, chunk) => {
+    const xi = images(op, x, n0, count);
+    const P = count * tiles[0] * tiles[1];
+    const xl = spectrumLayout(P, roundTo(cin, nb), false);
+    const xs = spectra(op, x.engine, T, xl, 'input', r.maxBindingBytes);
+    tileSpectra(op, x.engine, T, xi.window.binding, { ...imageTiles(xi, tiles, S, k - 1, S), first: k - 1, ...xl }, xs.binding(op), r.transforms);
+    spectralMatmul(
+      op,
+      x.engine,
+      {
+        bins: spectrumBins(T),
+        m: cout,
+        n: cin,
+        k: P,
+        mb,
+        nb,
+        shared,
+        aBin: dyl.fStride,
+        aRow: dyl.ld,
+        bBin: xl.fStride,
+        bRow: xl.ld,
+        cBin: dwl.fStride,
+        cRow: dwl.ld,
+        conjugateA: true,
+        transposeA: true,
+        accumulate: chunk > 0,
+        kernel: r.mix,
+      },
+      dys.binding(op),
+      xs.binding(op),
+      dws.binding(op),
+    );
+    xs.dispose();
+  };
+  mixThroughSpectra('conv2dInputGrad', dy, w, null, dx, padding, 'dX', { ...r, relu: false }, kept, withDySpectra);
   tilesFromSpectra(op, x.engine, T, dws.binding(op), kernelPlanes(cout, cin, k, dwl), dw.binding(op), null, 'two-pass');
   dws.dispose();
 }

@@ -79,11 +79,13 @@ export function tileSpectra(
   spectrum: BufferBinding,
   passes: TransformPasses = 'two-pass',
 ): void {
-  const taps = Math.min(g.lim, T);
+  const first = g.first ?? 0;
+  const taps = Math.min(g.lim, T - first);
+  const window = first > 0 ? ` from ${first}` : '';
   if (checkFused(op, T, passes)) {
     engine.dispatch({
       op,
-      kernel: source(`fused forward ${T} ${taps}`, () => tileSpectraFusedKernel(T, taps)),
+      kernel: source(`fused forward ${T} ${taps}${window}`, () => tileSpectraFusedKernel(T, taps, first)),
       bindings: [src, spectrum],
       uniforms: new Uint32Array(tileUniforms(g)),
       workgroups: workgroups(op, g.planes, FUSED_WORKGROUP),
@@ -94,14 +96,14 @@ export function tileSpectra(
   const uniforms = new Uint32Array(tileUniforms(g));
   engine.dispatch({
     op,
-    kernel: source(`columns ${T} ${taps}`, () => tileColumnsKernel(T, taps)),
+    kernel: source(`columns ${T} ${taps}${window}`, () => tileColumnsKernel(T, taps, first)),
     bindings: [src, half.binding(op)],
     uniforms,
     workgroups: workgroups(op, g.planes * taps, FFT_WORKGROUP),
   });
   engine.dispatch({
     op,
-    kernel: source(`rows ${T} ${taps}`, () => spectrumRowsKernel(T, 'forward', taps)),
+    kernel: source(`rows ${T} ${taps}${window}`, () => spectrumRowsKernel(T, 'forward', taps, first)),
     bindings: [half.binding(op), spectrum],
     uniforms,
     workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP),

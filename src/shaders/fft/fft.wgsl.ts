@@ -9,13 +9,14 @@
 //             columns (Hermitian along ky) → real tile, cropped, bias, ReLU     (inverseColumnsKernel)
 //
 // A plane q = a·B + b is one T×T tile: `a` is a channel, b = (n·tilesY + ty)·tilesX + tx an image
-// and tile position. Tile (ty, tx) starts at (ty·step − off, tx·step − off) of its source; taps at
-// or beyond `lim` inside a tile and outside the source read 0 (zero padding and overlap-save). The
-// spectrum of (f, a, b) is at specBase + f·fStride + a·mulA + b·mulB, so one pass writes either the
-// [a][b] or the [b][a] order the channel-mixing product wants. Sizes are uniforms, except the taps of
-// a forward tile (the kernel's k, S for dW's output gradients, else T), which prune its butterflies:
-// one pipeline per (pass, T, taps). Columns that are all zero (past the taps) or that an inverse does
-// not keep get no lane and no room in the half spectra between the passes.
+// and tile position. Tile (ty, tx) starts at (ty·step − off, tx·step − off) of its source; taps
+// outside first … first + lim − 1 of a tile, and outside the source, read 0 (zero padding and
+// overlap-save). The spectrum of (f, a, b) is at specBase + f·fStride + a·mulA + b·mulB, so one pass
+// writes either the [a][b] or the [b][a] order the channel-mixing product wants. Sizes are uniforms,
+// except the tap window of a forward tile (the kernel's k from 0, dW's S inputs from k − 1, else T),
+// which prunes its butterflies: one pipeline per (pass, T, window). Columns that are all zero
+// (outside the window) or that an inverse does not keep get no lane and no room in the half spectra
+// between the passes.
 //
 // On CPU adapters each direction also runs as one fused pass (T ≤ MAX_FUSED_T): a lane takes a whole
 // tile, and the half spectrum between the two 1-D passes stays in a private array indexed by a
@@ -55,6 +56,8 @@ export interface TileGeometry {
   off: number;
   /** Forward: taps kept per tile along each axis; inverse: outputs kept per tile along each axis (≤ step). */
   lim: number;
+  /** Forward only, not a uniform: the first tap kept along each axis (taps first … first + lim − 1; default 0). */
+  first?: number;
   fStride: number;
   mulA: number;
   mulB: number;
@@ -163,6 +166,9 @@ export function fftStatements(T: number, sign: 1 | -1, load: (j: number) => stri
 
 const ZERO = 'vec2<f32>(0.0)';
 
+/** Whether tap j of a forward tile is read: taps first … first + count − 1 (the rest are zero). */
+const inWindow = (j: number, first: number, count: number): boolean => j >= first && j < first + count;
+
 function entry(body: string, lanes: number = FFT_WORKGROUP): string {
   return `@compute @workgroup_size(${lanes})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -176,9 +182,9 @@ ${body}
  * I[q][ky][x], ky ≤ T/2, x < taps. `taps` = the uniform `lim`, specialised: rows past it are left out
  * of the code, and columns past it are zero, so they get no lane and no storage (the rows pass knows).
  */
-export function tileColumnsKernel(T: FftSize, taps: number): string {
+export function tileColumnsKernel(T: FftSize, taps: number, first = 0): string {
   const half = T / 2 + 1;
-  const fft = fftStatements(T, -1, (y) => (y < taps ? `vec2<f32>(tap(${y}u), 0.0)` : null), 'z');
+  const fft = fftStatements(T, -1, (y) => (inWindow(y, first, taps) ? `vec2<f32>(tap(${y}u), 0.0)` : null), 'z');
   const store = (z: string | null, ky: number) => `I[(q * ${half}u + ${ky}u) * ${taps}u + x] = ${z ?? ZERO};`;
   return /* wgsl */ `${UNIFORMS}
 @group(0) @binding(1) var<storage, read> src: array<f32>;
@@ -199,7 +205,7 @@ ${entry(`  let x = id % ${taps}u;
   if (q >= u.planes) { return; }
   let p = plane(q);
   row0 = i32(p.ty * u.step) - u.off;
-  col = i32(p.tx * u.step + x) - u.off;
+  col = i32(p.tx * u.step + ${first}u + x) - u.off;
   rowBase = u.base + p.n * u.strideN + p.a * u.strideA;
   if (col < 0 || col >= i32(u.width)) {
     ${Array.from({ length: half }, (_, ky) => store(null, ky)).join('\n    ')}
@@ -241,14 +247,21 @@ const mirrorFn = (T: number): string => /* wgsl */ `fn mirror(spec: u32, edge: b
  * columns (the rest are zero). Inverse: only the kept columns x = off … off + lim − 1 are stored,
  * H[q][ky][x − off]; rows 0 and T/2 read their kx > T/2 as conjugates of T − kx.
  */
-export function spectrumRowsKernel(T: FftSize, direction: 'forward' | 'inverse', taps: number = T): string {
+export function spectrumRowsKernel(T: FftSize, direction: 'forward' | 'inverse', taps: number = T, first = 0): string {
   const half = T / 2 + 1;
   const forward = direction === 'forward';
   const mirrored = (j: number) => j > T / 2;
   const fft = fftStatements(
     T,
     forward ? -1 : 1,
-    (j) => (forward ? (j >= taps ? null : `src[rowStart + ${j}u]`) : mirrored(j) ? `mirror(spec, edge, ${j}u)` : `src[spec + ${j}u * u.fStride]`),
+    (j) =>
+      forward
+        ? inWindow(j, first, taps)
+          ? `src[rowStart + ${j - first}u]`
+          : null
+        : mirrored(j)
+          ? `mirror(spec, edge, ${j}u)`
+          : `src[spec + ${j}u * u.fStride]`,
     'z',
   );
   const stores = forward ? binStores(T, fft.out) : fft.out.map((z, j) => `keep(${j}, ${z ?? ZERO});`);
@@ -335,10 +348,10 @@ ${entry(`  let qi = divmod(id, u.lim);
  * Passes 1 and 2 fused: lane q transforms the `taps` columns of tile q (a loop around the
  * straight-line column FFT) into a private half spectrum, then its T/2 + 1 rows into the bins.
  */
-export function tileSpectraFusedKernel(T: FftSize, taps: number): string {
+export function tileSpectraFusedKernel(T: FftSize, taps: number, first = 0): string {
   const half = T / 2 + 1;
-  const columns = fftStatements(T, -1, (y) => (y < taps ? `vec2<f32>(tap(${y}u), 0.0)` : null), 'c');
-  const rows = fftStatements(T, -1, (j) => (j >= taps ? null : `h[ky * ${taps}u + ${j}u]`), 'r');
+  const columns = fftStatements(T, -1, (y) => (inWindow(y, first, taps) ? `vec2<f32>(tap(${y}u), 0.0)` : null), 'c');
+  const rows = fftStatements(T, -1, (j) => (inWindow(j, first, taps) ? `h[ky * ${taps}u + ${j - first}u]` : null), 'r');
   return /* wgsl */ `${UNIFORMS}
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dst: array<vec2<f32>>;
@@ -362,7 +375,7 @@ ${entry(
   rowBase = u.base + p.n * u.strideN + p.a * u.strideA;
   var h: array<vec2<f32>, ${half * taps}>;
   for (var x = 0u; x < ${taps}u; x++) {
-    col = i32(p.tx * u.step + x) - u.off;
+    col = i32(p.tx * u.step + ${first}u + x) - u.off;
     colOk = col >= 0 && col < i32(u.width);
     ${columns.code.join('\n    ')}
     ${columns.out
