@@ -18,6 +18,7 @@ import {
   conv2dWeightGrad,
   conv2dCandidates,
   conv2dChoice,
+  conv2dDefaultVariant,
   type Engine,
 } from '../../src/index.node.js';
 import {
@@ -409,6 +410,11 @@ test('algorithm choice: FFT candidates only where they apply, the cost model pic
   assert.match(conv2dChoice(engine, c(11)), /^fft/, 'cost model: 11×11 128→128 @46 in the frequency domain');
   assert.match(conv2dChoice(engine, c(9)), /^fft/, 'cost model: 9×9');
   assert.not.match(conv2dChoice(engine, c(1)), /^fft/, 'cost model: 1×1 direct');
+  // 1×1 layers of at least 2^17 channel pairs take shared32 on lavapipe (8-lane subgroups), the rest the default.
+  const cpu = /llvmpipe/.test(engine.info.adapter.description) && engine.info.adapter.subgroupMinSize === 8;
+  assert.is(conv2dChoice(engine, { ...c(1, 1, 512), cout: 512 }), cpu ? 'shared32' : conv2dDefaultVariant(engine), 'cost model: 1×1 512→512');
+  assert.is(conv2dChoice(engine, { ...c(1, 1, 512), cout: 255 }), conv2dDefaultVariant(engine), 'cost model: 1×1 512→255');
+  assert.is(conv2dChoice(engine, c(1)), conv2dDefaultVariant(engine), 'cost model: 1×1 128→128');
   assert.not.match(conv2dChoice(engine, c(3, 1, 3)), /^fft/, 'cost model: 3×3 3→128 direct');
   // The GPU kernels are candidates (the autotuner times them) but never the cost model's pick on a CPU adapter.
   assert.ok(conv2dCandidates(engine, c(11)).includes('fft16w') && conv2dCandidates(engine, c(11)).includes('gemm64'));

@@ -82,7 +82,18 @@ export function conv2dAvailableVariants(engine: Engine): Conv2dVariantName[] {
 
 /** What runs `c` when nothing is forced and nothing was tuned: the cost model's choice among the direct default and the FFT tiles. */
 export function conv2dChoice(engine: Engine, c: ConvCase, maxBindingBytes = engine.limits.maxStorageBufferBindingSize): Conv2dKernelName {
-  return chooseAlgorithm(engine, c, fftVariantNames(c, maxBindingBytes), conv2dDefaultVariant(engine), false);
+  return chooseAlgorithm(engine, c, fftVariantNames(c, maxBindingBytes), directVariant(engine, c), false);
+}
+
+/**
+ * The direct variant when nothing is tuned: the default, but on lavapipe 1×1 layers of at least 2^17
+ * channel pairs take 32 output channels a lane (512→512 @46, forward / dX / dW: 109 / 98 / 137 →
+ * 69 / 69 / 105 ms). Only such layers compile its pipelines: shared32 for every 1×1 doubled
+ * cpm-small's first step on a cold shader cache (42 → 80 s), and cpm-small has none this wide.
+ */
+function directVariant(engine: Engine, c: ConvCase): Conv2dVariantName {
+  const wide1x1 = c.kh === 1 && c.kw === 1 && c.cin * c.cout >= 2 ** 17;
+  return wide1x1 && isCpuAdapter(engine) && hasSubgroups8(engine) ? 'shared32' : conv2dDefaultVariant(engine);
 }
 
 /** Every algorithm and variant that can run `c` here: the direct variants, and the FFT tile sizes that fit (stride 1, square kernels). */
@@ -202,7 +213,7 @@ function chosenName(
   }
   const tuned = tunedVariantName(engine, c, [...conv2dAvailableVariants(engine), ...(algorithm === 'direct' ? [] : ffts)]);
   if (tuned !== undefined) return tuned;
-  return algorithm === 'direct' ? conv2dDefaultVariant(engine) : conv2dChoice(engine, c, maxBindingBytes);
+  return algorithm === 'direct' ? directVariant(engine, c) : conv2dChoice(engine, c, maxBindingBytes);
 }
 
 const fftRun = (r: Resolved): FftRun => ({ tile: r.fftTile!, relu: r.relu, maxBindingBytes: r.maxBindingBytes, mix: r.mix, transforms: r.transforms });
