@@ -1,17 +1,13 @@
 // Adam (Kingma & Ba) with L2 weight decay added to the gradient, or AdamW's decoupled decay.
-import { elementWorkgroups, perElementMain } from '../tensor/kernel.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, type OptimizerOptions, type ParamGroup } from './optimizer.js';
+import { dispatchUpdate, Optimizer, updateKernels, type OptimizerOptions, type ParamGroup } from './optimizer.js';
 
-const ADAM_KERNEL = /* wgsl */ `
-struct Params { n: u32, lr: f32, beta1: f32, beta2: f32, eps: f32, l2: f32, decoupled: f32, c1: f32, c2: f32 }
-@group(0) @binding(0) var<uniform> u: Params;
-@group(0) @binding(1) var<storage, read_write> W: array<f32>;
-@group(0) @binding(2) var<storage, read> G: array<f32>;
-@group(0) @binding(3) var<storage, read_write> M: array<f32>;
-@group(0) @binding(4) var<storage, read_write> V: array<f32>;
-${perElementMain(
-  'u.n',
+const ADAM_KERNELS = updateKernels(
+  'struct Params { n: u32, lr: f32, beta1: f32, beta2: f32, eps: f32, l2: f32, decoupled: f32, c1: f32, c2: f32 }',
+  (E) => `@group(0) @binding(1) var<storage, read_write> W: array<${E}>;
+@group(0) @binding(2) var<storage, read> G: array<${E}>;
+@group(0) @binding(3) var<storage, read_write> M: array<${E}>;
+@group(0) @binding(4) var<storage, read_write> V: array<${E}>;`,
   `  let w = W[i];
   let g = G[i] + u.l2 * w;
   let m = u.beta1 * M[i] + (1.0 - u.beta1) * g;
@@ -19,7 +15,7 @@ ${perElementMain(
   M[i] = m;
   V[i] = v;
   W[i] = w - u.lr * ((m / u.c1) / (sqrt(v / u.c2) + u.eps) + u.decoupled * w);`,
-)}`;
+);
 
 export interface AdamOptions extends OptimizerOptions {
   beta1?: number;
@@ -42,17 +38,8 @@ export class Adam extends Optimizer {
     const b2 = this.adam.beta2 ?? 0.999;
     const t = this.stepCount + 1;
     const u = new ArrayBuffer(48);
-    new Uint32Array(u, 0, 1)[0] = p.size;
     const decoupled = this.adam.decoupledWeightDecay ?? false;
     new Float32Array(u, 4, 8).set([lr, b1, b2, this.adam.eps ?? 1e-8, decoupled ? 0 : decay, decoupled ? decay : 0, 1 - b1 ** t, 1 - b2 ** t]);
-    const m = this.stateFor('adam.m', p);
-    const v = this.stateFor('adam.v', p);
-    p.engine.dispatch({
-      op: 'adam',
-      kernel: { code: ADAM_KERNEL },
-      bindings: [p.binding('adam'), g.binding('adam'), m.binding('adam'), v.binding('adam')],
-      uniforms: new Uint8Array(u),
-      workgroups: elementWorkgroups(p.size),
-    });
+    dispatchUpdate('adam', p, ADAM_KERNELS, [g, this.stateFor('adam.m', p), this.stateFor('adam.v', p)], u);
   }
 }

@@ -2,6 +2,7 @@
 // schedule, GPU-resident state tensors named after their parameters (for checkpoints), and the
 // per-parameter fused update dispatch.
 import { EngineError } from '../tensor/errors.js';
+import { elementWorkgroups, perElementMain } from '../tensor/kernel.js';
 import { copy } from '../tensor/map.js';
 import { fromArray, Tensor } from '../tensor/tensor.js';
 import { constantSchedule, type Schedule } from './schedule.js';
@@ -24,6 +25,32 @@ interface Slot {
   param: Tensor;
   lrMult: number;
   decayMult: number;
+}
+
+/**
+ * An update kernel's WGSL for f32 elements and for vec4s (`E`, the element type `arrays` is given): on
+ * lavapipe four elements a lane ran SGD 30 % faster (10 × 2M parameters: 111–130 → 78–95 ms).
+ * `params` declares the uniform struct, its first member `n: u32`, the lanes; `arrays` the storage bindings.
+ */
+export function updateKernels(params: string, arrays: (E: string) => string, body: string): Record<1 | 4, string> {
+  const kernel = (E: string) => `${params}
+@group(0) @binding(0) var<uniform> u: Params;
+${arrays(E)}
+${perElementMain('u.n', body)}`;
+  return { 1: kernel('f32'), 4: kernel('vec4<f32>') };
+}
+
+/** Runs one of updateKernels' pair over p: the vec4 form where p's size allows. `uniforms` gets the lane count in its first word. */
+export function dispatchUpdate(op: string, p: Tensor, kernels: Record<1 | 4, string>, bindings: Tensor[], uniforms: ArrayBuffer): void {
+  const per = p.size % 4 === 0 ? 4 : 1;
+  new Uint32Array(uniforms, 0, 1)[0] = p.size / per;
+  p.engine.dispatch({
+    op,
+    kernel: { code: kernels[per] },
+    bindings: [p, ...bindings].map((t) => t.binding(op)),
+    uniforms: new Uint8Array(uniforms),
+    workgroups: elementWorkgroups(p.size / per),
+  });
 }
 
 export abstract class Optimizer {

@@ -30,54 +30,60 @@ function setGrads(ps: Tensor[], step: number): Float32Array[] {
 
 const near = (got: Float32Array, want: Float64Array, what: string) => assertAllClose(got, want, what, 1e-6, { per: 'element' });
 
-test('SGD: v = μv + lr·mult·sched·(g + λ·decayMult·w), w −= v, over 3 steps', async () => {
-  const w1 = parameter(testData(7, 1), [7], 'conv.weight');
-  const b1 = parameter(testData(3, 2), [3], 'conv.bias');
-  const opt = new SGD(
-    [
-      { params: [w1], lrMult: 5 },
-      { params: [b1], lrMult: 10, decayMult: 0 },
-    ],
-    { lr: 0.01, momentum: 0.9, weightDecay: 5e-4, schedule: stepSchedule({ gamma: 0.333, stepSize: 2 }) },
-  );
-  const cpu: CpuParam[] = [
-    { w: Float64Array.from(testData(7, 1)), lrMult: 5, decayMult: 1, state: [new Float64Array(7)] },
-    { w: Float64Array.from(testData(3, 2)), lrMult: 10, decayMult: 0, state: [new Float64Array(3)] },
-  ];
-  for (let step = 0; step < 3; step++) {
-    const grads = setGrads([w1, b1], step);
-    opt.step();
-    const lr = 0.01 * 0.333 ** Math.floor(step / 2);
-    cpu.forEach((c, k) => {
-      for (let i = 0; i < c.w.length; i++) {
-        c.state[0]![i] = 0.9 * c.state[0]![i]! + lr * c.lrMult * (grads[k]![i]! + 5e-4 * c.decayMult * c.w[i]!);
-        c.w[i]! -= c.state[0]![i]!;
-      }
-    });
-  }
-  near(await w1.read(), cpu[0]!.w, 'w');
-  near(await b1.read(), cpu[1]!.w, 'b');
-  assert.is(opt.stepCount, 3);
-});
+// Sizes that are multiples of 4 run the update four elements a lane (vec4), the others one.
+for (const n of [7, 12])
+  test(`SGD: v = μv + lr·mult·sched·(g + λ·decayMult·w), w −= v, over 3 steps (${n} and 3 elements)`, async () => {
+    const w1 = parameter(testData(n, 1), [n], 'conv.weight');
+    const b1 = parameter(testData(3, 2), [3], 'conv.bias');
+    const opt = new SGD(
+      [
+        { params: [w1], lrMult: 5 },
+        { params: [b1], lrMult: 10, decayMult: 0 },
+      ],
+      { lr: 0.01, momentum: 0.9, weightDecay: 5e-4, schedule: stepSchedule({ gamma: 0.333, stepSize: 2 }) },
+    );
+    const cpu: CpuParam[] = [
+      { w: Float64Array.from(testData(n, 1)), lrMult: 5, decayMult: 1, state: [new Float64Array(n)] },
+      { w: Float64Array.from(testData(3, 2)), lrMult: 10, decayMult: 0, state: [new Float64Array(3)] },
+    ];
+    for (let step = 0; step < 3; step++) {
+      const grads = setGrads([w1, b1], step);
+      opt.step();
+      const lr = 0.01 * 0.333 ** Math.floor(step / 2);
+      cpu.forEach((c, k) => {
+        for (let i = 0; i < c.w.length; i++) {
+          c.state[0]![i] = 0.9 * c.state[0]![i]! + lr * c.lrMult * (grads[k]![i]! + 5e-4 * c.decayMult * c.w[i]!);
+          c.w[i]! -= c.state[0]![i]!;
+        }
+      });
+    }
+    near(await w1.read(), cpu[0]!.w, 'w');
+    near(await b1.read(), cpu[1]!.w, 'b');
+    assert.is(opt.stepCount, 3);
+  });
 
-for (const decoupled of [false, true]) {
-  test(`Adam${decoupled ? 'W' : ''} matches a float64 implementation over 3 steps`, async () => {
-    const w = parameter(testData(11, 3), [11], 'w');
+for (const [decoupled, n] of [
+  [false, 11],
+  [true, 11],
+  [false, 12],
+] as const) {
+  test(`Adam${decoupled ? 'W' : ''} matches a float64 implementation over 3 steps (${n} elements)`, async () => {
+    const w = parameter(testData(n, 3), [n], 'w');
     const opt = new Adam([{ params: [w], lrMult: 2 }], {
       lr: 1e-2,
       weightDecay: 0.1,
       decoupledWeightDecay: decoupled,
       schedule: multiStepSchedule([1, 2], 0.5),
     });
-    const cw = Float64Array.from(testData(11, 3));
-    const m = new Float64Array(11),
-      v = new Float64Array(11);
+    const cw = Float64Array.from(testData(n, 3));
+    const m = new Float64Array(n),
+      v = new Float64Array(n);
     for (let step = 0; step < 3; step++) {
       const [g] = setGrads([w], step);
       opt.step();
       const t = step + 1,
         lr = 2e-2 * 0.5 ** step; // milestones at steps 1 and 2
-      for (let i = 0; i < 11; i++) {
+      for (let i = 0; i < n; i++) {
         const gi = g![i]! + (decoupled ? 0 : 0.1 * cw[i]!);
         m[i] = 0.9 * m[i]! + 0.1 * gi;
         v[i] = 0.999 * v[i]! + 0.001 * gi * gi;
