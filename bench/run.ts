@@ -162,7 +162,7 @@ export async function endToEndRows(engine: Engine, names: string[], batch: numbe
         noGrad(engine, () => opt.step());
         opt.zeroGrad();
       };
-      const reps = o.quick ? 1 : name === 'paper' ? 1 : 3;
+      const reps = o.quick ? 1 : 3;
       const timed = async (work: () => void): Promise<{ t: Timing; peak: string; byOp: Record<string, number> }> => {
         engine.pool.resetPeak();
         const t = await measure(engine, work, reps);

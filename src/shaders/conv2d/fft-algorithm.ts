@@ -219,7 +219,6 @@ function mixThroughSpectra(
   const wl = kept ? null : spectrumLayout(kernel === 'keep' ? padBlock(srcC) : srcC, roundTo(dstC, mb), !forward);
   const ws = kept?.spectra ?? weightSpectra(op, w, T, wl!, r);
   const [aBin, aRow] = kept ? [kept.fStride, kept.ld] : [wl!.fStride, wl!.ld];
-  let chunk = 0;
   for (const [n0, count] of subBatches(op, n, [srcC * srcH * srcW, dstC * dstH * dstW, ...perImage], r.maxBindingBytes)) {
     const si = images(op, src, n0, count);
     const di = images(op, dst, n0, count);
@@ -264,7 +263,7 @@ function mixThroughSpectra(
       ss.binding(op),
       ds.binding(op),
     );
-    withSource?.(ss, sl, n0, count, chunk++);
+    withSource?.(ss, sl, n0, count);
     ss.dispose();
     const flags = (b ? TILE_FLAG.bias : 0) | (r.relu ? TILE_FLAG.relu : 0);
     tilesFromSpectra(
@@ -285,7 +284,7 @@ function mixThroughSpectra(
 }
 
 /** A second use of a sub-batch's source spectra (laid out [channel][tile], rows padded to whole blocks), before they are freed. */
-type SourceSpectraUse = (spectra: Tensor, l: SpectrumLayout, n0: number, count: number, chunk: number) => void;
+type SourceSpectraUse = (spectra: Tensor, l: SpectrumLayout, n0: number, count: number) => void;
 
 /** y = conv(x, w) + b (stride 1), optionally ReLU, through T×T tile spectra; with `keepKernel`, w's spectra are returned for dX (the caller disposes them). */
 export function fftConvForward(x: Tensor, w: Tensor, b: Tensor | null, padding: number, y: Tensor, r: FftRun, keepKernel = false): KernelSpectra | null {
@@ -295,6 +294,59 @@ export function fftConvForward(x: Tensor, w: Tensor, b: Tensor | null, padding: 
 /** dX of a stride-1 convolution through tile spectra: dY convolved (not correlated) with w, summed over output channels; `kept`: the forward's spectra of w, used where they fit. */
 export function fftConvInputGrad(dy: Tensor, w: Tensor, padding: number, dx: Tensor, r: FftRun, kept: KernelSpectra | null = null): void {
   mixThroughSpectra('conv2dInputGrad', dy, w, null, dx, padding, 'dX', { ...r, relu: false }, kept);
+}
+
+/** Spectra in a layout. */
+interface LaidOut {
+  spectra: Tensor;
+  l: SpectrumLayout;
+}
+
+/**
+ * dW's spectra DW[f][co][ci], summed over sub-batches by `add` (Σ_p conj(DY[f][p][co]) · X[f][p][ci],
+ * DY laid out [p][co] or, `dyTransposed`, [co][p]), then transformed back into dw by `finish`.
+ */
+function weightGradSpectra(op: string, dw: Tensor, T: FftSize, tiles: number, r: FftRun) {
+  const [cout, cin, k] = dw.shape as [number, number, number];
+  const blocks = matmulBlocks(cout, cin, r.mix, spectrumBins(T) * tiles);
+  const l = spectrumLayout(roundTo(cout, blocks.mb), roundTo(cin, blocks.nb), true);
+  const sum = spectra(op, dw.engine, T, l, 'dW', r.maxBindingBytes);
+  let added = 0;
+  return {
+    blocks,
+    add(P: number, dy: LaidOut, dyTransposed: boolean, x: LaidOut): void {
+      spectralMatmul(
+        op,
+        dw.engine,
+        {
+          bins: spectrumBins(T),
+          m: cout,
+          n: cin,
+          k: P,
+          ...blocks,
+          aBin: dy.l.fStride,
+          aRow: dy.l.ld,
+          bBin: x.l.fStride,
+          bRow: x.l.ld,
+          cBin: l.fStride,
+          cRow: l.ld,
+          conjugateA: true,
+          transposeA: dyTransposed,
+          accumulate: added++ > 0,
+          kernel: r.mix,
+        },
+        dy.spectra.binding(op),
+        x.spectra.binding(op),
+        sum.binding(op),
+      );
+    },
+    // Four passes even where the rest fuses: a k×k crop leaves the fused form little to save, and one lane reading all
+    // 514 bins of 9×9 128→128's 67 MB dW spectrum at T = 32 ran 1.3–1.7× slower (at T = 16, 130 bins: level).
+    finish(): void {
+      tilesFromSpectra(op, dw.engine, T, sum.binding(op), kernelPlanes(cout, cin, k, l), dw.binding(op), null, 'two-pass');
+      sum.dispose();
+    },
+  };
 }
 
 /** dW of a stride-1 convolution through tile spectra, summed over the batch in the frequency domain. */
@@ -308,52 +360,23 @@ export function fftConvWeightGrad(x: Tensor, dy: Tensor, padding: number, dw: Te
   checkShape(op, s, T, r.maxBindingBytes);
   const S = tileStep(T, k);
   const { tiles, perImage } = sizes(s, T, 'dW');
-  const { mb, nb, shared } = matmulBlocks(cout, cin, r.mix, spectrumBins(T) * n * tiles[0] * tiles[1]);
-  const dwl = spectrumLayout(roundTo(cout, mb), roundTo(cin, nb), true);
-  const dws = spectra(op, x.engine, T, dwl, 'dW', r.maxBindingBytes);
-  subBatches(op, n, [cin * h * wd, cout * ho * wo, ...perImage], r.maxBindingBytes).forEach(([n0, count], chunk) => {
+  const sum = weightGradSpectra(op, dw, T, n * tiles[0] * tiles[1], r);
+  for (const [n0, count] of subBatches(op, n, [cin * h * wd, cout * ho * wo, ...perImage], r.maxBindingBytes)) {
     const xi = images(op, x, n0, count);
     const dyi = images(op, dy, n0, count);
     const P = count * tiles[0] * tiles[1];
     // Both tile-major, [f][p][channel]: the product sums over p.
-    const dyl = spectrumLayout(P, roundTo(cout, mb), false);
-    const xl = spectrumLayout(P, roundTo(cin, nb), false);
+    const dyl = spectrumLayout(P, roundTo(cout, sum.blocks.mb), false);
+    const xl = spectrumLayout(P, roundTo(cin, sum.blocks.nb), false);
     const dys = spectra(op, x.engine, T, dyl, 'dY', r.maxBindingBytes);
     const xs = spectra(op, x.engine, T, xl, 'input', r.maxBindingBytes);
     tileSpectra(op, x.engine, T, dyi.window.binding, { ...imageTiles(dyi, tiles, S, 0, S), ...dyl }, dys.binding(op), r.transforms);
     tileSpectra(op, x.engine, T, xi.window.binding, { ...imageTiles(xi, tiles, S, padding, T), ...xl }, xs.binding(op), r.transforms);
-    spectralMatmul(
-      op,
-      x.engine,
-      {
-        bins: spectrumBins(T),
-        m: cout,
-        n: cin,
-        k: P,
-        mb,
-        nb,
-        shared,
-        aBin: dyl.fStride,
-        aRow: dyl.ld,
-        bBin: xl.fStride,
-        bRow: xl.ld,
-        cBin: dwl.fStride,
-        cRow: dwl.ld,
-        conjugateA: true,
-        accumulate: chunk > 0,
-        kernel: r.mix,
-      },
-      dys.binding(op),
-      xs.binding(op),
-      dws.binding(op),
-    );
+    sum.add(P, { spectra: dys, l: dyl }, false, { spectra: xs, l: xl });
     dys.dispose();
     xs.dispose();
-  });
-  // Four passes even where the rest fuses: a k×k crop leaves the fused form little to save, and one lane reading all
-  // 514 bins of 9×9 128→128's 67 MB dW spectrum at T = 32 ran 1.3–1.7× slower (at T = 16, 130 bins: level).
-  tilesFromSpectra(op, x.engine, T, dws.binding(op), kernelPlanes(cout, cin, k, dwl), dw.binding(op), null, 'two-pass');
-  dws.dispose();
+  }
+  sum.finish();
 }
 
 /**
@@ -373,46 +396,18 @@ export function fftConvGrads(dy: Tensor, x: Tensor, w: Tensor, padding: number, 
   checkShape(op, s, T, r.maxBindingBytes);
   const S = tileStep(T, k);
   const { tiles } = sizes(s, T, 'dX');
-  const { mb, nb, shared } = matmulBlocks(cout, cin, r.mix, spectrumBins(T) * n * tiles[0] * tiles[1]);
-  const dwl = spectrumLayout(roundTo(cout, mb), roundTo(cin, nb), true);
-  const dws = spectra(op, x.engine, T, dwl, 'dW', r.maxBindingBytes);
-  const withDySpectra: SourceSpectraUse = (dys, dyl, n0, count, chunk) => {
+  const sum = weightGradSpectra(op, dw, T, n * tiles[0] * tiles[1], r);
+  const withDySpectra: SourceSpectraUse = (dys, dyl, n0, count) => {
     const xi = images(op, x, n0, count);
     const P = count * tiles[0] * tiles[1];
-    const xl = spectrumLayout(P, roundTo(cin, nb), false);
+    const xl = spectrumLayout(P, roundTo(cin, sum.blocks.nb), false);
     const xs = spectra(op, x.engine, T, xl, 'input', r.maxBindingBytes);
     tileSpectra(op, x.engine, T, xi.window.binding, { ...imageTiles(xi, tiles, S, k - 1, S), first: k - 1, ...xl }, xs.binding(op), r.transforms);
-    spectralMatmul(
-      op,
-      x.engine,
-      {
-        bins: spectrumBins(T),
-        m: cout,
-        n: cin,
-        k: P,
-        mb,
-        nb,
-        shared,
-        aBin: dyl.fStride,
-        aRow: dyl.ld,
-        bBin: xl.fStride,
-        bRow: xl.ld,
-        cBin: dwl.fStride,
-        cRow: dwl.ld,
-        conjugateA: true,
-        transposeA: true,
-        accumulate: chunk > 0,
-        kernel: r.mix,
-      },
-      dys.binding(op),
-      xs.binding(op),
-      dws.binding(op),
-    );
+    sum.add(P, { spectra: dys, l: dyl }, true, { spectra: xs, l: xl });
     xs.dispose();
   };
   mixThroughSpectra('conv2dInputGrad', dy, w, null, dx, padding, 'dX', { ...r, relu: false }, kept, withDySpectra);
-  tilesFromSpectra(op, x.engine, T, dws.binding(op), kernelPlanes(cout, cin, k, dwl), dw.binding(op), null, 'two-pass');
-  dws.dispose();
+  sum.finish();
 }
 
 /** Multiply-adds of one call's channel mixing (complex, 4 real each) and its transforms, for the cost model. */
