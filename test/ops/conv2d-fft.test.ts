@@ -36,7 +36,7 @@ import {
 } from '../../src/shaders/fft/fft.js';
 import { sharedOperand } from '../../src/shaders/fft/spectral-matmul.wgsl.js';
 import type { FFT_VARIANTS } from '../../src/shaders/conv2d/algorithm.js';
-import { fftApplicable } from '../../src/shaders/conv2d/fft-algorithm.js';
+import { fftApplicable, sharingPays } from '../../src/shaders/conv2d/fft-algorithm.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { assertAllClose } from '../reference/close.js';
 import { assertConvGradientsMatchFiniteDifferences, assertConvMatchesReference, conv2dGradRef, convTestArgs, type ConvRefArgs } from '../reference/conv2d.js';
@@ -328,7 +328,10 @@ test('autograd’s backward through FFT at every tile the register mixing runs, 
       // At T ≥ 64 four cases: each new k is two more large pipelines to compile (about 10 s each on a cold shader cache).
       if (!fftApplicable({ n, cin, h, w, cout, k, padding }, T, maxBindingBytes) || (T >= 64 && ran >= 4)) continue;
       const a = convTestArgs({ n, cin, cout, h, w, k, stride: 1, padding, bias, relu: false }, 31);
-      const o = { variant: `fft${T}` as const, padding, maxBindingBytes };
+      // CASES are too small to share by default (sharingPays): forced; the larger T = 16 cases share by default.
+      const large = cin * cout >= 4096;
+      assert.is(sharingPays({ n, cin, h, w, cout, k, padding }, T), large, `${c}: sharing pays`);
+      const o = { variant: `fft${T}` as const, padding, maxBindingBytes, ...(large ? {} : { shareSpectra: true }) };
       const [x, wt] = [parameter(a.x, a.xShape, 'x'), parameter(a.w, a.wShape, 'w')];
       const b = bias ? parameter(a.b!, [cout], 'b') : null;
       const y = conv2d(x, wt, b, o);
@@ -377,6 +380,29 @@ test('autograd’s backward through FFT at every tile the register mixing runs, 
     }
     assert.ok(ran >= 4, `fft${T} ran only ${ran} cases`);
   }
+});
+
+test('small FFT layers keep their own transforms under autograd by default (sharing would only add pipelines to compile)', async () => {
+  const a = args(CASES[5]!);
+  const o = { variant: 'fft16' as const, padding: a.padding };
+  const [x, w] = [parameter(a.x, a.xShape, 'x'), parameter(a.w, a.wShape, 'w')];
+  const y = conv2d(x, w, null, o);
+  const names: string[] = [];
+  const dispatch = engine.dispatch.bind(engine);
+  engine.dispatch = (d) => {
+    names.push(fftKernelName(d.kernel.code) ?? 'other');
+    dispatch(d);
+  };
+  try {
+    backward(y, tensor(a.dy, y.shape));
+  } finally {
+    engine.dispatch = dispatch;
+  }
+  assert.ok(
+    names.some((name) => name.startsWith('product')) && !names.some((name) => name.includes('transposed') || name.includes(' from ')),
+    names.join(', '),
+  );
+  for (const t of [x, w, y]) t.dispose();
 });
 
 test('a CPM-sized layer (11×11, 16→24 @46, padding 5) through fft16 and fft32 matches float64; 32→130 takes the subgroup mixing’s 16-tall blocks', async () => {

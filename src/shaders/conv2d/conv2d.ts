@@ -36,7 +36,16 @@ import {
 import { gemmFits, gemmForward, gemmInputGrad, gemmWeightGrad, type GemmRun } from './gemm.js';
 import { checkStorage, storageFor, type StoragePrecision } from '../precision.js';
 import { tunedVariantName, type ConvCase, type ConvKind } from './tuning.js';
-import { fftConvForward, fftConvGrads, fftConvInputGrad, fftConvWeightGrad, readsKeptKernel, sharesDySpectra, type KernelSpectra } from './fft-algorithm.js';
+import {
+  fftConvForward,
+  fftConvGrads,
+  fftConvInputGrad,
+  fftConvWeightGrad,
+  canKeepKernelSpectra,
+  canShareDySpectra,
+  sharingPays,
+  type KernelSpectra,
+} from './fft-algorithm.js';
 import {
   chooseAlgorithm,
   conv2dAlgorithmPolicy,
@@ -118,6 +127,8 @@ export interface Conv2dOptions {
   variant?: Conv2dKernelName | Conv2dVariant;
   /** Split work so no binding exceeds this many bytes (default: the device's limit); for tests. */
   maxBindingBytes?: number;
+  /** Under autograd, FFT layers share transforms: the forward's kernel spectra serve dX, dX's dY spectra dW (default: layers whose product repays the extra pipelines, sharingPays); for tests. */
+  shareSpectra?: boolean;
   /** Operand storage: 'f32', or 'f16' with f32 accumulation (needs shader-f16; runs the GEMM variants and the FFT path's tiled mixing). Default: setConv2dStorage's, else f32. */
   storage?: StoragePrecision;
 }
@@ -216,6 +227,11 @@ function chosenName(
   return algorithm === 'direct' ? directVariant(engine, c) : conv2dChoice(engine, c, maxBindingBytes);
 }
 
+/** Whether a layer run through FFT tile r shares its transforms under autograd (`shareSpectra`, else sharingPays). */
+function shares(x: Tensor, w: Tensor, o: Conv2dOptions, r: Resolved): boolean {
+  const [n, cin, h, wd] = x.shape as [number, number, number, number];
+  return o.shareSpectra ?? sharingPays({ n, cin, h, w: wd, cout: w.shape[0]!, k: w.shape[2]!, padding: r.padding }, r.fftTile!);
+}
 const fftRun = (r: Resolved): FftRun => ({ tile: r.fftTile!, relu: r.relu, maxBindingBytes: r.maxBindingBytes, mix: r.mix, transforms: r.transforms });
 const gemmRun = (v: GemmVariant, r: Resolved): GemmRun => ({
   tile: v.gemm,
@@ -332,7 +348,7 @@ function forward(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptions, ke
   if (r.fftTile !== null) {
     // Kept only where the layer's dX will read them.
     const dx = keepKernel ? resolve(x, opts, 'dX', x.shape, w.shape) : null;
-    const keep = dx?.fftTile != null && readsKeptKernel(r.fftTile, fftRun(dx));
+    const keep = dx?.fftTile != null && shares(x, w, opts, r) && canKeepKernelSpectra(fftRun(r), fftRun(dx));
     return { y, kernel: fftConvForward(x, w, b, r.padding, y, fftRun(r), keep) };
   }
   const g: ConvGeometry = { n, cin, cout, ho, wo, kh, kw, stride: r.stride };
@@ -453,7 +469,7 @@ export function conv2dBiasGrad(dy: Tensor, opts: Pick<Conv2dOptions, 'maxBinding
 function inputAndWeightGrads(dy: Tensor, x: Tensor, w: Tensor, opts: Conv2dOptions, kernel: KernelSpectra | null): [Tensor, Tensor] {
   const rx = resolve(dy, opts, 'dX', x.shape, w.shape);
   const rw = resolve(x, opts, 'dW', x.shape, w.shape);
-  if (rx.fftTile === null || rw.fftTile === null || !sharesDySpectra(fftRun(rx), fftRun(rw)))
+  if (rx.fftTile === null || rw.fftTile === null || !shares(x, w, opts, rx) || !canShareDySpectra(fftRun(rx), fftRun(rw)))
     return [inputGrad(dy, w, x.shape, opts, kernel), conv2dWeightGrad(x, dy, w.shape, opts)];
   const dx = Tensor.empty(dy.engine, x.shape, 'conv2dInputGrad');
   const dw = Tensor.empty(dy.engine, w.shape, 'conv2dWeightGrad');

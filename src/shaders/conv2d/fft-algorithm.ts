@@ -179,10 +179,21 @@ export interface KernelSpectra {
 const readsTransposed = (r: FftRun): boolean => (r.mix ?? 'register').startsWith('register');
 
 /** Whether a dX that runs `r` can read a forward's kernel spectra of tile T. */
-export const readsKeptKernel = (T: FftSize, r: FftRun): boolean => T === r.tile && readsTransposed(r);
+const readsKeptKernel = (T: FftSize, r: FftRun): boolean => T === r.tile && readsTransposed(r);
+
+/**
+ * Complex multiply-adds of a layer's product below which its gradients keep their own transforms:
+ * sharing runs the transposed products, more pipelines to compile (0.6–6 s each on lavapipe), which
+ * small layers do not repay (cpm-small's first step on a cold shader cache went from 44 to 60 s).
+ */
+const SHARING_MACS = 2 ** 25;
+export const sharingPays = (s: FftConvShape, T: FftSize): boolean => fftWork(s, T, 'dX').macs / 4 >= SHARING_MACS;
+
+/** Whether a forward run as `forward` can keep its kernel spectra for a dX run as `dX`. */
+export const canKeepKernelSpectra = (forward: FftRun, dX: FftRun): boolean => readsKeptKernel(forward.tile, dX);
 
 /** Whether a layer's dX and dW, run as `dX` and `dW`, can share dY's spectra (fftConvGrads). */
-export const sharesDySpectra = (dX: FftRun, dW: FftRun): boolean => dX.tile === dW.tile && dX.mix === dW.mix && readsTransposed(dX);
+export const canShareDySpectra = (dX: FftRun, dW: FftRun): boolean => dX.tile === dW.tile && dX.mix === dW.mix && readsTransposed(dX);
 
 /**
  * Forward and dX share one shape: source tiles (from −padding for the forward, −(k−1−padding) for dX),
