@@ -232,6 +232,7 @@ function shares(x: Tensor, w: Tensor, o: Conv2dOptions, r: Resolved): boolean {
   const [n, cin, h, wd] = x.shape as [number, number, number, number];
   return o.shareSpectra ?? sharingPays({ n, cin, h, w: wd, cout: w.shape[0]!, k: w.shape[2]!, padding: r.padding }, r.fftTile!);
 }
+
 const fftRun = (r: Resolved): FftRun => ({ tile: r.fftTile!, relu: r.relu, maxBindingBytes: r.maxBindingBytes, mix: r.mix, transforms: r.transforms });
 const gemmRun = (v: GemmVariant, r: Resolved): GemmRun => ({
   tile: v.gemm,
