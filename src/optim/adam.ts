@@ -4,10 +4,10 @@ import { dispatchUpdate, Optimizer, updateKernels, type OptimizerOptions, type P
 
 const ADAM_KERNELS = updateKernels(
   'struct Params { n: u32, lr: f32, beta1: f32, beta2: f32, eps: f32, l2: f32, decoupled: f32, c1: f32, c2: f32 }',
-  (E) => `@group(0) @binding(1) var<storage, read_write> W: array<${E}>;
-@group(0) @binding(2) var<storage, read> G: array<${E}>;
-@group(0) @binding(3) var<storage, read_write> M: array<${E}>;
-@group(0) @binding(4) var<storage, read_write> V: array<${E}>;`,
+  `@group(0) @binding(1) var<storage, read_write> W: array<E>;
+@group(0) @binding(2) var<storage, read> G: array<E>;
+@group(0) @binding(3) var<storage, read_write> M: array<E>;
+@group(0) @binding(4) var<storage, read_write> V: array<E>;`,
   `  let w = W[i];
   let g = G[i] + u.l2 * w;
   let m = u.beta1 * M[i] + (1.0 - u.beta1) * g;

@@ -4,6 +4,7 @@
 import { EngineError } from '../tensor/errors.js';
 import { elementWorkgroups, perElementMain } from '../tensor/kernel.js';
 import { copy } from '../tensor/map.js';
+import { mapCount } from '../tensor/map.wgsl.js';
 import { fromArray, Tensor } from '../tensor/tensor.js';
 import { constantSchedule, type Schedule } from './schedule.js';
 
@@ -28,28 +29,30 @@ interface Slot {
 }
 
 /**
- * An update kernel's WGSL for f32 elements and for vec4s (`E`, the element type `arrays` is given): on
- * lavapipe four elements a lane ran SGD 30 % faster (10 × 2M parameters: 111–130 → 78–95 ms).
- * `params` declares the uniform struct, its first member `n: u32`, the lanes; `arrays` the storage bindings.
+ * An update kernel's WGSL for f32 elements and for vec4s, as the elementwise maps run (map.wgsl.ts):
+ * `arrays` declares the storage bindings over the element type `E` (a WGSL alias). On lavapipe four
+ * elements a lane ran SGD 30 % faster (10 × 2M parameters: 111–130 → 78–95 ms). `params` declares
+ * the uniform struct, its first member `n: u32`, the lanes.
  */
-export function updateKernels(params: string, arrays: (E: string) => string, body: string): Record<1 | 4, string> {
-  const kernel = (E: string) => `${params}
+export function updateKernels(params: string, arrays: string, body: string): { f32: string; vec4: string } {
+  const kernel = (E: string) => `alias E = ${E};
+${params}
 @group(0) @binding(0) var<uniform> u: Params;
-${arrays(E)}
+${arrays}
 ${perElementMain('u.n', body)}`;
-  return { 1: kernel('f32'), 4: kernel('vec4<f32>') };
+  return { f32: kernel('f32'), vec4: kernel('vec4<f32>') };
 }
 
-/** Runs one of updateKernels' pair over p: the vec4 form where p's size allows. `uniforms` gets the lane count in its first word. */
-export function dispatchUpdate(op: string, p: Tensor, kernels: Record<1 | 4, string>, bindings: Tensor[], uniforms: ArrayBuffer): void {
-  const per = p.size % 4 === 0 ? 4 : 1;
-  new Uint32Array(uniforms, 0, 1)[0] = p.size / per;
+/** Runs one of updateKernels' pair over p: the vec4 form where p's size allows (mapCount). `uniforms` gets the lane count in its first word. */
+export function dispatchUpdate(op: string, p: Tensor, kernels: { f32: string; vec4: string }, bindings: Tensor[], uniforms: ArrayBuffer): void {
+  const lanes = mapCount(p.size);
+  new Uint32Array(uniforms, 0, 1)[0] = lanes;
   p.engine.dispatch({
     op,
-    kernel: { code: kernels[per] },
+    kernel: { code: lanes === p.size ? kernels.f32 : kernels.vec4 },
     bindings: [p, ...bindings].map((t) => t.binding(op)),
     uniforms: new Uint8Array(uniforms),
-    workgroups: elementWorkgroups(p.size / per),
+    workgroups: elementWorkgroups(lanes),
   });
 }
 

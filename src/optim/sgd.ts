@@ -4,9 +4,9 @@ import { dispatchUpdate, Optimizer, updateKernels, type OptimizerOptions, type P
 
 const SGD_KERNELS = updateKernels(
   'struct Params { n: u32, lr: f32, momentum: f32, decay: f32 }',
-  (E) => `@group(0) @binding(1) var<storage, read_write> W: array<${E}>;
-@group(0) @binding(2) var<storage, read> G: array<${E}>;
-@group(0) @binding(3) var<storage, read_write> V: array<${E}>;`,
+  `@group(0) @binding(1) var<storage, read_write> W: array<E>;
+@group(0) @binding(2) var<storage, read> G: array<E>;
+@group(0) @binding(3) var<storage, read_write> V: array<E>;`,
   `  let w = W[i];
   let v = u.momentum * V[i] + u.lr * (G[i] + u.decay * w);
   V[i] = v;

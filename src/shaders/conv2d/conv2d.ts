@@ -41,8 +41,8 @@ import {
   fftConvGrads,
   fftConvInputGrad,
   fftConvWeightGrad,
-  canKeepKernelSpectra,
   canShareDySpectra,
+  readsKeptKernel,
   sharingPays,
   type KernelSpectra,
 } from './fft-algorithm.js';
@@ -349,7 +349,7 @@ function forward(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptions, ke
   if (r.fftTile !== null) {
     // Kept only where the layer's dX will read them.
     const dx = keepKernel ? resolve(x, opts, 'dX', x.shape, w.shape) : null;
-    const keep = dx?.fftTile != null && shares(x, w, opts, r) && canKeepKernelSpectra(fftRun(r), fftRun(dx));
+    const keep = dx?.fftTile != null && shares(x, w, opts, r) && readsKeptKernel(r.fftTile, fftRun(dx));
     return { y, kernel: fftConvForward(x, w, b, r.padding, y, fftRun(r), keep) };
   }
   const g: ConvGeometry = { n, cin, cout, ho, wo, kh, kw, stride: r.stride };

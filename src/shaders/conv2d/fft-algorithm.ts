@@ -179,7 +179,7 @@ export interface KernelSpectra {
 const readsTransposed = (r: FftRun): boolean => (r.mix ?? 'register').startsWith('register');
 
 /** Whether a dX that runs `r` can read a forward's kernel spectra of tile T. */
-const readsKeptKernel = (T: FftSize, r: FftRun): boolean => T === r.tile && readsTransposed(r);
+export const readsKeptKernel = (T: FftSize, r: FftRun): boolean => T === r.tile && readsTransposed(r);
 
 /**
  * Complex multiply-adds of a layer's product below which its gradients keep their own transforms:
@@ -188,9 +188,6 @@ const readsKeptKernel = (T: FftSize, r: FftRun): boolean => T === r.tile && read
  */
 const SHARING_MACS = 2 ** 25;
 export const sharingPays = (s: FftConvShape, T: FftSize): boolean => fftWork(s, T, 'dX').macs / 4 >= SHARING_MACS;
-
-/** Whether a forward run as `forward` can keep its kernel spectra for a dX run as `dX`. */
-export const canKeepKernelSpectra = (forward: FftRun, dX: FftRun): boolean => readsKeptKernel(forward.tile, dX);
 
 /** Whether a layer's dX and dW, run as `dX` and `dW`, can share dY's spectra (fftConvGrads). */
 export const canShareDySpectra = (dX: FftRun, dW: FftRun): boolean => dX.tile === dW.tile && dX.mix === dW.mix && readsTransposed(dX);

@@ -81,11 +81,11 @@ export function tileSpectra(
 ): void {
   const first = g.first ?? 0;
   const taps = Math.min(g.lim, T - first);
-  const window = first > 0 ? ` from ${first}` : '';
+  const windowKey = first > 0 ? ` from ${first}` : '';
   if (checkFused(op, T, passes)) {
     engine.dispatch({
       op,
-      kernel: source(`fused forward ${T} ${taps}${window}`, () => tileSpectraFusedKernel(T, taps, first)),
+      kernel: source(`fused forward ${T} ${taps}${windowKey}`, () => tileSpectraFusedKernel(T, taps, first)),
       bindings: [src, spectrum],
       uniforms: new Uint32Array(tileUniforms(g)),
       workgroups: workgroups(op, g.planes, FUSED_WORKGROUP),
@@ -96,14 +96,14 @@ export function tileSpectra(
   const uniforms = new Uint32Array(tileUniforms(g));
   engine.dispatch({
     op,
-    kernel: source(`columns ${T} ${taps}${window}`, () => tileColumnsKernel(T, taps, first)),
+    kernel: source(`columns ${T} ${taps}${windowKey}`, () => tileColumnsKernel(T, taps, first)),
     bindings: [src, half.binding(op)],
     uniforms,
     workgroups: workgroups(op, g.planes * taps, FFT_WORKGROUP),
   });
   engine.dispatch({
     op,
-    kernel: source(`rows ${T} ${taps}${window}`, () => spectrumRowsKernel(T, 'forward', taps, first)),
+    kernel: source(`rows ${T} ${taps}${windowKey}`, () => spectrumRowsKernel(T, 'forward', taps, first)),
     bindings: [half.binding(op), spectrum],
     uniforms,
     workgroups: workgroups(op, (T / 2 + 1) * g.planes, FFT_WORKGROUP),

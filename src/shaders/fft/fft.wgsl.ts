@@ -178,9 +178,10 @@ ${body}
 }
 
 /**
- * Pass 1: lane (q, x) transforms column x < taps of tile q along y (real input) into the half spectrum
- * I[q][ky][x], ky ≤ T/2, x < taps. `taps` = the uniform `lim`, specialised: rows past it are left out
- * of the code, and columns past it are zero, so they get no lane and no storage (the rows pass knows).
+ * Pass 1: lane (q, x) transforms column first + x (x < taps) of tile q along y (real input) into the
+ * half spectrum I[q][ky][x], ky ≤ T/2. The window first … first + taps − 1 (`lim`) is specialised:
+ * rows outside it are left out of the code, and columns outside it are zero, so they get no lane and
+ * no storage (the rows pass knows).
  */
 export function tileColumnsKernel(T: FftSize, taps: number, first = 0): string {
   const half = T / 2 + 1;
