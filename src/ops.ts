@@ -25,7 +25,7 @@ export {
 } from './shaders/conv2d/conv2d.js';
 export { enableConv2dAutotune, disableConv2dAutotune, type TuningStore, type ConvCase } from './shaders/conv2d/tuning.js';
 export { tuneConv2d, conv2dTuningPending, type TuneResult } from './shaders/conv2d/autotune.js';
-export { maxPool2d, avgPool2d, caffePoolSize, type PoolOptions } from './shaders/pool/pool.js';
+export { maxPool2d, avgPool2d, caffePoolSize, type PoolOptions, type MaxPoolOptions } from './shaders/pool/pool.js';
 export { concat, slice } from './shaders/concat/concat.js';
 export { sum, mean, l2Loss } from './shaders/reduce/reduce.js';
 export { dropout, type DropoutOptions } from './shaders/dropout/dropout.js';

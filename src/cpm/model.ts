@@ -75,10 +75,13 @@ export class CpmModel {
     return this.specs.find((l) => l.name === name)!;
   }
 
-  /** conv1–3 (+ReLU, 3×3/2 max pool) of stage 1 or the trunk. */
+  /** conv1–3 (+ReLU, 3×3/2 max pool) of stage 1 or the trunk; the pool applies the ReLU (they commute), so backward needs no reluGrad pass. */
   private trunk(image: Tensor, prefix: string): Tensor {
     let x = image;
-    for (let i = 1; i <= 3; i++) x = maxPool2d(this.conv(x, this.spec(`${prefix}.conv${i}`)), { kernel: 3, stride: 2 });
+    for (let i = 1; i <= 3; i++) {
+      const l = this.spec(`${prefix}.conv${i}`);
+      x = maxPool2d(this.conv(x, { ...l, relu: false }), { kernel: 3, stride: 2, relu: l.relu });
+    }
     return x;
   }
 

@@ -2,7 +2,7 @@
 // Tolerance 1e-6 relative: max pooling is exact; average pooling sums ≤ 81 terms in float32.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { init, tensor, parameter, maxPool2d, avgPool2d, caffePoolSize, backward, tidy, type Engine } from '../../src/index.node.js';
+import { init, tensor, parameter, maxPool2d, avgPool2d, relu, caffePoolSize, backward, tidy, type Engine } from '../../src/index.node.js';
 import { maxPoolGradRef, poolRef } from '../reference/ops.js';
 import { assertAllClose } from '../reference/close.js';
 import { testData } from '../reference/data.js';
@@ -73,6 +73,42 @@ test('max pooling breaks ties by the first maximum in row-major order, and overl
     backward(y, tensor(dy, y.shape));
     assert.equal(Array.from(await x.grad!.read()), Array.from(maxPoolGradRef(xs, dy, 6, h, w, 3, 2, p)), `tie gradient ${h}×${w} pad ${p}`);
     x.dispose();
+  }
+});
+
+test('max pooling with a fused ReLU equals ReLU then max pooling bit for bit, forward and gradient (windows of zeros and negatives get none)', async () => {
+  // Values from {−1.5, −1, −0.5, 0, 0.5} (rarely 0.5): windows that are all negative, all ≤ 0 with ties at 0, and positive ones; padded,
+  // unpadded (vec4 taps at w = 8 and 12) and odd sizes, in one binding and in sub-batches.
+  for (const [n, c, h, w, p, maxBindingBytes] of [
+    [2, 3, 7, 5, 0, undefined],
+    [2, 3, 8, 8, 0, undefined],
+    [1, 2, 9, 7, 1, undefined],
+    [3, 2, 12, 12, 0, 2 * 2 * 12 * 12 * 4 + 256],
+  ] as const) {
+    const xs = testData(n * c * h * w, 7).map((v) => Math.round(v * 2) / 2 - 0.5);
+    const run = async (fused: boolean) => {
+      const x = parameter(xs, [n, c, h, w], 'x');
+      const y = tidy(() =>
+        fused
+          ? maxPool2d(x, { kernel: 3, stride: 2, padding: p, relu: true, maxBindingBytes })
+          : maxPool2d(relu(x), { kernel: 3, stride: 2, padding: p, maxBindingBytes }),
+      );
+      const out = Array.from(await y.read());
+      backward(
+        y,
+        tensor(
+          Float32Array.from({ length: y.size }, (_, i) => 1 + (i % 4)),
+          y.shape,
+        ),
+      );
+      const g = Array.from(await x.grad!.read());
+      x.dispose();
+      return { out, g };
+    };
+    const [fused, separate] = [await run(true), await run(false)];
+    assert.equal(fused.out, separate.out, `forward ${n}×${c}×${h}×${w} pad ${p}`);
+    assert.equal(fused.g, separate.g, `gradient ${n}×${c}×${h}×${w} pad ${p}`);
+    assert.ok(fused.out.includes(0) && fused.g.includes(0) && fused.g.some((v) => v > 0), 'the data have zero and positive windows');
   }
 });
 

@@ -22,6 +22,15 @@ export interface PoolOptions {
   maxBindingBytes?: number;
 }
 
+export interface MaxPoolOptions extends PoolOptions {
+  /**
+   * Pool ReLU(x) (the two commute: max(0, max x) = max of max(0, x)), with ReLU's gradient: a window's
+   * winner gets dY only where it is positive. A conv → ReLU → pool then needs no reluGrad pass, and keeps
+   * no unpooled output for backward.
+   */
+  relu?: boolean;
+}
+
 /** Caffe: ceil((H + 2p − k)/s) + 1, minus one if the last window would start in the padding. */
 export function caffePoolSize(size: number, k: number, s: number, p: number): number {
   let out = Math.ceil((size + 2 * p - k) / s) + 1;
@@ -82,7 +91,7 @@ function dispatchPerImages(
   }
 }
 
-export function maxPool2d(x: Tensor, opts: PoolOptions): Tensor {
+export function maxPool2d(x: Tensor, opts: MaxPoolOptions): Tensor {
   const op = 'maxPool2d';
   const g = geometry(op, x, opts);
   const y = Tensor.empty(x.engine, outShape(x, g), op);
@@ -93,7 +102,7 @@ export function maxPool2d(x: Tensor, opts: PoolOptions): Tensor {
     x,
     g,
     opts,
-    maxPoolForwardKernel,
+    (sub) => maxPoolForwardKernel(sub, opts.relu === true),
     [
       { t: x, plane: inPlane },
       { t: y, plane: outPlane },

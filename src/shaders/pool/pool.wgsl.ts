@@ -29,12 +29,16 @@ export const MAX_POOL_STRIP = 4;
 /** The lowest f32: out-of-range taps hold it and never win (the comparison is strict). */
 const LOWEST = '-3.402823e38';
 
+/** The argmax of a window whose gradient is zero (a fused ReLU's output 0): it matches no input pixel. */
+export const NO_ARGMAX = 0xffffffff;
+
 /**
  * Y = max over each window; A = the winning input's index within its plane (u32, in a tensor's buffer). First max wins ties.
+ * With `relu`, Y = max(that, 0) (ReLU and max pooling commute) and A = NO_ARGMAX where it is 0, ReLU's zero gradient.
  * A lane loads the taps of its strip's windows once, unrolled (out-of-range taps masked): no lane-dependent loops, which
  * lavapipe runs with per-lane masks.
  */
-export function maxPoolForwardKernel(g: PoolGeometry): string {
+export function maxPoolForwardKernel(g: PoolGeometry, relu = false): string {
   const strips = Math.ceil(g.wo / MAX_POOL_STRIP);
   const cols = (MAX_POOL_STRIP - 1) * g.stride + g.k;
   // Unpadded rows of whole vec4s whose strips start on a vec4 load their taps as vec4s (3×3/2 over 128×368²: 48 → 28–39 ms).
@@ -67,8 +71,13 @@ export function maxPoolForwardKernel(g: PoolGeometry): string {
     var arg = 0u;
     var better = false;
     ${steps.join('\n    ')}
-    Y[skew.y + o + ${j}u] = best;
-    A[skew.a + o + ${j}u] = arg;
+    ${
+      relu
+        ? `Y[skew.y + o + ${j}u] = max(best, 0.0);
+    A[skew.a + o + ${j}u] = select(arg, ${NO_ARGMAX}u, best <= 0.0);`
+        : `Y[skew.y + o + ${j}u] = best;
+    A[skew.a + o + ${j}u] = arg;`
+    }
   }`);
   }
   return /* wgsl */ `${skewBlock(['x', 'y', 'a'])}
