@@ -52,7 +52,7 @@ export function dispatchUpdate(op: string, p: Tensor, kernels: { f32: string; ve
     kernel: { code: lanes === p.size ? kernels.f32 : kernels.vec4 },
     bindings: [p, ...bindings].map((t) => t.binding(op)),
     uniforms: new Uint8Array(uniforms),
-    workgroups: elementWorkgroups(lanes),
+    workgroups: elementWorkgroups(p.engine, lanes),
   });
 }
 

@@ -47,6 +47,6 @@ export function toF16(op: string, engine: Engine, src: BufferBinding, skew: numb
   const out = Tensor.empty(engine, [words], `${op} f16`);
   const uniforms = new Uint32Array([skew, count, 0, 0]);
   new Float32Array(uniforms.buffer, 8, 1)[0] = scale;
-  engine.dispatch({ op, kernel: { code: PACK_KERNEL }, bindings: [src, out.binding(op)], uniforms, workgroups: elementWorkgroups(words) });
+  engine.dispatch({ op, kernel: { code: PACK_KERNEL }, bindings: [src, out.binding(op)], uniforms, workgroups: elementWorkgroups(engine, words) });
   return out;
 }

@@ -50,6 +50,11 @@ export interface EngineDevice {
   featureLevel: 'core' | 'compatibility';
 }
 
+/** Software adapters (lavapipe, SwiftShader): CPU SIMD rows rather than a GPU, where several kernels take another shape. */
+export function isSoftwareAdapter(a: AdapterSummary): boolean {
+  return /llvmpipe|lavapipe|swiftshader|software/i.test(`${a.description} ${a.vendor} ${a.architecture}`);
+}
+
 function adapterFeatureLevel(adapter: GPUAdapter): 'core' | 'compatibility' {
   const a = adapter as GPUAdapter & { featureLevel?: string; isCompatibilityMode?: boolean };
   if (a.featureLevel === 'compatibility' || a.isCompatibilityMode === true) return 'compatibility';

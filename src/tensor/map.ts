@@ -1,6 +1,7 @@
 // Elementwise maps without autograd: the kernels every layer above needs (gradient accumulation,
 // optimizer state, and the ops in shaders/elementwise that add gradient rules on top).
 import { EngineError } from './errors.js';
+import { elementWorkgroups } from './kernel.js';
 import { mapCount, mapKernel } from './map.wgsl.js';
 import { Tensor } from './tensor.js';
 
@@ -23,8 +24,14 @@ export function map(op: string, expr: string, a: Tensor, b?: Tensor, alpha = 0, 
   if (b) sameShape(op, a, b);
   const y = Tensor.empty(a.engine, a.shape, op);
   const bindings = b ? [a.binding(op), b.binding(op), y.binding(op)] : [a.binding(op), y.binding(op)];
-  const { code, workgroups } = mapKernel(a.size, b ? 2 : 1, expr);
-  a.engine.dispatch({ op, kernel: { code }, bindings, uniforms: params(mapCount(a.size), alpha, beta), workgroups });
+  const code = mapKernel(a.size, b ? 2 : 1, expr);
+  a.engine.dispatch({
+    op,
+    kernel: { code },
+    bindings,
+    uniforms: params(mapCount(a.size), alpha, beta),
+    workgroups: elementWorkgroups(a.engine, mapCount(a.size)),
+  });
   return y;
 }
 
@@ -32,8 +39,14 @@ export function map(op: string, expr: string, a: Tensor, b?: Tensor, alpha = 0, 
 export function mapInPlace(op: string, expr: string, y: Tensor, b?: Tensor, alpha = 0, beta = 0): void {
   if (b) sameShape(op, y, b);
   const bindings = b ? [b.binding(op), y.binding(op)] : [y.binding(op)];
-  const { code, workgroups } = mapKernel(y.size, b ? 2 : 1, expr, true);
-  y.engine.dispatch({ op, kernel: { code }, bindings, uniforms: params(mapCount(y.size), alpha, beta), workgroups });
+  const code = mapKernel(y.size, b ? 2 : 1, expr, true);
+  y.engine.dispatch({
+    op,
+    kernel: { code },
+    bindings,
+    uniforms: params(mapCount(y.size), alpha, beta),
+    workgroups: elementWorkgroups(y.engine, mapCount(y.size)),
+  });
 }
 
 /** A copy with no graph history. */

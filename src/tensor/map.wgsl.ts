@@ -1,19 +1,14 @@
 // One template for every elementwise map: y[i] = f(a[i], b[i]) over a flat array. Sizes divisible
 // by 4 run as vec4 (4–5× faster on lavapipe, where each lane's index math and every load cost about
 // as much as the arithmetic), other sizes as f32; either way several elements per lane (perElementMain).
-import { elementWorkgroups, perElementMain } from './kernel.js';
-
-export interface MapLaunch {
-  code: string;
-  workgroups: number;
-}
+import { perElementMain } from './kernel.js';
 
 /**
  * `expr` is a WGSL expression over `a`, `b` (binary only), `alpha` and `beta` (uniform f32s) and
  * the element type `T` (f32 or vec4<f32>: write constants as T(0.0)). In-place maps read and
  * write `y`, with `a` naming y's old value.
  */
-export function mapKernel(n: number, arity: 1 | 2, expr: string, inPlace = false): MapLaunch {
+export function mapKernel(n: number, arity: 1 | 2, expr: string, inPlace = false): string {
   const vec = n % 4 === 0;
   const type = vec ? 'vec4<f32>' : 'f32';
   const bindings: string[] = [];
@@ -31,7 +26,7 @@ struct Params { n: u32, alpha: f32, beta: f32, pad: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
 ${bindings.join('\n')}`;
   // p.n counts vec4s in the vec4 form.
-  return { code: `${head}\n${perElementMain('p.n', body)}`, workgroups: elementWorkgroups(mapCount(n)) };
+  return `${head}\n${perElementMain('p.n', body)}`;
 }
 
 /** The element count the kernel's uniform `n` holds: vec4s for the vec4 form. */

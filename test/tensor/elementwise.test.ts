@@ -4,6 +4,7 @@ import { init, tensor, add, sub, mul, scale, relu, addScalar, type Engine } from
 import { reluGrad } from '../../src/shaders/elementwise/elementwise.js';
 import { copy, fill } from '../../src/tensor/map.js';
 import { accumulateGrad } from '../../src/autograd/accumulate.js';
+import { elementWorkgroups, perElementMain } from '../../src/tensor/kernel.js';
 
 let engine: Engine;
 test.before(async () => {
@@ -45,16 +46,26 @@ test('add, sub, mul, scale, addScalar, relu, reluGrad, copy, fill, in-place accu
   }
 });
 
-test('more than 65 535 workgroups are folded over y and still cover every element', async () => {
-  const n = 65535 * 256 + 301; // one dimension of 256-lane workgroups is not enough (odd: the one-float-per-lane form)
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i += 1) a[i] = (i % 7) - 3;
-  const y = await relu(tensor(a, [n])).read();
-  let bad = 0;
-  for (let i = 0; i < n; i++) if (y[i] !== Math.max(a[i]!, 0)) bad++;
-  assert.is(bad, 0);
-  assert.is(y[n - 1], Math.max(a[n - 1]!, 0));
-  await engine.sync();
+test('per-element kernels cover every index exactly once however many workgroups run: one, a few, as many as ops pick, folded over y', async () => {
+  // Each lane's share comes from the dispatch's size, so any grid is right; the map ops pick 8 or 32 elements per lane by adapter.
+  const n = 65535 * 256 + 301;
+  const code = `@group(0) @binding(1) var<storage, read_write> Y: array<f32>;\n${perElementMain(n, '  Y[i] = Y[i] + 1.0;')}`;
+  for (const workgroups of [1, 3, elementWorkgroups(engine, n), 65536] as const) {
+    const y = tensor(new Float32Array(n), [n]);
+    engine.dispatch({ op: 'cover', kernel: { code }, bindings: [y.binding('cover')], workgroups });
+    const out = await y.read();
+    let bad = 0;
+    for (let i = 0; i < n; i++) if (out[i] !== 1) bad++;
+    assert.is(bad, 0, `${workgroups} workgroups: ${bad} elements not written exactly once`);
+    y.dispose();
+  }
+  // And through an op: the odd size runs the one-float-per-lane form.
+  const a = Float32Array.from({ length: n }, (_, i) => (i % 7) - 3);
+  const r = await relu(tensor(a, [n])).read();
+  assert.ok(
+    r.every((v, i) => v === Math.max(a[i]!, 0)),
+    'relu over 16.8M elements',
+  );
 });
 
 test.run();

@@ -27,7 +27,7 @@ function copyChannels(op: string, src: Tensor, srcOffset: number, dst: Tensor, d
     op,
     kernel: { code: channelCopyKernel(n, channels, plane, srcC, srcOffset, dstC, dstOffset) },
     bindings: [src.binding(op), dst.binding(op)],
-    workgroups: elementWorkgroups(n * channels * plane),
+    workgroups: elementWorkgroups(src.engine, n * channels * plane),
   });
 }
 
@@ -43,7 +43,7 @@ export function slice(x: Tensor, axis: number, start: number, length: number): T
   copyChannels(op, x, start, y, 0, length);
   return record(y, op, [x], (dy) => {
     const dx = Tensor.empty(x.engine, x.shape, `${op} grad`);
-    dx.engine.dispatch({ op: 'zero', kernel: { code: zeroKernel(dx.size) }, bindings: [dx.binding(op)], workgroups: elementWorkgroups(dx.size) });
+    dx.engine.dispatch({ op: 'zero', kernel: { code: zeroKernel(dx.size) }, bindings: [dx.binding(op)], workgroups: elementWorkgroups(dx.engine, dx.size) });
     copyChannels(`${op}Grad`, dy, 0, dx, start, length);
     return [dx];
   });

@@ -3,6 +3,7 @@
 // only has to be right where the answer is clear: large kernels favour the frequency domain, 1×1 and
 // 3×3 the direct kernels. Rates are per kind of adapter, measured (see the bench).
 import type { Engine } from '../../tensor/engine.js';
+import { isSoftwareAdapter } from '../../tensor/device.js';
 import { FFT_SIZES, type FftSize } from '../fft/fft.js';
 import { fftApplicable, fftWork, type FftConvShape } from './fft-algorithm.js';
 import type { Conv2dVariantName } from './tiles.js';
@@ -61,8 +62,7 @@ const GPU_RATES: Rates = { direct: 2000, mix: 4000, mixTiled: 8000, fft: 500, ba
 
 /** Software adapters (lavapipe, SwiftShader): the register-tile kernels' home; GPUs get the workgroup-memory ones by default. */
 export function isCpuAdapter(engine: Engine): boolean {
-  const a = engine.info.adapter;
-  return /llvmpipe|lavapipe|swiftshader|software/i.test(`${a.description} ${a.vendor} ${a.architecture}`);
+  return isSoftwareAdapter(engine.info.adapter);
 }
 
 function rates(engine: Engine): Rates {

@@ -277,7 +277,7 @@ function layoutWeights(op: string, w: Tensor, oc: number, transposeFlip: boolean
     kernel: { code: WEIGHT_LAYOUT_KERNEL },
     bindings: [w.binding(op), wt.binding(op)],
     uniforms: weightLayoutUniforms(cout, cin, kh, kw, oc, transposeFlip),
-    workgroups: elementWorkgroups(size),
+    workgroups: elementWorkgroups(w.engine, size),
   });
   return wt;
 }

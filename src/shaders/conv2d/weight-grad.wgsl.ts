@@ -162,7 +162,7 @@ export function weightGradTargets(op: string, dw: Tensor, chunk: number, splits:
         kernel: { code: SUM_SPLITS_KERNEL },
         bindings: [partial.binding(op), target.binding(op)],
         uniforms: new Uint32Array([size, splits, 0, 0]),
-        workgroups: elementWorkgroups(size),
+        workgroups: elementWorkgroups(dw.engine, size),
       });
       partial.dispose();
     }

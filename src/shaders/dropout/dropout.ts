@@ -38,7 +38,7 @@ function applyMask(op: string, x: Tensor, p: number, seed: number): Tensor {
     kernel: { code: dropoutKernel(x.size, p) },
     bindings: [x.binding(op), y.binding(op)],
     uniforms: new Uint32Array([seed >>> 0, 0, 0, 0]),
-    workgroups: elementWorkgroups(x.size),
+    workgroups: elementWorkgroups(x.engine, x.size),
   });
   return y;
 }

@@ -86,7 +86,7 @@ function dispatchPerImages(
       kernel: { code: kernel(sub) },
       bindings: windows.map((win) => win.binding),
       uniforms: skewUniform(...windows.map((win) => win.skew)),
-      workgroups: elementWorkgroups(sub.planes * lanesPerPlane),
+      workgroups: elementWorkgroups(x.engine, sub.planes * lanesPerPlane),
     });
   }
 }

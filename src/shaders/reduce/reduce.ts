@@ -74,7 +74,7 @@ function broadcastGrad(op: string, dy: Tensor, like: Tensor, factor: number, a?:
     op: `${op}Grad`,
     kernel: { code: broadcastGradKernel(like.size, !!(a && b), factor) },
     bindings,
-    workgroups: elementWorkgroups(like.size),
+    workgroups: elementWorkgroups(like.engine, like.size),
   });
   return dx;
 }
