@@ -436,8 +436,16 @@ test('algorithm choice: FFT candidates only where they apply, the cost model pic
   assert.match(conv2dChoice(engine, c(11)), /^fft/, 'cost model: 11×11 128→128 @46 in the frequency domain');
   assert.match(conv2dChoice(engine, c(9)), /^fft/, 'cost model: 9×9');
   assert.not.match(conv2dChoice(engine, c(1)), /^fft/, 'cost model: 1×1 direct');
-  // 1×1 layers of at least 2^17 channel pairs take shared32 on lavapipe (8-lane subgroups), the rest the default.
+  // 1×1 layers of at least 2^17 channel pairs take shared32 on lavapipe (8-lane subgroups), the rest the default;
+  // so does the paper's image layer forward (9×9 3→128), with shared8 for its dW; cpm-small's (5×5 3→32) the default.
   const cpu = /llvmpipe/.test(engine.info.adapter.description) && engine.info.adapter.subgroupMinSize === 8;
+  const image = (kind: 'forward' | 'dX' | 'dW', cout: number) => conv2dChoice(engine, { ...c(9, 1, 3), h: 368, w: 368, cout, kind });
+  assert.equal(
+    [image('forward', 128), image('dX', 128), image('dW', 128)],
+    cpu ? ['shared32', conv2dDefaultVariant(engine), 'shared8'] : Array(3).fill(conv2dDefaultVariant(engine)),
+    'cost model: 9×9 3→128 @368',
+  );
+  assert.equal([image('forward', 32), image('dW', 32)], Array(2).fill(conv2dDefaultVariant(engine)), 'cost model: 9×9 3→32');
   assert.is(conv2dChoice(engine, { ...c(1, 1, 512), cout: 512 }), cpu ? 'shared32' : conv2dDefaultVariant(engine), 'cost model: 1×1 512→512');
   assert.is(conv2dChoice(engine, { ...c(1, 1, 512), cout: 255 }), conv2dDefaultVariant(engine), 'cost model: 1×1 512→255');
   assert.is(conv2dChoice(engine, c(1)), conv2dDefaultVariant(engine), 'cost model: 1×1 128→128');

@@ -95,14 +95,21 @@ export function conv2dChoice(engine: Engine, c: ConvCase, maxBindingBytes = engi
 }
 
 /**
- * The direct variant when nothing is tuned: the default, but on lavapipe 1×1 layers of at least 2^17
- * channel pairs take 32 output channels a lane (512→512 @46, forward / dX / dW: 109 / 98 / 137 →
- * 69 / 69 / 105 ms). Only such layers compile its pipelines: shared32 for every 1×1 doubled
- * cpm-small's first step on a cold shader cache (42 → 80 s), and cpm-small has none this wide.
+ * The direct variant when nothing is tuned: the default, but on lavapipe two kinds of layer do better
+ * with other tiles, and only they compile those pipelines (shared32 for every 1×1 doubled cpm-small's
+ * first step on a cold shader cache, 42 → 80 s; cpm-small has neither kind):
+ * - 1×1 layers of at least 2^17 channel pairs take 32 output channels a lane (512→512 @46, forward /
+ *   dX / dW: 109 / 98 / 137 → 69 / 69 / 105 ms);
+ * - the image layer, at most 4 input channels into at least 64, takes 32 channels a lane forward and
+ *   8 in dW (9×9 3→128 @368: forward 249–285 → 222–236 ms, dW 166–206 → 146–172 ms).
  */
 function directVariant(engine: Engine, c: ConvCase): Conv2dVariantName {
+  if (!isCpuAdapter(engine) || !hasSubgroups8(engine)) return conv2dDefaultVariant(engine);
   const wide1x1 = c.kh === 1 && c.kw === 1 && c.cin * c.cout >= 2 ** 17;
-  return wide1x1 && isCpuAdapter(engine) && hasSubgroups8(engine) ? 'shared32' : conv2dDefaultVariant(engine);
+  const imageLayer = c.cin <= 4 && c.cout >= 64;
+  if (wide1x1 || (imageLayer && c.kind === 'forward')) return 'shared32';
+  if (imageLayer && c.kind === 'dW') return 'shared8';
+  return conv2dDefaultVariant(engine);
 }
 
 /** Every algorithm and variant that can run `c` here: the direct variants, and the FFT tile sizes that fit (stride 1, square kernels). */
