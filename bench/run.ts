@@ -136,8 +136,8 @@ async function tfjsConv(
 }
 /**
  * Training step and inference of each configuration, with the direct kernels only and then with each
- * shape's algorithm chosen (FFT where the cost model or the tuning picks it). Inference runs first, so
- * that its peak memory holds no gradients or optimizer state; `firstMs` is each row's first call, which
+ * shape's algorithm chosen (FFT where the cost model or the tuning picks it), each from an empty buffer
+ * pool. Inference runs first, so that its peak memory holds no gradients or optimizer state; `firstMs` is each row's first call, which
  * compiles the pipelines it needs that no earlier row compiled (for the training step: backward and optimizer).
  */
 export async function endToEndRows(engine: Engine, names: string[], batch: number, o: BenchOptions): Promise<BenchRow[]> {
@@ -145,6 +145,9 @@ export async function endToEndRows(engine: Engine, names: string[], batch: numbe
   for (const name of names)
     for (const algorithm of ['direct', 'chosen'] as const) {
       setConv2dAlgorithm(engine, algorithm === 'direct' ? 'direct' : undefined);
+      // Each network starts from an empty buffer pool: its peak memory is its own, not earlier rows' pooled buffers.
+      await engine.sync();
+      engine.pool.trim(0);
       const config = getConfig(name);
       const S = config.inputSize,
         G = S / 8,
