@@ -126,7 +126,7 @@ export function elementWorkgroups(engine: { info: EngineDevice }, total: number)
 
 /**
  * A WGSL entry point that runs `body` once for each index `i` < `total` (a WGSL u32 expression; `body`
- * may `return` early), over however many workgroups are dispatched (elementWorkgroups(total); folded as
+ * may `return` early), over however many workgroups are dispatched (elementWorkgroups(engine, total); folded as
  * needed): each lane takes every ELEMENT_WORKGROUP-th index of its workgroup's contiguous share
  * (neighbouring lanes stay on neighbouring elements). The share is computed from the dispatch, so the
  * loop's trip count is not a constant: lavapipe unrolls constant loops of 16–32 steps into code that
