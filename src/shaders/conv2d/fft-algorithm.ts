@@ -20,6 +20,7 @@ import {
   tileSpectra,
   tilesFromSpectra,
   TILE_FLAG,
+  SUBGROUP_FORM_MACS,
   type FftSize,
   type SpectralKernel,
   type TileGeometry,
@@ -182,12 +183,12 @@ const readsTransposed = (r: FftRun): boolean => (r.mix ?? 'register').startsWith
 export const readsKeptKernel = (T: FftSize, r: FftRun): boolean => T === r.tile && readsTransposed(r);
 
 /**
- * Complex multiply-adds of a layer's product below which its gradients keep their own transforms:
- * sharing runs the transposed products, more pipelines to compile (0.6–6 s each on lavapipe), which
- * small layers do not repay (cpm-small's first step on a cold shader cache went from 44 to 60 s).
+ * Whether a layer's gradients share its transforms: where its product is large enough for the subgroup
+ * form (SUBGROUP_FORM_MACS complex multiply-adds), for the same reason. Sharing runs the transposed
+ * products, more pipelines to compile (0.6–6 s each on lavapipe), which small layers do not repay
+ * (cpm-small's first step on a cold shader cache went from 44 to 60 s).
  */
-const SHARING_MACS = 2 ** 25;
-export const sharingPays = (s: FftConvShape, T: FftSize): boolean => fftWork(s, T, 'dX').macs / 4 >= SHARING_MACS;
+export const sharingPays = (s: FftConvShape, T: FftSize): boolean => fftWork(s, T, 'dX').macs / 4 >= SUBGROUP_FORM_MACS;
 
 /** Whether a layer's dX and dW, run as `dX` and `dW`, can share dY's spectra (fftConvGrads). */
 export const canShareDySpectra = (dX: FftRun, dW: FftRun): boolean => dX.tile === dW.tile && dX.mix === dW.mix && readsTransposed(dX);

@@ -33,7 +33,7 @@ import {
 import { toF16 } from '../precision.js';
 
 export { binSlot, FFT_SIZES, MAX_FUSED_T, TILE_FLAG, type FftSize, type TileGeometry, type TransformPasses } from './fft.wgsl.js';
-export { matmulBlocks, roundTo, type SpectralKernel, type SpectralMatmul } from './spectral-matmul.wgsl.js';
+export { matmulBlocks, roundTo, SUBGROUP_FORM_MACS, type SpectralKernel, type SpectralMatmul } from './spectral-matmul.wgsl.js';
 
 /** Lane indices are split through f32 in the kernels: exact below 2^24. */
 const MAX_LANES = 2 ** 24;

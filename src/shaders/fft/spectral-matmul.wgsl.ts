@@ -63,7 +63,7 @@ export function sharedOperand(p: SpectralMatmul): SharedOperand {
  * Complex multiply-adds per call below which the plain blocks run instead (each form is one more
  * pipeline to compile, 0.6–6 s on lavapipe; below this it saves under ~2 ms a call: cpm-small's).
  */
-const SUBGROUP_FORM_MACS = 2 ** 25;
+export const SUBGROUP_FORM_MACS = 2 ** 25;
 
 const paddedBlocksFit = (blocks: number): boolean => roundTo(blocks, SUBGROUP_LANES) <= blocks * 1.125;
 
